@@ -1,0 +1,58 @@
+# pxacl developer targets. Only Go is needed: `make opa` builds the OPA CLI
+# pinned in go.mod into ./bin.
+
+GO       ?= go
+BIN      := $(CURDIR)/bin
+OPA      := $(BIN)/opa
+PXACL    := bin/pxacl --config-dir examples/pbs
+FUZZTIME ?= 10s
+
+# the OPA release the Go module depends on (e.g. v1.22.2); evaluated lazily
+OPA_VERSION = $(shell $(GO) list -m -f '{{.Version}}' github.com/open-policy-agent/opa)
+
+.PHONY: all build run opa test bench fmt lint
+
+all: build
+
+build:
+	$(GO) build -o bin/pxacl ./cmd/pxacl
+
+run: build
+	$(PXACL) user permissions john@pbs
+	$(PXACL) user permissions 'john@pbs!client1' --path /datastore/store1
+	$(PXACL) check 'pve-backup-user@pbs!pve-node-01' /datastore/store1 Datastore.Prune || true
+	$(PXACL) explain 'john@pbs!client1' /datastore/store1/ns1 Datastore.Backup
+	$(PXACL) bundle build -o bin/pxacl.tar.gz
+
+opa:
+	@v='$(OPA_VERSION)'; \
+	if [ -z "$$v" ]; then echo 'cannot read the OPA version from go.mod' >&2; exit 1; fi; \
+	if [ -x '$(OPA)' ] && '$(OPA)' version 2>/dev/null | grep -qx "Version: $${v#v}"; then \
+		echo "bin/opa $$v is up to date"; \
+	else \
+		echo "installing OPA $$v into bin/"; \
+		GOBIN='$(BIN)' $(GO) install "github.com/open-policy-agent/opa@$$v"; \
+	fi
+
+test: opa
+	$(GO) vet ./...
+	$(OPA) fmt --list --fail policies
+	$(OPA) check --strict policies
+	$(OPA) test policies -v
+	PXACL_OPA=$(OPA) $(GO) test ./...
+	$(GO) test -run='^$$' -fuzz='^FuzzParseUserCfg$$' -fuzztime=$(FUZZTIME) ./config/pbs
+	$(GO) test -run='^$$' -fuzz='^FuzzParseACLCfg$$' -fuzztime=$(FUZZTIME) ./config/pbs
+	$(GO) test -run='^$$' -fuzz='^FuzzParseDomainsCfg$$' -fuzztime=$(FUZZTIME) ./config/pbs
+	$(GO) test -run='^$$' -fuzz='^FuzzAuthid$$' -fuzztime=$(FUZZTIME) ./authid
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./evaluator ./compiler
+
+fmt: opa
+	gofmt -w .
+	$(OPA) fmt -w policies
+
+lint: opa
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@latest ./...
+	$(OPA) check --strict policies

@@ -1,0 +1,248 @@
+// Package compiler turns a parsed Proxmox configuration into the data
+// document of a pxacl bundle (data.pxacl). It only validates, normalises and
+// indexes: role names are expanded to privilege sets, ACL entries are keyed
+// by normalised path and then by subject. The Proxmox semantics themselves
+// (inheritance, replacement, NoAccess, the token clamp) live in the Rego
+// policies (package policies).
+package compiler
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/config/pbs"
+)
+
+// Superuser is the auth id that holds every privilege everywhere (§3.4).
+const Superuser = "root@pam"
+
+// Entry is what one subject (user or token) holds at one ACL node.
+//
+// Leaf names the privilege set that applies when the node is the target of
+// a lookup (all roles, each privilege flagged with its propagate bit); it is
+// empty when the subject has no role here. Inherit names the set that
+// applies to paths below the node (propagating roles only); empty when
+// nothing propagates. NoAccess in force yields the empty set "0", which still
+// counts as "a non-empty role map" for replacement (§3.2).
+type Entry struct {
+	Roles   map[string]bool `json:"roles"`             // role -> propagate
+	Lines   map[string]int  `json:"lines"`             // role -> acl.cfg line
+	Leaf    string          `json:"leaf,omitempty"`    // privsets key
+	Inherit string          `json:"inherit,omitempty"` // privsets key
+}
+
+// Account is the activity state of a user or token (§4.2).
+type Account struct {
+	Enable bool  `json:"enable"`
+	Expire int64 `json:"expire"` // epoch seconds, 0 = never
+	Line   int   `json:"line"`   // user.cfg line of the section
+}
+
+// Meta describes the compiled document.
+type Meta struct {
+	Flavor         string `json:"flavor"`
+	CatalogVersion string `json:"catalog_version"`
+	Superuser      string `json:"superuser"`
+	ACLFile        string `json:"acl_file"`
+	UserFile       string `json:"user_file"`
+}
+
+// Document is data.pxacl.
+type Document struct {
+	Meta       Meta                         `json:"meta"`
+	Privileges map[string]int               `json:"privileges"` // name -> canonical order
+	Roles      map[string][]string          `json:"roles"`
+	PrivSets   map[string]map[string]bool   `json:"privsets"`
+	Users      map[string]Account           `json:"users"`
+	Tokens     map[string]Account           `json:"tokens"`
+	ACL        map[string]map[string]*Entry `json:"acl"`       // path -> authid -> entry
+	GroupACL   map[string]map[string]*Entry `json:"group_acl"` // path -> group -> entry (PBS: grants nothing, §3.5)
+	Nodes      []string                     `json:"nodes"`     // every acl.cfg node path, pre-order
+	Sources    map[string]string            `json:"sources"`   // file -> sha256 of its bytes
+}
+
+// CompilePBS compiles a PBS configuration.
+func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
+	d := &Document{
+		Meta: Meta{
+			Flavor: "pbs", CatalogVersion: cat.Version, Superuser: Superuser,
+			ACLFile: pbs.ACLCfg, UserFile: pbs.UserCfg,
+		},
+		Privileges: make(map[string]int, len(cat.Privileges)),
+		Roles:      make(map[string][]string, len(cat.Roles)),
+		PrivSets:   map[string]map[string]bool{},
+		Users:      map[string]Account{},
+		Tokens:     map[string]Account{},
+		ACL:        map[string]map[string]*Entry{},
+		GroupACL:   map[string]map[string]*Entry{},
+		Sources:    map[string]string{},
+	}
+	for i, p := range cat.Privileges {
+		d.Privileges[p] = i
+	}
+	for _, r := range cat.Roles {
+		d.Roles[r.Name] = r.Privileges
+	}
+	if cfg.Users != nil {
+		for _, u := range cfg.Users.Users {
+			d.Users[u.Userid] = account(u.Enable, u.Expire, u.Line)
+		}
+		for _, t := range cfg.Users.Tokens {
+			d.Tokens[t.Tokenid] = account(t.Enable, t.Expire, t.Line)
+		}
+		d.Sources[pbs.UserCfg] = cfg.Users.Digest
+	}
+	sets := newSetInterner(d.PrivSets)
+	if cfg.ACL != nil {
+		d.Sources[pbs.ACLCfg] = cfg.ACL.Digest
+		var err error
+		cfg.ACL.Walk(func(path string, n *pbs.ACLNode) {
+			if err != nil {
+				return
+			}
+			d.Nodes = append(d.Nodes, path)
+			if len(n.Users) > 0 {
+				m, e := compileNode(n.Users, cat, sets)
+				if e != nil {
+					err = fmt.Errorf("%s: %w", path, e)
+					return
+				}
+				if len(m) > 0 {
+					d.ACL[path] = m
+				}
+			}
+			if len(n.Groups) > 0 {
+				m, e := compileNode(n.Groups, cat, sets)
+				if e != nil {
+					err = fmt.Errorf("%s: %w", path, e)
+					return
+				}
+				if len(m) > 0 {
+					d.GroupACL[path] = m
+				}
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Domains != nil {
+		d.Sources[pbs.DomainsCfg] = cfg.Domains.Digest
+	}
+	return d, nil
+}
+
+func account(enable *bool, expire *int64, line int) Account {
+	a := Account{Enable: true, Line: line}
+	if enable != nil {
+		a.Enable = *enable
+	}
+	if expire != nil {
+		a.Expire = *expire
+	}
+	return a
+}
+
+// compileNode expands the role maps of one node into entries.
+func compileNode(ugids map[string]map[string]pbs.RoleEntry, cat *catalog.Catalog, sets *setInterner) (map[string]*Entry, error) {
+	out := make(map[string]*Entry, len(ugids))
+	// Sorted, so that privilege-set keys are assigned deterministically.
+	for _, ugid := range sortedKeys(ugids) {
+		roles := ugids[ugid]
+		if len(roles) == 0 {
+			continue // an emptied role map behaves like no entry (§3.1)
+		}
+		e := &Entry{Roles: make(map[string]bool, len(roles)), Lines: make(map[string]int, len(roles))}
+		leaf := map[string]bool{}
+		inherit := map[string]bool{}
+		propagates := false
+		for _, role := range sortedKeys(roles) {
+			re := roles[role]
+			if !cat.IsRole(role) {
+				return nil, fmt.Errorf("acl.cfg:%d: unknown role '%s'", re.Line, role)
+			}
+			e.Roles[role] = re.Propagate
+			e.Lines[role] = re.Line
+			if re.Propagate {
+				propagates = true
+			}
+			for _, p := range cat.RolePrivileges(role) {
+				leaf[p] = leaf[p] || re.Propagate
+				if re.Propagate {
+					inherit[p] = true
+				}
+			}
+		}
+		// NoAccess is exclusive per ugid and node (§3.1); when in force it
+		// yields a non-empty role map with no privileges (§3.2).
+		if _, ok := roles["NoAccess"]; ok {
+			leaf = map[string]bool{}
+			inherit = map[string]bool{}
+		}
+		e.Leaf = sets.key(leaf)
+		if propagates {
+			e.Inherit = sets.key(inherit)
+		}
+		out[ugid] = e
+	}
+	return out, nil
+}
+
+// setInterner gives each distinct privilege map a short key, so that a
+// million entries share a handful of sets.
+type setInterner struct {
+	sets  map[string]map[string]bool
+	byKey map[string]string
+}
+
+func newSetInterner(sets map[string]map[string]bool) *setInterner {
+	return &setInterner{sets: sets, byKey: map[string]string{}}
+}
+
+func (s *setInterner) key(m map[string]bool) string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b bytes.Buffer
+	for _, n := range names {
+		b.WriteString(n)
+		if m[n] {
+			b.WriteString("+")
+		}
+		b.WriteString(",")
+	}
+	sig := b.String()
+	if k, ok := s.byKey[sig]; ok {
+		return k
+	}
+	k := "s" + strconv.Itoa(len(s.byKey))
+	s.byKey[sig] = k
+	s.sets[k] = m
+	return k
+}
+
+// JSON returns the document as deterministic JSON (sorted keys).
+func (d *Document) JSON() ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(d); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,46 @@
+package pbs
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// parseBool accepts the proxmox-schema boolean spellings (§5.1):
+// 1/0, on/off, yes/no, true/false, case-insensitive.
+func parseBool(key, v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "1", "on", "yes", "true":
+		return true, nil
+	case "0", "off", "no", "false":
+		return false, nil
+	}
+	return false, fmt.Errorf("property '%s': invalid boolean '%s'", key, v)
+}
+
+// parseInt parses a decimal i64 within [lo, hi] (§5.1 expire, §5.4 port).
+func parseInt(key, v string, lo, hi int64) (int64, error) {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("property '%s': invalid integer '%s'", key, v)
+	}
+	if n < lo || n > hi {
+		return 0, fmt.Errorf("property '%s': value '%s' out of range %d..%d", key, v, lo, hi)
+	}
+	return n, nil
+}
+
+// checkLen checks a single-line string's length in Unicode chars (§5.1;
+// control chars are already rejected by ParseSections). max < 0 means no
+// upper limit.
+func checkLen(key, v string, min, max int) error {
+	n := utf8.RuneCountInString(v)
+	if n < min {
+		return fmt.Errorf("property '%s': value '%s' too short (%d < %d chars)", key, v, n, min)
+	}
+	if max >= 0 && n > max {
+		return fmt.Errorf("property '%s': value '%s' too long (%d > %d chars)", key, v, n, max)
+	}
+	return nil
+}
