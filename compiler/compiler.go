@@ -246,3 +246,16 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// CompileDir loads the PBS configuration in dir and compiles it.
+func CompileDir(dir string) (*Document, error) {
+	cat, err := catalog.Load("pbs")
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := pbs.Load(dir, cat.IsRole)
+	if err != nil {
+		return nil, err
+	}
+	return CompilePBS(cfg, cat)
+}

@@ -1,20 +1,19 @@
 # METADATA
 # title: pxacl
 # description: |
-#   Proxmox Backup Server access control, exactly as PBS decides it
-#   (pbs-semantics.md §3.2-§3.4 and §4), over the data document compiled by
-#   pxacl (data.pxacl.acl, users, tokens, privsets).
+#   Proxmox Backup Server access control, decided exactly as PBS decides it
+#   (pbs-semantics.md §3.2-§3.4 and §4) over the data document compiled by
+#   pxacl: data.pxacl.acl[path][auth_id] holds, per ACL node and subject,
+#   the privilege set that applies at the node itself ("leaf") and the one
+#   that propagates below it ("inherit"), as keys into data.pxacl.privsets.
 package pxacl
-
-# ---------------------------------------------------------------------------
-# Public API
-# ---------------------------------------------------------------------------
 
 # METADATA
 # title: allow
 # description: |
-#   True when input.auth_id is active and holds input.privileges (all of
-#   them, or any with input.partial) on input.path. Input errors deny.
+#   True when input.auth_id is active (§4.2) and holds the requested
+#   privileges on input.path: all of input.privileges, any of them with
+#   input.partial, or input.privilege. Malformed input denies.
 # entrypoint: true
 default allow := false
 
@@ -27,8 +26,8 @@ allow if {
 # title: permissions
 # description: |
 #   The effective privileges of input.auth_id on input.path as
-#   {"Priv.Name": propagate}, computed as PBS's lookup_privs_details
-#   (it ignores enable/expire, like the Proxmox tools).
+#   {"Priv.Name": propagate}, as PBS's lookup_privs_details computes them
+#   (§3.4; enable and expire are not considered). {} when none.
 # entrypoint: true
 default permissions := {}
 
@@ -40,85 +39,80 @@ permissions := effective
 
 auth_id := input.auth_id if is_string(input.auth_id)
 
-# path components, empty ones dropped (§2.1, §3.3)
-path_parts := [c | some c in split(input.path, "/"); c != ""] if is_string(input.path)
+# path_parts are the path components, empty ones dropped (§2.1, §3.3); the
+# regular expressions are fast paths for paths that are already normal.
+path_parts := split(substring(input.path, 1, -1), "/") if {
+	regex.match(`^(/[^/]+)+$`, input.path)
+} else := [] if {
+	regex.match(`^/*$`, input.path)
+} else := [c | some c in split(input.path, "/"); c != ""] if {
+	is_string(input.path)
+}
 
 depth := count(path_parts)
 
-# node_keys[i] is the normalised path of the first i components: "/",
-# "/datastore", "/datastore/store1", ... up to the target itself
-node_keys := array.concat(["/"], [k |
+# node_keys[i] is the normalised path of the first i components:
+# "/", "/datastore", "/datastore/store1", ... the last one is the target
+node_keys := array.concat(["/"], [concat("/", array.slice(padded, 0, i + 1)) |
 	some i in numbers.range(1, depth)
-	k := concat("/", array.concat([""], array.slice(path_parts, 0, i)))
-]) if depth > 0
+]) if {
+	depth > 0
+	padded := array.concat([""], path_parts)
+} else := ["/"] if {
+	path_parts
+}
 
-else := ["/"] if path_parts
-
-# normalised path of the lookup target
 target := node_keys[depth]
 
-# the requested privileges: input.privileges, or input.privilege
-requested contains p if {
+# requested is the set of privileges asked for
+requested := {p | some p in input.privileges} if {
 	is_array(input.privileges)
-	some p in input.privileges
+} else := {input.privilege} if {
+	is_string(input.privilege)
 }
-
-requested contains input.privilege if is_string(input.privilege)
-
-requested_ok if {
-	count(requested) > 0
-	every p in requested {
-		is_string(p)
-	}
-}
-
-partial if input.partial == true
 
 privileges_held if {
-	requested_ok
-	not partial
+	not input.partial
+	count(requested) > 0
 	every p in requested {
 		effective[p] != null
 	}
 }
 
 privileges_held if {
-	requested_ok
-	partial
+	input.partial == true
 	some p in requested
 	effective[p] != null
 }
 
 # ---------------------------------------------------------------------------
-# Identity: tokens are "user@realm!name" with the '!' after the last '@' (§6)
+# Identity (§6): a token is "user@realm!name", the '!' after the last '@'
 # ---------------------------------------------------------------------------
-
-last_at := max(indexof_n(auth_id, "@"))
 
 last_bang := max(indexof_n(auth_id, "!"))
 
-is_token if last_bang > last_at
+is_token if last_bang > max(indexof_n(auth_id, "@"))
 
-# the owner of a token, or the user itself
+# owner is the user a token belongs to, or the user itself
 owner := substring(auth_id, 0, last_bang) if is_token
 
-owner := auth_id if not is_token
+else := auth_id
 
-# the non-token root@pam holds everything (§3.4)
+# only the non-token root@pam is the superuser (§3.4)
 is_superuser if {
 	not is_token
 	auth_id == data.pxacl.meta.superuser
 }
 
 # ---------------------------------------------------------------------------
-# Activity (§4.2): user exists, enabled, not expired; a token also needs its
-# own section active, and its owner active
+# Activity (§4.2)
 # ---------------------------------------------------------------------------
 
-now := input.now if is_number(input.now)
+now := input.now if {
+	is_number(input.now)
+} else := time.now_ns() / 1000000000
 
-else := time.now_ns() / 1000000000
-
+# account_active: enable is not false and expire is 0 or still ahead
 account_active(account) if {
 	account.enable != false
 	not expired(account)
@@ -129,6 +123,8 @@ expired(account) if {
 	account.expire <= now
 }
 
+# active: the user section exists and is active; for a token also the
+# token section, and its owner
 active if {
 	not is_token
 	account_active(data.pxacl.users[auth_id])
@@ -144,38 +140,41 @@ active if {
 # The ACL tree walk (§3.2, §3.3)
 # ---------------------------------------------------------------------------
 
-# own_privileges(s) maps privilege -> propagate for subject s alone. The
-# deepest node with a non-empty role map for s decides and replaces what
-# was inherited (§3.3): at the target any entry counts (its "leaf" set),
-# above it only propagating ones (its "inherit" set). NoAccess yields an
-# empty set that still decides. Deeper unknown nodes inherit.
+# own_privileges(s) maps privilege -> propagate for subject s by its own ACL
+# entries alone. The deepest node with a non-empty role map for s decides
+# and replaces everything inherited: at the target any entry counts (its
+# "leaf" set, each privilege with its own propagate flag), above it only
+# propagating entries (the "inherit" set, all flags true). NoAccess decides
+# with the empty set. Paths deeper than the tree inherit.
 own_privileges(s) := data.pxacl.privsets[set] if {
 	set := data.pxacl.acl[target][s].leaf
 }
 
-else := data.pxacl.privsets[data.pxacl.acl[node_keys[i]][s].inherit] if {
-	i := inherited_level(s)
+else := data.pxacl.privsets[sets[count(sets) - 1]] if {
+	sets := inherited_sets(s)
+	count(sets) > 0
 }
 
 else := {}
 
-# inherited_level(s) is the deepest strict ancestor of the target at which
-# s has a propagating entry
-inherited_level(s) := max({i |
+# inherited_sets(s) are the "inherit" sets of s at the strict ancestors of
+# the target, shallowest first
+inherited_sets(s) := [set |
 	some i in numbers.range(0, depth - 1)
-	data.pxacl.acl[node_keys[i]][s].inherit
-}) if depth > 0
+	set := data.pxacl.acl[node_keys[i]][s].inherit
+]
 
-# everything, propagating, for the superuser
+# all_privileges is what root@pam holds, everywhere, propagating (§3.4)
 all_privileges := {p: true | some p, _ in data.pxacl.privileges}
 
-user_privileges := all_privileges if is_superuser
-
-else := own_privileges(owner)
+# user_privileges are the privileges of the owner (or the user itself)
+user_privileges := all_privileges if {
+	owner == data.pxacl.meta.superuser
+} else := own_privileges(owner)
 
 # effective: a user's own result; a token's own result intersected with its
-# owner's at the same path, propagate bits ANDed (§4.1). root@pam's tokens
-# are clamped to their own ACL (root has everything).
+# owner's at the same path, propagate flags ANDed (§4.1). The tokens of
+# root@pam are therefore limited to their own ACL.
 effective := user_privileges if {
 	not is_token
 	path_parts
@@ -183,13 +182,9 @@ effective := user_privileges if {
 
 effective := {p: prop |
 	some p, own in own_privileges(auth_id)
-	owner_prop := owner_privileges[p]
+	owner_prop := user_privileges[p]
 	prop := {own, owner_prop} == {true}
 } if {
 	is_token
 	path_parts
 }
-
-owner_privileges := all_privileges if owner == data.pxacl.meta.superuser
-
-else := own_privileges(owner)

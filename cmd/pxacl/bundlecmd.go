@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pxacl/pxacl/evaluator"
+	"github.com/pxacl/pxacl/report"
+)
+
+func newBundleCmd(g *globals) *cobra.Command {
+	b := &cobra.Command{Use: "bundle", Short: "OPA bundles"}
+	var out string
+	build := &cobra.Command{
+		Use:   "build",
+		Short: "Compile the configuration into an OPA bundle (tar.gz)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := g.checkFlavor(); err != nil {
+				return err
+			}
+			bun, err := evaluator.BuildDir(g.configDir)
+			if err != nil {
+				return err
+			}
+			if err := bun.WriteFile(out); err != nil {
+				return err
+			}
+			if g.outputFormat != report.Text {
+				return report.WriteJSON(cmd.OutOrStdout(), g.outputFormat, map[string]any{
+					"file": out, "revision": bun.Manifest.Revision, "metadata": bun.Manifest.Metadata,
+				})
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (revision %s)\n", out, bun.Manifest.Revision)
+			return nil
+		},
+	}
+	build.Flags().StringVarP(&out, "output", "o", "pxacl.tar.gz", "bundle file to write")
+	b.AddCommand(build)
+	return b
+}

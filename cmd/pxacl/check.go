@@ -1,0 +1,118 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/evaluator"
+	"github.com/pxacl/pxacl/report"
+)
+
+// queryFlags are the flags of check and explain.
+type queryFlags struct {
+	any bool
+	now int64
+}
+
+func (f *queryFlags) add(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&f.any, "any", false, "any one of the privileges suffices (PBS 'partial')")
+	cmd.Flags().Int64Var(&f.now, "now", 0, "evaluate enable/expire at this epoch time (default: now)")
+}
+
+// query validates the arguments AUTHID PATH PRIV... into a query.
+func (f *queryFlags) query(args []string) (evaluator.Query, error) {
+	id, err := parseAuthID(args[0])
+	if err != nil {
+		return evaluator.Query{}, err
+	}
+	cat := catalog.MustLoad("pbs")
+	for _, p := range args[2:] {
+		if !cat.IsPrivilege(p) {
+			return evaluator.Query{}, fmt.Errorf("unknown privilege '%s'", p)
+		}
+	}
+	return evaluator.Query{AuthID: id, Path: args[1], Privileges: args[2:], Partial: f.any, Now: f.now}, nil
+}
+
+func newCheckCmd(g *globals) *cobra.Command {
+	f := &queryFlags{}
+	cmd := &cobra.Command{
+		Use:   "check AUTHID PATH PRIV [PRIV...]",
+		Short: "Exit 0 if AUTHID holds the privileges on PATH, 1 if not",
+		Args:  cobra.MinimumNArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			q, err := f.query(args)
+			if err != nil {
+				return err
+			}
+			ev, err := g.evaluator(cmd.Context())
+			if err != nil {
+				return err
+			}
+			x, err := ev.Explain(cmd.Context(), q)
+			if err != nil {
+				return err
+			}
+			reason := ""
+			switch {
+			case x.Allowed:
+			case !x.Active.Active:
+				reason = "user account or token disabled or expired."
+			default:
+				reason = report.MissingMessage(x.Missing, *x.Path, q.Partial)
+				if q.Partial {
+					reason = report.MissingMessage(x.Requested, *x.Path, true)
+				}
+			}
+			if g.outputFormat != report.Text {
+				if err := report.WriteJSON(cmd.OutOrStdout(), g.outputFormat, map[string]any{
+					"allowed": x.Allowed, "auth_id": q.AuthID, "path": x.Path,
+					"privileges": x.Requested, "partial": q.Partial, "reason": reason,
+				}); err != nil {
+					return err
+				}
+			} else if x.Allowed {
+				fmt.Fprintf(cmd.OutOrStdout(), "allowed\n")
+			} else {
+				fmt.Fprintf(cmd.OutOrStdout(), "denied: %s\n", reason)
+			}
+			if !x.Allowed {
+				return errDenied("")
+			}
+			return nil
+		},
+	}
+	f.add(cmd)
+	return cmd
+}
+
+func newExplainCmd(g *globals) *cobra.Command {
+	f := &queryFlags{}
+	cmd := &cobra.Command{
+		Use:   "explain AUTHID PATH [PRIV...]",
+		Short: "Explain a decision: the ACL lines that decided, replacement, the token clamp, the account state",
+		Args:  cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			q, err := f.query(args)
+			if err != nil {
+				return err
+			}
+			ev, err := g.evaluator(cmd.Context())
+			if err != nil {
+				return err
+			}
+			x, err := ev.Explain(cmd.Context(), q)
+			if err != nil {
+				return err
+			}
+			if g.outputFormat != report.Text {
+				return report.WriteJSON(cmd.OutOrStdout(), g.outputFormat, x)
+			}
+			return report.WriteExplanation(cmd.OutOrStdout(), x)
+		},
+	}
+	f.add(cmd)
+	return cmd
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pxacl/pxacl/report"
+)
+
+// aclPathSchema is PBS's ACL_PATH_SCHEMA (§7): "/" or "/SAFE_ID/...", 1..128.
+var aclPathSchema = regexp.MustCompile(`^(?:/|(?:/[A-Za-z0-9_][A-Za-z0-9._\-]*)+)$`)
+
+// defaultPermissionPaths are listed by `user permissions` without --path
+// besides every acl.cfg node (§11).
+var defaultPermissionPaths = []string{"/", "/access", "/datastore", "/remote", "/system"}
+
+func newUserCmd(g *globals) *cobra.Command {
+	user := &cobra.Command{Use: "user", Short: "User and token queries"}
+	var path string
+	perms := &cobra.Command{
+		Use:   "permissions AUTHID",
+		Short: "Effective privileges of a user or token, like proxmox-backup-manager user permissions",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseAuthID(args[0])
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("path") && (len(path) > 128 || !aclPathSchema.MatchString(path)) {
+				return fmt.Errorf("parameter 'path': invalid ACL path '%s'", path)
+			}
+			ev, err := g.evaluator(cmd.Context())
+			if err != nil {
+				return err
+			}
+			paths := []string{path}
+			if !cmd.Flags().Changed("path") {
+				paths = append(append([]string(nil), ev.Nodes()...), defaultPermissionPaths...)
+			}
+			out := report.Permissions{}
+			for _, p := range paths {
+				if _, done := out[p]; done {
+					continue
+				}
+				privs, err := ev.Permissions(cmd.Context(), id, p)
+				if err != nil {
+					return err
+				}
+				if len(privs) > 0 {
+					out[p] = privs
+				}
+			}
+			if g.outputFormat == report.Text {
+				return out.WriteText(cmd.OutOrStdout())
+			}
+			return report.WriteJSON(cmd.OutOrStdout(), g.outputFormat, out)
+		},
+	}
+	perms.Flags().StringVar(&path, "path", "", "only this ACL path")
+	user.AddCommand(perms)
+	return user
+}

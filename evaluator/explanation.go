@@ -1,0 +1,57 @@
+package evaluator
+
+// Explanation mirrors data.pxacl.explain.
+type Explanation struct {
+	Allowed    bool            `json:"allowed"`
+	InputOK    bool            `json:"input_ok"`
+	AuthID     any             `json:"auth_id"`
+	Path       *string         `json:"path"`
+	Requested  []string        `json:"requested"`
+	Partial    bool            `json:"partial"`
+	Superuser  bool            `json:"superuser"`
+	Token      bool            `json:"token"`
+	Owner      *string         `json:"owner"`
+	Active     Activity        `json:"active"`
+	ACL        SubjectReport   `json:"acl"`
+	OwnerACL   *SubjectReport  `json:"owner_acl"`
+	Clamped    []string        `json:"clamped"`
+	Privileges map[string]bool `json:"privileges"`
+	Missing    []string        `json:"missing"`
+	Groups     []GroupEntry    `json:"groups"`
+}
+
+// Activity says whether the auth id is active, and why not.
+type Activity struct {
+	Active   bool     `json:"active"`
+	Problems []string `json:"problems"`
+}
+
+// SubjectReport is what one subject's own ACL entries give on the path.
+type SubjectReport struct {
+	Subject    string          `json:"subject"`
+	Superuser  bool            `json:"superuser"`
+	Entries    []EntryReport   `json:"entries"`
+	DecidedAt  *string         `json:"decided_at"`
+	Privileges map[string]bool `json:"privileges"`
+}
+
+// EntryReport is one ACL node entry of a subject on the path.
+type EntryReport struct {
+	Path   string       `json:"path"`
+	Roles  []RoleReport `json:"roles"`
+	Status string       `json:"status"` // decides, replaced, not propagated
+}
+
+// RoleReport is one role of an entry with its acl.cfg line.
+type RoleReport struct {
+	Role      string `json:"role"`
+	Propagate bool   `json:"propagate"`
+	Line      string `json:"line"`
+}
+
+// GroupEntry is a @group entry on the path (PBS: grants nothing).
+type GroupEntry struct {
+	Path  string   `json:"path"`
+	Group string   `json:"group"`
+	Roles []string `json:"roles"`
+}

@@ -1,0 +1,181 @@
+package pxacl
+
+# METADATA
+# title: explain
+# description: |
+#   A structured account of the decision for the input of allow: whether
+#   the auth id is active and why not, every ACL entry found on the path
+#   for the auth id (and the owner of a token) with the acl.cfg lines, the
+#   entry that decided, the entries it replaced, the token clamp, and the
+#   privileges held and missing.
+# entrypoint: true
+explain := {
+	"allowed": allow,
+	"input_ok": input_ok,
+	"auth_id": object.get(input, "auth_id", null),
+	"path": target_or_null,
+	"requested": requested_list,
+	"partial": partial,
+	"superuser": is_superuser,
+	"token": is_token,
+	"owner": owner_or_null,
+	"active": active_report,
+	"acl": subject_report(auth_id),
+	"owner_acl": owner_report,
+	"clamped": clamped,
+	"privileges": permissions,
+	"missing": missing,
+	"groups": group_entries,
+}
+
+default partial := false
+
+partial := input.partial == true
+
+default input_ok := false
+
+input_ok if {
+	auth_id
+	path_parts
+	count(requested) > 0
+	every p in requested {
+		is_string(p)
+	}
+}
+
+default is_superuser := false
+
+default is_token := false
+
+default target_or_null := null
+
+target_or_null := target
+
+default requested_list := []
+
+requested_list := sort(requested)
+
+default owner_or_null := null
+
+owner_or_null := owner if is_token
+
+# ---------------------------------------------------------------------------
+# Activity, with the reasons for an inactive auth id (§4.2)
+# ---------------------------------------------------------------------------
+
+default active := false
+
+active_report := {"active": active, "problems": activity_problems}
+
+activity_problems contains sprintf("user %s does not exist in user.cfg", [owner]) if {
+	not data.pxacl.users[owner]
+}
+
+activity_problems contains sprintf("token %s does not exist in user.cfg", [auth_id]) if {
+	is_token
+	not data.pxacl.tokens[auth_id]
+}
+
+activity_problems contains problem if {
+	some [kind, id, account] in accounts
+	problem := account_problem(kind, id, account)
+}
+
+accounts contains ["user", owner, data.pxacl.users[owner]]
+
+accounts contains ["token", auth_id, data.pxacl.tokens[auth_id]] if is_token
+
+account_problem(kind, id, account) := sprintf("%s %s is disabled (enable false, user.cfg:%d)", [kind, id, account.line]) if {
+	account.enable == false
+}
+
+account_problem(kind, id, account) := sprintf("%s %s expired at %d (user.cfg:%d)", [kind, id, account.expire, account.line]) if {
+	expired(account)
+}
+
+# ---------------------------------------------------------------------------
+# ACL entries along the path (§3.3)
+# ---------------------------------------------------------------------------
+
+# decisive_depth(s): the depth of the node whose entry decided for s
+decisive_depth(s) := depth if {
+	data.pxacl.acl[target][s]
+} else := max({i |
+	some i in numbers.range(0, depth - 1)
+	data.pxacl.acl[node_keys[i]][s].inherit
+}) if {
+	depth > 0
+}
+
+# decided_at(s): the path of the deciding entry, null when s has none
+decided_at(s) := node_keys[d] if {
+	d := decisive_depth(s)
+} else := null
+
+# entry_role(e, role) describes one role of an entry
+entry_role(e, role) := {
+	"role": role,
+	"propagate": e.roles[role],
+	"line": sprintf("%s:%d", [data.pxacl.meta.acl_file, e.lines[role]]),
+}
+
+# subject_report(s): every entry of s on the path, how it was used, and the
+# resulting privileges of s alone
+subject_report(s) := {
+	"subject": s,
+	"entries": [entry |
+		some i, k in node_keys
+		e := data.pxacl.acl[k][s]
+		entry := {
+			"path": k,
+			"roles": [entry_role(e, r) | some r in sort(object.keys(e.roles))],
+			"status": entry_status(s, i, e),
+		}
+	],
+	"decided_at": decided_at(s),
+	"privileges": own_privileges(s),
+}
+
+# entry_status: "decides" (the deepest applying entry), "replaced" (an
+# applying entry above it), "not propagated" (propagate=0 above the target)
+entry_status(s, i, _) := "decides" if i == decisive_depth(s)
+
+else := "replaced" if i < decisive_depth(s)
+
+else := "not propagated" if i < depth
+
+else := "unused"
+
+default owner_report := null
+
+owner_report := {"superuser": true, "subject": owner} if {
+	is_token
+	owner == data.pxacl.meta.superuser
+}
+
+owner_report := subject_report(owner) if {
+	is_token
+	owner != data.pxacl.meta.superuser
+}
+
+# clamped: what the token's own ACL grants but its owner lacks (§4.1)
+default clamped := []
+
+clamped := sort([p |
+	some p, _ in own_privileges(auth_id)
+	lacks(user_privileges, p)
+]) if is_token
+
+default missing := []
+
+missing := sort([p | some p in requested; lacks(permissions, p)])
+
+# lacks(privs, p): the privilege map privs does not hold p
+lacks(privs, p) if object.get(privs, p, null) == null
+
+# group_entries: @group ACL entries on the path; PBS keeps them but they
+# never grant anything (§3.5)
+group_entries := [{"path": k, "group": g, "roles": object.keys(e.roles)} |
+	some k in node_keys
+	some g, e in data.pxacl.group_acl[k]
+]

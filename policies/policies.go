@@ -1,0 +1,41 @@
+// Package policies holds pxacl's Rego modules (package pxacl), embedded in
+// the binary. Their *_test.rego files sit beside them and run with
+// `opa test policies`; they are never put into a bundle.
+package policies
+
+import (
+	"embed"
+	"io/fs"
+	"sort"
+	"strings"
+)
+
+//go:embed *.rego
+var files embed.FS
+
+// Module is one Rego source file.
+type Module struct {
+	Name string // file name, e.g. "pxacl.rego"
+	Src  []byte
+}
+
+// Modules returns the policy modules (not the tests), sorted by name.
+func Modules() []Module {
+	names, err := fs.Glob(files, "*.rego")
+	if err != nil {
+		panic(err) // the pattern is constant
+	}
+	sort.Strings(names)
+	var mods []Module
+	for _, n := range names {
+		if strings.HasSuffix(n, "_test.rego") {
+			continue
+		}
+		src, err := files.ReadFile(n)
+		if err != nil {
+			panic(err) // embedded files are always readable
+		}
+		mods = append(mods, Module{Name: n, Src: src})
+	}
+	return mods
+}

@@ -1,0 +1,148 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/pxacl/pxacl/evaluator"
+)
+
+// WriteExplanation prints an explanation for people: the verdict, the
+// account state, every ACL entry on the path with its acl.cfg line and
+// what it did, the token clamp, and what is missing.
+func WriteExplanation(w io.Writer, x *evaluator.Explanation) error {
+	var b strings.Builder
+	path := "?"
+	if x.Path != nil {
+		path = *x.Path
+	}
+	verdict := "DENIED"
+	if x.Allowed {
+		verdict = "ALLOWED"
+	}
+	mode := "all of"
+	if x.Partial {
+		mode = "any of"
+	}
+	fmt.Fprintf(&b, "%s: %v on %s, %s [%s]\n", verdict, x.AuthID, path, mode, strings.Join(x.Requested, ", "))
+	if !x.InputOK {
+		b.WriteString("  the query is malformed (auth id, path and at least one privilege are required); it is denied\n")
+	}
+
+	b.WriteString("\nAccount:\n")
+	switch {
+	case x.Active.Active:
+		fmt.Fprintf(&b, "  active%s\n", tokenNote(x))
+	default:
+		fmt.Fprintf(&b, "  NOT active%s: user account or token disabled or expired (§4.2)\n", tokenNote(x))
+		for _, p := range x.Active.Problems {
+			fmt.Fprintf(&b, "  - %s\n", p)
+		}
+	}
+
+	if x.Superuser {
+		b.WriteString("\nroot@pam is the superuser: every privilege on every path, whatever acl.cfg says (§3.4)\n")
+	} else {
+		title := "ACL entries"
+		if x.Token {
+			title = "The token's own ACL entries (a token does not inherit its owner's entries, §4.1)"
+		}
+		writeSubject(&b, title, path, &x.ACL)
+		if x.Token && x.OwnerACL != nil {
+			if x.OwnerACL.Superuser {
+				fmt.Fprintf(&b, "\nOwner %s is the superuser: the token keeps its own privileges\n", x.OwnerACL.Subject)
+			} else {
+				writeSubject(&b, fmt.Sprintf("Owner %s's ACL entries (the token is clamped to them at the same path, §4.1)", x.OwnerACL.Subject), path, x.OwnerACL)
+			}
+			if len(x.Clamped) > 0 {
+				fmt.Fprintf(&b, "\nToken clamp: dropped %s (granted to the token but not held by its owner on %s)\n", strings.Join(x.Clamped, ", "), path)
+			} else {
+				b.WriteString("\nToken clamp: nothing dropped\n")
+			}
+		}
+	}
+	for _, g := range x.Groups {
+		fmt.Fprintf(&b, "\nNote: group entry @%s on %s (%s) grants nothing: PBS has no user groups (§3.5)\n", g.Group, g.Path, strings.Join(g.Roles, ", "))
+	}
+
+	fmt.Fprintf(&b, "\nEffective privileges on %s: %s\n", path, privList(x.Privileges))
+	if len(x.Missing) > 0 {
+		fmt.Fprintf(&b, "Missing: %s\n", strings.Join(x.Missing, ", "))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func tokenNote(x *evaluator.Explanation) string {
+	if x.Token && x.Owner != nil {
+		return fmt.Sprintf(" (API token of %s)", *x.Owner)
+	}
+	return ""
+}
+
+func writeSubject(b *strings.Builder, title, path string, r *evaluator.SubjectReport) {
+	fmt.Fprintf(b, "\n%s:\n", title)
+	if len(r.Entries) == 0 {
+		fmt.Fprintf(b, "  none on %s or above: no privileges\n", path)
+	}
+	for _, e := range r.Entries {
+		var roles, lines []string
+		for _, role := range e.Roles {
+			flag := "propagate 0"
+			if role.Propagate {
+				flag = "propagate 1"
+			}
+			roles = append(roles, fmt.Sprintf("%s (%s)", role.Role, flag))
+			lines = append(lines, role.Line)
+		}
+		fmt.Fprintf(b, "  %-24s %-30s %s\n", e.Path, strings.Join(roles, ", "), statusText(e.Status, e.Path == path))
+		fmt.Fprintf(b, "  %-24s from %s\n", "", strings.Join(dedupe(lines), ", "))
+	}
+	if r.DecidedAt != nil && *r.DecidedAt != path {
+		fmt.Fprintf(b, "  no entry of %s on %s itself: it inherits from %s (§3.3)\n", r.Subject, path, *r.DecidedAt)
+	}
+	fmt.Fprintf(b, "  => %s\n", privList(r.Privileges))
+}
+
+func statusText(status string, atTarget bool) string {
+	switch status {
+	case "decides":
+		if atTarget {
+			return "<- decides (deepest entry, replaces everything above, §3.3)"
+		}
+		return "<- decides (deepest propagating entry, §3.3)"
+	case "replaced":
+		return "replaced by the deeper entry (§3.3)"
+	case "not propagated":
+		return "ignored: propagate 0 applies only to this exact path (§3.2)"
+	}
+	return status
+}
+
+func privList(m map[string]bool) string {
+	if len(m) == 0 {
+		return "none"
+	}
+	var out []string
+	for _, p := range sortedKeys(m) {
+		if m[p] {
+			out = append(out, p+" (*)")
+		} else {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+func dedupe(s []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}

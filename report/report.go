@@ -1,0 +1,91 @@
+// Package report renders pxacl's answers for people and scripts: the
+// `user permissions` layout of proxmox-backup-manager (pbs-semantics.md
+// §11), check results with PBS's error wording, and explanations.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Output formats, as proxmox-backup-manager names them.
+const (
+	Text       = "text"
+	JSON       = "json"
+	JSONPretty = "json-pretty"
+)
+
+// CheckFormat validates an --output-format value.
+func CheckFormat(f string) error {
+	switch f {
+	case Text, JSON, JSONPretty:
+		return nil
+	}
+	return fmt.Errorf("invalid output format '%s' (want text, json or json-pretty)", f)
+}
+
+// WriteJSON writes v compact (json) or indented (json-pretty), newline
+// terminated.
+func WriteJSON(w io.Writer, format string, v any) error {
+	var b []byte
+	var err error
+	if format == JSONPretty {
+		b, err = json.MarshalIndent(v, "", "  ")
+	} else {
+		b, err = json.Marshal(v)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+// Permissions is `user permissions` output: path -> privilege -> propagate.
+type Permissions map[string]map[string]bool
+
+// WriteText prints the layout of `proxmox-backup-manager user permissions`:
+// a header line, a blank line, then per path (sorted byte-wise) its
+// privileges (sorted byte-wise), "(*)" marking propagated ones.
+func (p Permissions) WriteText(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("Privileges with (*) have the propagate flag set\n\n")
+	for _, path := range sortedKeys(p) {
+		privs := p[path]
+		fmt.Fprintf(&b, "Path: %s\n", path)
+		if len(privs) == 0 {
+			b.WriteString("- NoAccess\n")
+		}
+		for _, priv := range sortedKeys(privs) {
+			if privs[priv] {
+				fmt.Fprintf(&b, "- %s (*)\n", priv)
+			} else {
+				fmt.Fprintf(&b, "- %s\n", priv)
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// MissingMessage is PBS's check_privs error text (§3.4):
+// missing permissions 'A&B' on '/path' ('A|B' when any one suffices).
+func MissingMessage(privs []string, path string, partial bool) string {
+	sep := "&"
+	if partial {
+		sep = "|"
+	}
+	return fmt.Sprintf("missing permissions '%s' on '%s'", strings.Join(privs, sep), path)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
