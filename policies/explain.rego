@@ -20,7 +20,7 @@ explain := {
 	"token": is_token,
 	"owner": owner_or_null,
 	"active": active_report,
-	"acl": subject_report(auth_id),
+	"acl": acl_report,
 	"owner_acl": owner_report,
 	"clamped": clamped,
 	"privileges": permissions,
@@ -90,6 +90,7 @@ account_problem(kind, id, account) := sprintf("%s %s is disabled (enable false, 
 }
 
 account_problem(kind, id, account) := sprintf("%s %s expired at %d (user.cfg:%d)", [kind, id, account.expire, account.line]) if {
+	account.enable != false
 	expired(account)
 }
 
@@ -145,6 +146,10 @@ else := "replaced" if i < decisive_depth(s)
 else := "not propagated" if i < depth
 
 else := "unused"
+
+default acl_report := null
+
+acl_report := subject_report(auth_id)
 
 default owner_report := null
 

@@ -1,0 +1,184 @@
+package evaluator
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/pxacl/pxacl/configgen"
+)
+
+// Benchmark sizes (acl.cfg entries). PXACL_BENCH_SIZES overrides them,
+// e.g. PXACL_BENCH_SIZES=100,10000.
+func benchSizes() []int {
+	sizes := []int{100, 10_000, 100_000, 1_000_000}
+	if s := os.Getenv("PXACL_BENCH_SIZES"); s != "" {
+		sizes = nil
+		for _, f := range splitComma(s) {
+			n, err := strconv.Atoi(f)
+			if err == nil {
+				sizes = append(sizes, n)
+			}
+		}
+	}
+	return sizes
+}
+
+func splitComma(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ',' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return out
+}
+
+type benchEnv struct {
+	ev      *Evaluator
+	queries []Query
+	heapMB  float64
+}
+
+var benchEnvs = map[int]*benchEnv{}
+
+// env generates, compiles and loads a configuration of n entries once.
+func env(b *testing.B, n int) *benchEnv {
+	if e, ok := benchEnvs[n]; ok {
+		return e
+	}
+	cfg := configgen.Generate(configgen.Spec{Entries: n, Seed: 1})
+	dir := filepath.Join(b.TempDir(), "etc")
+	if err := cfg.WriteDir(dir); err != nil {
+		b.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	ev, err := FromConfigDir(context.Background(), dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	r := rand.New(rand.NewSource(2))
+	var qs []Query
+	for range 4096 {
+		var id string
+		if r.Intn(2) == 0 {
+			id = cfg.Users[r.Intn(len(cfg.Users))]
+		} else {
+			id = cfg.Tokens[r.Intn(len(cfg.Tokens))]
+		}
+		path := cfg.Paths[r.Intn(len(cfg.Paths))]
+		if r.Intn(3) == 0 {
+			path += "/vm/100" // deeper than the tree: inherits
+		}
+		qs = append(qs, Query{AuthID: id, Path: path, Privileges: []string{"Datastore.Backup"}, Now: 1800000000})
+	}
+	e := &benchEnv{ev: ev, queries: qs, heapMB: float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)}
+	benchEnvs[n] = e
+	return e
+}
+
+// BenchmarkAllow measures one data.pxacl.allow decision through the
+// embedded evaluator, reporting p50/p99 latency and the evaluator's heap.
+func BenchmarkAllow(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range benchSizes() {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			e := env(b, n)
+			lat := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				if _, err := e.ev.Allowed(ctx, e.queries[i%len(e.queries)]); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(start))
+			}
+			b.StopTimer()
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1000, "p50-µs")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1000, "p99-µs")
+			b.ReportMetric(e.heapMB, "heap-MB")
+		})
+	}
+}
+
+// BenchmarkAllowParallel measures decisions per second on all cores.
+func BenchmarkAllowParallel(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range benchSizes() {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			e := env(b, n)
+			b.ResetTimer()
+			start := time.Now()
+			b.RunParallel(func(pb *testing.PB) {
+				i := rand.Intn(len(e.queries))
+				for pb.Next() {
+					if _, err := e.ev.Allowed(ctx, e.queries[i%len(e.queries)]); err != nil {
+						b.Error(err)
+						return
+					}
+					i++
+				}
+			})
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "decisions/s")
+		})
+	}
+}
+
+// BenchmarkPermissions measures data.pxacl.permissions.
+func BenchmarkPermissions(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range benchSizes() {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			e := env(b, n)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				q := e.queries[i%len(e.queries)]
+				if _, err := e.ev.Permissions(ctx, q.AuthID, q.Path); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkBuild measures parse + compile + bundle write of a config dir,
+// reporting the bundle size.
+func BenchmarkBuild(b *testing.B) {
+	for _, n := range benchSizes() {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			cfg := configgen.Generate(configgen.Spec{Entries: n, Seed: 1})
+			dir := filepath.Join(b.TempDir(), "etc")
+			if err := cfg.WriteDir(dir); err != nil {
+				b.Fatal(err)
+			}
+			var size int
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				bun, err := BuildDir(dir)
+				if err != nil {
+					b.Fatal(err)
+				}
+				raw, err := bun.Bytes()
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = len(raw)
+			}
+			b.ReportMetric(float64(size)/(1<<20), "bundle-MB")
+		})
+	}
+}
