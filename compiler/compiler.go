@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/config/pbs"
 )
@@ -37,9 +38,10 @@ type Entry struct {
 
 // Account is the activity state of a user or token (§4.2).
 type Account struct {
-	Enable bool  `json:"enable"`
-	Expire int64 `json:"expire"` // epoch seconds, 0 = never
-	Line   int   `json:"line"`   // user.cfg line of the section
+	Enable bool   `json:"enable"`
+	Expire int64  `json:"expire"`          // epoch seconds, 0 = never
+	Line   int    `json:"line"`            // user.cfg line of the section
+	Owner  string `json:"owner,omitempty"` // tokens: the owning user id
 }
 
 // Meta describes the compiled document.
@@ -92,7 +94,11 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 			d.Users[u.Userid] = account(u.Enable, u.Expire, u.Line)
 		}
 		for _, t := range cfg.Users.Tokens {
-			d.Tokens[t.Tokenid] = account(t.Enable, t.Expire, t.Line)
+			a := account(t.Enable, t.Expire, t.Line)
+			if id, err := authid.Parse(t.Tokenid); err == nil {
+				a.Owner = id.User()
+			}
+			d.Tokens[t.Tokenid] = a
 		}
 		d.Sources[pbs.UserCfg] = cfg.Users.Digest
 	}

@@ -36,7 +36,7 @@ default input_ok := false
 
 input_ok if {
 	auth_id
-	path_parts
+	target
 	count(requested) > 0
 	every p in requested {
 		is_string(p)
@@ -97,6 +97,12 @@ account_problem(kind, id, account) := sprintf("%s %s expired at %d (user.cfg:%d)
 # ---------------------------------------------------------------------------
 # ACL entries along the path (§3.3)
 # ---------------------------------------------------------------------------
+
+# node_keys are the paths from the root down to the target; depth is the
+# target's index in it
+node_keys := array.concat(ancestors, [target])
+
+depth := count(ancestors)
 
 # decisive_depth(s): the depth of the node whose entry decided for s
 decisive_depth(s) := depth if {

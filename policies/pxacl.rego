@@ -18,6 +18,7 @@ package pxacl
 default allow := false
 
 allow if {
+	target
 	active
 	privileges_held
 }
@@ -39,30 +40,26 @@ permissions := effective
 
 auth_id := input.auth_id if is_string(input.auth_id)
 
-# path_parts are the path components, empty ones dropped (§2.1, §3.3); the
-# regular expressions are fast paths for paths that are already normal.
-path_parts := split(substring(input.path, 1, -1), "/") if {
-	regex.match(`^(/[^/]+)+$`, input.path)
-} else := [] if {
-	regex.match(`^/*$`, input.path)
-} else := [c | some c in split(input.path, "/"); c != ""] if {
+# target is the normalised path: components split on "/", empty ones
+# dropped (§2.1, §3.3), e.g. "//datastore///store1/" is "/datastore/store1"
+target := input.path if {
+	regex.match(`^(/[^/]+)*$`, input.path)
+	input.path != ""
+} else := concat("/", array.concat([""], parts)) if {
+	parts := [c | some c in split(input.path, "/"); c != ""]
+	count(parts) > 0
+} else := "/" if {
 	is_string(input.path)
 }
 
-depth := count(path_parts)
-
-# node_keys[i] is the normalised path of the first i components:
-# "/", "/datastore", "/datastore/store1", ... the last one is the target
-node_keys := array.concat(["/"], [concat("/", array.slice(padded, 0, i + 1)) |
-	some i in numbers.range(1, depth)
+# ancestors are the normalised paths of the strict ancestors of the target,
+# root first: "/datastore/store1" has "/" and "/datastore"
+ancestors := array.concat(["/"], [substring(target, 0, i) |
+	some i in indexof_n(target, "/")
+	i > 0
 ]) if {
-	depth > 0
-	padded := array.concat([""], path_parts)
-} else := ["/"] if {
-	path_parts
-}
-
-target := node_keys[depth]
+	target != "/"
+} else := []
 
 # requested is the set of privileges asked for
 requested := {p | some p in input.privileges} if {
@@ -75,26 +72,37 @@ privileges_held if {
 	not input.partial
 	count(requested) > 0
 	every p in requested {
-		effective[p] != null
+		holds(p)
 	}
 }
 
 privileges_held if {
 	input.partial == true
 	some p in requested
-	effective[p] != null
+	holds(p)
 }
 
 # ---------------------------------------------------------------------------
 # Identity (§6): a token is "user@realm!name", the '!' after the last '@'
 # ---------------------------------------------------------------------------
 
-last_bang := max(indexof_n(auth_id, "!"))
+# token is the user.cfg token section of the auth id, if there is one; it
+# names its owner (the user part of the id)
+token := data.pxacl.tokens[auth_id]
 
-is_token if last_bang > max(indexof_n(auth_id, "@"))
+# is_token: a configured token, or an id with a '!' after its last '@'
+is_token if token
+
+is_token if {
+	not token
+	contains(auth_id, "!")
+	max(indexof_n(auth_id, "!")) > max(indexof_n(auth_id, "@"))
+}
 
 # owner is the user a token belongs to, or the user itself
-owner := substring(auth_id, 0, last_bang) if is_token
+owner := token.owner if token
+
+else := substring(auth_id, 0, max(indexof_n(auth_id, "!"))) if is_token
 
 else := auth_id
 
@@ -112,10 +120,15 @@ now := input.now if {
 	is_number(input.now)
 } else := time.now_ns() / 1000000000
 
-# account_active: enable is not false and expire is 0 or still ahead
+# account_active: enable is not false and expire is 0 (never) or ahead
 account_active(account) if {
 	account.enable != false
-	not expired(account)
+	account.expire == 0
+}
+
+account_active(account) if {
+	account.enable != false
+	account.expire > now
 }
 
 expired(account) if {
@@ -124,16 +137,13 @@ expired(account) if {
 }
 
 # active: the user section exists and is active; for a token also the
-# token section, and its owner
-active if {
-	not is_token
-	account_active(data.pxacl.users[auth_id])
-}
+# token section, and its owner. User ids never contain a token part, so a
+# token id is never found among the users.
+active if account_active(data.pxacl.users[auth_id])
 
 active if {
-	is_token
-	account_active(data.pxacl.tokens[auth_id])
-	account_active(data.pxacl.users[owner])
+	account_active(token)
+	account_active(data.pxacl.users[token.owner])
 }
 
 # ---------------------------------------------------------------------------
@@ -148,20 +158,16 @@ active if {
 # with the empty set. Paths deeper than the tree inherit.
 own_privileges(s) := data.pxacl.privsets[set] if {
 	set := data.pxacl.acl[target][s].leaf
-}
-
-else := data.pxacl.privsets[sets[count(sets) - 1]] if {
+} else := data.pxacl.privsets[sets[count(sets) - 1]] if {
 	sets := inherited_sets(s)
 	count(sets) > 0
-}
-
-else := {}
+} else := {}
 
 # inherited_sets(s) are the "inherit" sets of s at the strict ancestors of
 # the target, shallowest first
 inherited_sets(s) := [set |
-	some i in numbers.range(0, depth - 1)
-	set := data.pxacl.acl[node_keys[i]][s].inherit
+	some k in ancestors
+	set := data.pxacl.acl[k][s].inherit
 ]
 
 # all_privileges is what root@pam holds, everywhere, propagating (§3.4)
@@ -172,19 +178,35 @@ user_privileges := all_privileges if {
 	owner == data.pxacl.meta.superuser
 } else := own_privileges(owner)
 
+# holds(p): privilege p is effective; for a token it must be granted by
+# both its own ACL and its owner's at the same path (§4.1)
+holds(p) if {
+	not is_token
+	user_privileges[p] != null
+}
+
+holds(p) if {
+	is_token
+	token_privileges[p] != null
+	user_privileges[p] != null
+}
+
+# token_privileges are what a token's own ACL entries give it
+token_privileges := own_privileges(auth_id) if is_token
+
 # effective: a user's own result; a token's own result intersected with its
 # owner's at the same path, propagate flags ANDed (§4.1). The tokens of
 # root@pam are therefore limited to their own ACL.
 effective := user_privileges if {
 	not is_token
-	path_parts
+	target
 }
 
 effective := {p: prop |
-	some p, own in own_privileges(auth_id)
+	some p, own in token_privileges
 	owner_prop := user_privileges[p]
 	prop := {own, owner_prop} == {true}
 } if {
 	is_token
-	path_parts
+	target
 }

@@ -68,14 +68,14 @@ fixture := {
 		"us!er@pbs": account(true, 0, 19),
 	},
 	"tokens": {
-		"alice@pbs!ok": account(true, 0, 3),
-		"alice@pbs!off": account(false, 0, 5),
-		"alice@pbs!old": account(true, 1000, 6),
-		"alice@pbs!future": account(true, 5000, 8),
-		"root@pam!t": account(true, 0, 10),
-		"bob@pbs!t": account(true, 0, 12),
-		"carol@pbs!t": account(true, 0, 14),
-		"ghost@pbs!t": account(true, 0, 16),
+		"alice@pbs!ok": object.union(account(true, 0, 3), {"owner": "alice@pbs"}),
+		"alice@pbs!off": object.union(account(false, 0, 5), {"owner": "alice@pbs"}),
+		"alice@pbs!old": object.union(account(true, 1000, 6), {"owner": "alice@pbs"}),
+		"alice@pbs!future": object.union(account(true, 5000, 8), {"owner": "alice@pbs"}),
+		"root@pam!t": object.union(account(true, 0, 10), {"owner": "root@pam"}),
+		"bob@pbs!t": object.union(account(true, 0, 12), {"owner": "bob@pbs"}),
+		"carol@pbs!t": object.union(account(true, 0, 14), {"owner": "carol@pbs"}),
+		"ghost@pbs!t": object.union(account(true, 0, 16), {"owner": "ghost@pbs"}),
 	},
 	"acl": {
 		"/": {
@@ -184,9 +184,9 @@ test_node_keys[name] if {
 }
 
 # §3.3: path components, empty ones dropped
-test_path_parts_drop_empty_components if {
-	parts := pxacl.path_parts with input as {"path": "//datastore///s1/"}
-	parts == ["datastore", "s1"]
+test_target_drops_empty_components if {
+	target := pxacl.target with input as {"path": "//datastore///s1/"}
+	target == "/datastore/s1"
 }
 
 # malformed input: a non-string path has no nodes at all
