@@ -8,10 +8,10 @@ package compiler
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/catalog"
@@ -102,7 +102,7 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 		}
 		d.Sources[pbs.UserCfg] = cfg.Users.Digest
 	}
-	sets := newSetInterner(d.PrivSets)
+	sets := newSetInterner(d.PrivSets, cat)
 	if cfg.ACL != nil {
 		d.Sources[pbs.ACLCfg] = cfg.ACL.Digest
 		var err error
@@ -163,36 +163,14 @@ func compileNode(ugids map[string]map[string]pbs.RoleEntry, cat *catalog.Catalog
 			continue // an emptied role map behaves like no entry (§3.1)
 		}
 		e := &Entry{Roles: make(map[string]bool, len(roles)), Lines: make(map[string]int, len(roles))}
-		leaf := map[string]bool{}
-		inherit := map[string]bool{}
-		propagates := false
-		for _, role := range sortedKeys(roles) {
-			re := roles[role]
+		for role, re := range roles {
 			if !cat.IsRole(role) {
 				return nil, fmt.Errorf("acl.cfg:%d: unknown role '%s'", re.Line, role)
 			}
 			e.Roles[role] = re.Propagate
 			e.Lines[role] = re.Line
-			if re.Propagate {
-				propagates = true
-			}
-			for _, p := range cat.RolePrivileges(role) {
-				leaf[p] = leaf[p] || re.Propagate
-				if re.Propagate {
-					inherit[p] = true
-				}
-			}
 		}
-		// NoAccess is exclusive per ugid and node (§3.1); when in force it
-		// yields a non-empty role map with no privileges (§3.2).
-		if _, ok := roles["NoAccess"]; ok {
-			leaf = map[string]bool{}
-			inherit = map[string]bool{}
-		}
-		e.Leaf = sets.key(leaf)
-		if propagates {
-			e.Inherit = sets.key(inherit)
-		}
+		e.Leaf, e.Inherit = sets.forRoles(e.Roles)
 		out[ugid] = e
 	}
 	return out, nil
@@ -201,12 +179,56 @@ func compileNode(ugids map[string]map[string]pbs.RoleEntry, cat *catalog.Catalog
 // setInterner gives each distinct privilege map a short key, so that a
 // million entries share a handful of sets.
 type setInterner struct {
-	sets  map[string]map[string]bool
-	byKey map[string]string
+	cat     *catalog.Catalog
+	sets    map[string]map[string]bool
+	byKey   map[string]string
+	byRoles map[string][2]string // role-map signature -> leaf, inherit keys
 }
 
-func newSetInterner(sets map[string]map[string]bool) *setInterner {
-	return &setInterner{sets: sets, byKey: map[string]string{}}
+func newSetInterner(sets map[string]map[string]bool, cat *catalog.Catalog) *setInterner {
+	return &setInterner{cat: cat, sets: sets, byKey: map[string]string{}, byRoles: map[string][2]string{}}
+}
+
+// forRoles expands a role map (role -> propagate) into the keys of its leaf
+// set (every role, each privilege flagged with its propagate bit) and its
+// inherit set (propagating roles only; "" when nothing propagates).
+// NoAccess is exclusive per ugid and node (§3.1); in force it yields the
+// empty set, which still counts as a non-empty role map (§3.2).
+func (s *setInterner) forRoles(roles map[string]bool) (leafKey, inheritKey string) {
+	names := sortedKeys(roles)
+	var sig strings.Builder
+	for _, r := range names {
+		sig.WriteString(r)
+		if roles[r] {
+			sig.WriteByte('+')
+		}
+		sig.WriteByte(',')
+	}
+	if k, ok := s.byRoles[sig.String()]; ok {
+		return k[0], k[1]
+	}
+	leaf := map[string]bool{}
+	inherit := map[string]bool{}
+	propagates := false
+	for _, role := range names {
+		prop := roles[role]
+		propagates = propagates || prop
+		for _, p := range s.cat.RolePrivileges(role) {
+			leaf[p] = leaf[p] || prop
+			if prop {
+				inherit[p] = true
+			}
+		}
+	}
+	if _, ok := roles["NoAccess"]; ok {
+		leaf, inherit = map[string]bool{}, map[string]bool{}
+	}
+	leafKey = s.key(leaf)
+	if propagates {
+		inheritKey = s.key(inherit)
+	}
+	s.byRoles[sig.String()] = [2]string{leafKey, inheritKey}
+	return leafKey, inheritKey
 }
 
 func (s *setInterner) key(m map[string]bool) string {
@@ -233,26 +255,6 @@ func (s *setInterner) key(m map[string]bool) string {
 	return k
 }
 
-// JSON returns the document as deterministic JSON (sorted keys).
-func (d *Document) JSON() ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(d); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // CompileDir loads the PBS configuration in dir and compiles it.
 func CompileDir(dir string) (*Document, error) {
 	cat, err := catalog.Load("pbs")
@@ -264,4 +266,13 @@ func CompileDir(dir string) (*Document, error) {
 		return nil, err
 	}
 	return CompilePBS(cfg, cat)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -28,8 +28,9 @@ func ParseACLCfg(file string, data []byte, isRole func(string) bool) (*ACLTree, 
 	sum := sha256.Sum256(data)
 	t.Digest = hex.EncodeToString(sum[:])
 	var perr *ParseError
+	ids := map[string]string{} // ug text -> canonical auth id, parsed once
 	splitLines(data, func(n int, raw []byte) bool {
-		perr = t.parseLine(file, n, raw, isRole)
+		perr = t.parseLine(file, n, raw, isRole, ids)
 		return perr == nil
 	})
 	if perr != nil {
@@ -39,7 +40,7 @@ func ParseACLCfg(file string, data []byte, isRole func(string) bool) (*ACLTree, 
 }
 
 // parseLine handles one acl.cfg line (parse_acl_line, §2.1).
-func (t *ACLTree) parseLine(file string, n int, raw []byte, isRole func(string) bool) *ParseError {
+func (t *ACLTree) parseLine(file string, n int, raw []byte, isRole func(string) bool, ids map[string]string) *ParseError {
 	if !utf8.Valid(raw) {
 		return errorf(file, n, string(raw), "invalid UTF-8: %q", raw)
 	}
@@ -78,11 +79,16 @@ func (t *ACLTree) parseLine(file string, n int, raw []byte, isRole func(string) 
 				node.Groups = insertRole(node.Groups, group, role, propagate, n)
 				continue
 			}
-			a, err := authid.Parse(ug)
-			if err != nil {
-				return errorf(file, n, ug, "invalid user or token id '%s': %v", ug, err)
+			id, ok := ids[ug]
+			if !ok {
+				a, err := authid.Parse(ug)
+				if err != nil {
+					return errorf(file, n, ug, "invalid user or token id '%s': %v", ug, err)
+				}
+				id = a.String()
+				ids[ug] = id
 			}
-			node.Users = insertRole(node.Users, a.String(), role, propagate, n)
+			node.Users = insertRole(node.Users, id, role, propagate, n)
 		}
 	}
 	return nil

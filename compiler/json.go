@@ -1,0 +1,141 @@
+package compiler
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"unicode/utf8"
+)
+
+// JSON returns the document as deterministic JSON: object keys sorted,
+// no HTML escaping. The large parts (acl, users, tokens) are written by
+// hand: encoding/json's reflection dominated compile time at 1M entries.
+func (d *Document) JSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.Grow(len(d.ACL)*160 + len(d.Users)*64 + 4096)
+	b.WriteByte('{')
+	b.WriteString(`"acl":`)
+	writeACL(&b, d.ACL)
+	b.WriteString(`,"group_acl":`)
+	writeACL(&b, d.GroupACL)
+	small := []struct {
+		key string
+		v   any
+	}{
+		{"meta", d.Meta}, {"nodes", nonNil(d.Nodes)}, {"privileges", d.Privileges},
+		{"privsets", d.PrivSets}, {"roles", d.Roles}, {"sources", d.Sources},
+	}
+	for _, s := range small {
+		raw, err := json.Marshal(s.v)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`,"` + s.key + `":`)
+		b.Write(raw)
+	}
+	b.WriteString(`,"tokens":`)
+	writeAccounts(&b, d.Tokens)
+	b.WriteString(`,"users":`)
+	writeAccounts(&b, d.Users)
+	b.WriteString("}\n")
+	return b.Bytes(), nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func writeACL(b *bytes.Buffer, acl map[string]map[string]*Entry) {
+	b.WriteByte('{')
+	for i, path := range sortedKeys(acl) {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		writeString(b, path)
+		b.WriteString(":{")
+		subjects := acl[path]
+		for j, s := range sortedKeys(subjects) {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			writeString(b, s)
+			b.WriteByte(':')
+			writeEntry(b, subjects[s])
+		}
+		b.WriteByte('}')
+	}
+	b.WriteByte('}')
+}
+
+func writeEntry(b *bytes.Buffer, e *Entry) {
+	b.WriteByte('{')
+	if e.Inherit != "" {
+		b.WriteString(`"inherit":`)
+		writeString(b, e.Inherit)
+		b.WriteByte(',')
+	}
+	b.WriteString(`"leaf":`)
+	writeString(b, e.Leaf)
+	b.WriteString(`,"lines":{`)
+	roles := sortedKeys(e.Roles)
+	for i, r := range roles {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		writeString(b, r)
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(e.Lines[r]))
+	}
+	b.WriteString(`},"roles":{`)
+	for i, r := range roles {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		writeString(b, r)
+		b.WriteByte(':')
+		b.WriteString(strconv.FormatBool(e.Roles[r]))
+	}
+	b.WriteString("}}")
+}
+
+func writeAccounts(b *bytes.Buffer, m map[string]Account) {
+	b.WriteByte('{')
+	for i, id := range sortedKeys(m) {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		a := m[id]
+		writeString(b, id)
+		b.WriteString(`:{"enable":`)
+		b.WriteString(strconv.FormatBool(a.Enable))
+		b.WriteString(`,"expire":`)
+		b.WriteString(strconv.FormatInt(a.Expire, 10))
+		b.WriteString(`,"line":`)
+		b.WriteString(strconv.Itoa(a.Line))
+		if a.Owner != "" {
+			b.WriteString(`,"owner":`)
+			writeString(b, a.Owner)
+		}
+		b.WriteByte('}')
+	}
+	b.WriteByte('}')
+}
+
+// writeString writes s as a JSON string; plain printable ASCII (almost
+// every Proxmox id and path) is copied as is.
+func writeString(b *bytes.Buffer, s string) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			raw, _ := json.Marshal(s) // rare: let encoding/json escape it
+			b.Write(raw)
+			return
+		}
+	}
+	b.WriteByte('"')
+	b.WriteString(s)
+	b.WriteByte('"')
+}
