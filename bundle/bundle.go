@@ -61,11 +61,11 @@ type Bundle struct {
 }
 
 // Build assembles a bundle from a data document (the JSON of
-// compiler.Document) and the embedded policies. The revision is the
-// SHA-256 of every file's path and content.
+// compiler.Document, which must be a JSON object) and the embedded
+// policies. The revision is the SHA-256 of every file's path and content.
 func Build(data []byte, meta Metadata) (*Bundle, error) {
-	if !json.Valid(data) {
-		return nil, fmt.Errorf("bundle: data document is not valid JSON")
+	if t := bytes.TrimSpace(data); len(t) < 2 || t[0] != '{' || t[len(t)-1] != '}' {
+		return nil, fmt.Errorf("bundle: the data document must be a JSON object")
 	}
 	b := &Bundle{}
 	for _, m := range policies.Modules() {

@@ -65,6 +65,8 @@ type Document struct {
 	GroupACL   map[string]map[string]*Entry `json:"group_acl"` // path -> group -> entry (PBS: grants nothing, §3.5)
 	Nodes      []string                     `json:"nodes"`     // every acl.cfg node path, pre-order
 	Sources    map[string]string            `json:"sources"`   // file -> sha256 of its bytes
+
+	entries int // subject entries in ACL and GroupACL, to size the JSON
 }
 
 // CompilePBS compiles a PBS configuration.
@@ -119,6 +121,7 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 				}
 				if len(m) > 0 {
 					d.ACL[path] = m
+					d.entries += len(m)
 				}
 			}
 			if len(n.Groups) > 0 {
@@ -129,6 +132,7 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 				}
 				if len(m) > 0 {
 					d.GroupACL[path] = m
+					d.entries += len(m)
 				}
 			}
 		})

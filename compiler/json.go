@@ -12,12 +12,12 @@ import (
 // hand: encoding/json's reflection dominated compile time at 1M entries.
 func (d *Document) JSON() ([]byte, error) {
 	var b bytes.Buffer
-	b.Grow(len(d.ACL)*160 + len(d.Users)*64 + 4096)
+	b.Grow(d.entries*120 + len(d.Users)*80 + len(d.Tokens)*100 + 4096)
 	b.WriteByte('{')
 	b.WriteString(`"acl":`)
-	writeACL(&b, d.ACL)
+	writeACL(&b, d.ACL, d.Nodes)
 	b.WriteString(`,"group_acl":`)
-	writeACL(&b, d.GroupACL)
+	writeACL(&b, d.GroupACL, d.Nodes)
 	small := []struct {
 		key string
 		v   any
@@ -48,12 +48,19 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func writeACL(b *bytes.Buffer, acl map[string]map[string]*Entry) {
+// writeACL writes the paths in tree order (nodes, pre-order with sorted
+// children): deterministic without sorting a million keys.
+func writeACL(b *bytes.Buffer, acl map[string]map[string]*Entry, nodes []string) {
 	b.WriteByte('{')
-	for i, path := range sortedKeys(acl) {
-		if i > 0 {
+	first := true
+	for _, path := range nodes {
+		if acl[path] == nil {
+			continue
+		}
+		if !first {
 			b.WriteByte(',')
 		}
+		first = false
 		writeString(b, path)
 		b.WriteString(":{")
 		subjects := acl[path]

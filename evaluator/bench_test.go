@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"testing"
@@ -156,8 +157,9 @@ func BenchmarkPermissions(b *testing.B) {
 }
 
 // BenchmarkBuild measures parse + compile + bundle write of a config dir,
-// reporting the bundle size.
+// reporting the bundle size, with the GC setting of `pxacl bundle build`.
 func BenchmarkBuild(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(BuildGCPercent))
 	for _, n := range benchSizes() {
 		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
 			cfg := configgen.Generate(configgen.Spec{Entries: n, Seed: 1})

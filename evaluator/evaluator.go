@@ -59,6 +59,10 @@ func FromConfigDir(ctx context.Context, dir string) (*Evaluator, error) {
 	return New(ctx, ob)
 }
 
+// BuildGCPercent is the GOGC setting `pxacl bundle build` uses: compiling
+// is a one-shot batch job that allocates a lot and keeps most of it.
+const BuildGCPercent = 400
+
 // BuildDir compiles the configuration in dir into a bundle.
 func BuildDir(dir string) (*bundle.Bundle, error) {
 	doc, err := compiler.CompileDir(dir)

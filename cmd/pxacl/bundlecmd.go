@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -20,6 +21,8 @@ func newBundleCmd(g *globals) *cobra.Command {
 			if err := g.checkFlavor(); err != nil {
 				return err
 			}
+			// A one-shot batch job: trade memory for less GC work.
+			debug.SetGCPercent(evaluator.BuildGCPercent)
 			bun, err := evaluator.BuildDir(g.configDir)
 			if err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // Config is the access-control part of a PBS configuration directory.
@@ -41,24 +42,41 @@ func Load(dir string, isRole func(string) bool) (*Config, error) {
 		}
 		return data, nil
 	}
-	data, err := read(UserCfg)
-	if err == nil {
-		c.Users, err = ParseUserCfg(filepath.Join(dir, UserCfg), data)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if data, err = read(ACLCfg); err == nil {
-		c.ACL, err = ParseACLCfg(filepath.Join(dir, ACLCfg), data, isRole)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if data, err = read(DomainsCfg); err == nil {
-		c.Domains, err = ParseDomainsCfg(filepath.Join(dir, DomainsCfg), data)
-	}
-	if err != nil {
-		return nil, err
+	// The files are independent: parse them in parallel (a million-line
+	// acl.cfg and a large user.cfg take seconds each). Errors are reported
+	// in file order, user.cfg first.
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		data, err := read(UserCfg)
+		if err == nil {
+			c.Users, err = ParseUserCfg(filepath.Join(dir, UserCfg), data)
+		}
+		errs[0] = err
+	}()
+	go func() {
+		defer wg.Done()
+		data, err := read(ACLCfg)
+		if err == nil {
+			c.ACL, err = ParseACLCfg(filepath.Join(dir, ACLCfg), data, isRole)
+		}
+		errs[1] = err
+	}()
+	go func() {
+		defer wg.Done()
+		data, err := read(DomainsCfg)
+		if err == nil {
+			c.Domains, err = ParseDomainsCfg(filepath.Join(dir, DomainsCfg), data)
+		}
+		errs[2] = err
+	}()
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	return c, nil
 }
