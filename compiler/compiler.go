@@ -44,6 +44,13 @@ type Account struct {
 	Owner  string `json:"owner,omitempty"` // tokens: the owning user id
 }
 
+// Node is the structural index of one ACL tree node: Up lists the strict
+// ancestors of the node that carry ACL entries, root first. A lookup whose
+// normalised path is a node walks only these instead of every prefix.
+type Node struct {
+	Up []string `json:"up"`
+}
+
 // Meta describes the compiled document.
 type Meta struct {
 	Flavor         string `json:"flavor"`
@@ -63,7 +70,8 @@ type Document struct {
 	Tokens     map[string]Account           `json:"tokens"`
 	ACL        map[string]map[string]*Entry `json:"acl"`       // path -> authid -> entry
 	GroupACL   map[string]map[string]*Entry `json:"group_acl"` // path -> group -> entry (PBS: grants nothing, §3.5)
-	Nodes      []string                     `json:"nodes"`     // every acl.cfg node path, pre-order
+	Nodes      []string                     `json:"-"`         // every acl.cfg node path, pre-order
+	NodeIndex  map[string]Node              `json:"nodes"`     // the same paths, with their ancestors
 	Sources    map[string]string            `json:"sources"`   // file -> sha256 of its bytes
 
 	entries int // subject entries in ACL and GroupACL, to size the JSON
@@ -83,6 +91,7 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 		Tokens:     map[string]Account{},
 		ACL:        map[string]map[string]*Entry{},
 		GroupACL:   map[string]map[string]*Entry{},
+		NodeIndex:  map[string]Node{},
 		Sources:    map[string]string{},
 	}
 	for i, p := range cat.Privileges {
@@ -108,11 +117,19 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 	if cfg.ACL != nil {
 		d.Sources[pbs.ACLCfg] = cfg.ACL.Digest
 		var err error
+		var withEntries []string // ancestors of the current node that carry entries
 		cfg.ACL.Walk(func(path string, n *pbs.ACLNode) {
 			if err != nil {
 				return
 			}
 			d.Nodes = append(d.Nodes, path)
+			for len(withEntries) > 0 && !isAncestor(withEntries[len(withEntries)-1], path) {
+				withEntries = withEntries[:len(withEntries)-1]
+			}
+			d.NodeIndex[path] = Node{Up: append([]string{}, withEntries...)}
+			if len(n.Users) > 0 || len(n.Groups) > 0 {
+				defer func() { withEntries = append(withEntries, path) }()
+			}
 			if len(n.Users) > 0 {
 				m, e := compileNode(n.Users, cat, sets)
 				if e != nil {
@@ -144,6 +161,14 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 		d.Sources[pbs.DomainsCfg] = cfg.Domains.Digest
 	}
 	return d, nil
+}
+
+// isAncestor reports whether node path a is a strict ancestor of b.
+func isAncestor(a, b string) bool {
+	if a == "/" {
+		return b != "/"
+	}
+	return len(b) > len(a) && b[len(a)] == '/' && b[:len(a)] == a
 }
 
 func account(enable *bool, expire *int64, line int) Account {

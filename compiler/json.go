@@ -22,7 +22,7 @@ func (d *Document) JSON() ([]byte, error) {
 		key string
 		v   any
 	}{
-		{"meta", d.Meta}, {"nodes", nonNil(d.Nodes)}, {"privileges", d.Privileges},
+		{"meta", d.Meta}, {"privileges", d.Privileges},
 		{"privsets", d.PrivSets}, {"roles", d.Roles}, {"sources", d.Sources},
 	}
 	for _, s := range small {
@@ -33,6 +33,8 @@ func (d *Document) JSON() ([]byte, error) {
 		b.WriteString(`,"` + s.key + `":`)
 		b.Write(raw)
 	}
+	b.WriteString(`,"nodes":`)
+	writeNodes(&b, d.NodeIndex, d.Nodes)
 	b.WriteString(`,"tokens":`)
 	writeAccounts(&b, d.Tokens)
 	b.WriteString(`,"users":`)
@@ -41,11 +43,24 @@ func (d *Document) JSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
+// writeNodes writes the node index in tree order.
+func writeNodes(b *bytes.Buffer, index map[string]Node, order []string) {
+	b.WriteByte('{')
+	for i, path := range order {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		writeString(b, path)
+		b.WriteString(`:{"up":[`)
+		for j, up := range index[path].Up {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			writeString(b, up)
+		}
+		b.WriteString("]}")
 	}
-	return s
+	b.WriteByte('}')
 }
 
 // writeACL writes the paths in tree order (nodes, pre-order with sorted

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	opabundle "github.com/open-policy-agent/opa/v1/bundle"
@@ -115,12 +116,11 @@ func New(ctx context.Context, b opabundle.Bundle) (*Evaluator, error) {
 		return nil, err
 	}
 	if root, ok := b.Data[bundle.Root].(map[string]any); ok {
-		if nodes, ok := root["nodes"].([]any); ok {
-			for _, n := range nodes {
-				if s, ok := n.(string); ok {
-					e.nodes = append(e.nodes, s)
-				}
+		if nodes, ok := root["nodes"].(map[string]any); ok {
+			for n := range nodes {
+				e.nodes = append(e.nodes, n)
 			}
+			sort.Strings(e.nodes)
 		}
 	}
 	return e, nil
@@ -129,7 +129,7 @@ func New(ctx context.Context, b opabundle.Bundle) (*Evaluator, error) {
 // Revision is the bundle's revision (a content hash).
 func (e *Evaluator) Revision() string { return e.revision }
 
-// Nodes returns every ACL node path of the configuration, in tree order.
+// Nodes returns every ACL node path of the configuration, sorted.
 func (e *Evaluator) Nodes() []string { return e.nodes }
 
 func (q Query) input() ast.Value {

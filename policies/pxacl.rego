@@ -17,10 +17,20 @@ package pxacl
 # entrypoint: true
 default allow := false
 
+# A user: its section is active and it holds the privileges.
 allow if {
 	target
-	active
-	privileges_held
+	account_active(data.pxacl.users[auth_id])
+	held(subject_privileges(auth_id))
+}
+
+# A token: its section and its owner's are active, and each privilege is
+# held both by the token's own ACL and by its owner's (§4.1, §4.2).
+allow if {
+	target
+	account_active(token)
+	account_active(data.pxacl.users[token.owner])
+	token_held
 }
 
 # METADATA
@@ -43,8 +53,9 @@ auth_id := input.auth_id if is_string(input.auth_id)
 # target is the normalised path: components split on "/", empty ones
 # dropped (§2.1, §3.3), e.g. "//datastore///store1/" is "/datastore/store1"
 target := input.path if {
-	regex.match(`^(/[^/]+)*$`, input.path)
-	input.path != ""
+	data.pxacl.nodes[input.path]
+} else := input.path if {
+	regex.match(`^(/[^/]+)+$`, input.path)
 } else := concat("/", array.concat([""], parts)) if {
 	parts := [c | some c in split(input.path, "/"); c != ""]
 	count(parts) > 0
@@ -53,8 +64,12 @@ target := input.path if {
 }
 
 # ancestors are the normalised paths of the strict ancestors of the target,
-# root first: "/datastore/store1" has "/" and "/datastore"
-ancestors := array.concat(["/"], [substring(target, 0, i) |
+# root first: "/datastore/store1" has "/" and "/datastore". For a node of
+# acl.cfg the compiled index lists just the ancestors that carry entries
+# (the others cannot contribute anything).
+ancestors := up if {
+	up := data.pxacl.nodes[target].up
+} else := array.concat(["/"], [substring(target, 0, i) |
 	some i in indexof_n(target, "/")
 	i > 0
 ]) if {
@@ -68,18 +83,39 @@ requested := {p | some p in input.privileges} if {
 	is_string(input.privilege)
 }
 
-privileges_held if {
+# held(privs): the privilege map privs holds every requested privilege, or
+# with input.partial any one of them
+held(privs) if {
 	not input.partial
 	count(requested) > 0
 	every p in requested {
-		holds(p)
+		privs[p] != null
 	}
 }
 
-privileges_held if {
+held(privs) if {
 	input.partial == true
 	some p in requested
-	holds(p)
+	privs[p] != null
+}
+
+# token_held: held for a token, whose privileges are its own ACL's
+# intersected with its owner's at the same path
+token_held if {
+	not input.partial
+	count(requested) > 0
+	owner_privileges := subject_privileges(token.owner)
+	every p in requested {
+		token_privileges[p] != null
+		owner_privileges[p] != null
+	}
+}
+
+token_held if {
+	input.partial == true
+	some p in requested
+	token_privileges[p] != null
+	subject_privileges(token.owner)[p] != null
 }
 
 # ---------------------------------------------------------------------------
@@ -173,23 +209,14 @@ inherited_sets(s) := [set |
 # all_privileges is what root@pam holds, everywhere, propagating (§3.4)
 all_privileges := {p: true | some p, _ in data.pxacl.privileges}
 
+# subject_privileges(u) are the privileges of user u: everything for the
+# superuser, else what u's own ACL entries give
+subject_privileges(u) := all_privileges if {
+	u == data.pxacl.meta.superuser
+} else := own_privileges(u)
+
 # user_privileges are the privileges of the owner (or the user itself)
-user_privileges := all_privileges if {
-	owner == data.pxacl.meta.superuser
-} else := own_privileges(owner)
-
-# holds(p): privilege p is effective; for a token it must be granted by
-# both its own ACL and its owner's at the same path (§4.1)
-holds(p) if {
-	not is_token
-	user_privileges[p] != null
-}
-
-holds(p) if {
-	is_token
-	token_privileges[p] != null
-	user_privileges[p] != null
-}
+user_privileges := subject_privileges(owner)
 
 # token_privileges are what a token's own ACL entries give it
 token_privileges := own_privileges(auth_id) if is_token
