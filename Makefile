@@ -38,15 +38,19 @@ test: opa
 	$(GO) vet ./...
 	$(OPA) fmt --list --fail policies
 	$(OPA) check --strict policies
-	$(OPA) test policies -v
+	$(OPA) test policies
+	@# coverage of the Rego policies and their tests (fails below 95%)
+	$(OPA) test policies --coverage --threshold 95 > bin/rego-coverage.json
+	@grep '"coverage"' bin/rego-coverage.json | tail -1
 	PXACL_OPA=$(OPA) $(GO) test ./...
 	$(GO) test -run='^$$' -fuzz='^FuzzParseUserCfg$$' -fuzztime=$(FUZZTIME) ./config/pbs
 	$(GO) test -run='^$$' -fuzz='^FuzzParseACLCfg$$' -fuzztime=$(FUZZTIME) ./config/pbs
 	$(GO) test -run='^$$' -fuzz='^FuzzParseDomainsCfg$$' -fuzztime=$(FUZZTIME) ./config/pbs
 	$(GO) test -run='^$$' -fuzz='^FuzzAuthid$$' -fuzztime=$(FUZZTIME) ./authid
 
-bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./evaluator ./compiler
+bench: build opa
+	$(GO) test -run='^$$' -bench=. -benchtime=2s ./evaluator
+	OPA=$(OPA) PXACL=bin/pxacl scripts/bench-opa.sh
 
 fmt: opa
 	gofmt -w .

@@ -7,9 +7,9 @@
 package compiler
 
 import (
-	"bytes"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -224,18 +224,11 @@ func newSetInterner(sets map[string]map[string]bool, cat *catalog.Catalog) *setI
 // NoAccess is exclusive per ugid and node (§3.1); in force it yields the
 // empty set, which still counts as a non-empty role map (§3.2).
 func (s *setInterner) forRoles(roles map[string]bool) (leafKey, inheritKey string) {
-	names := sortedKeys(roles)
-	var sig strings.Builder
-	for _, r := range names {
-		sig.WriteString(r)
-		if roles[r] {
-			sig.WriteByte('+')
-		}
-		sig.WriteByte(',')
-	}
-	if k, ok := s.byRoles[sig.String()]; ok {
+	sig := signature(roles)
+	if k, ok := s.byRoles[sig]; ok {
 		return k[0], k[1]
 	}
+	names := sortedKeys(roles)
 	leaf := map[string]bool{}
 	inherit := map[string]bool{}
 	propagates := false
@@ -256,25 +249,12 @@ func (s *setInterner) forRoles(roles map[string]bool) (leafKey, inheritKey strin
 	if propagates {
 		inheritKey = s.key(inherit)
 	}
-	s.byRoles[sig.String()] = [2]string{leafKey, inheritKey}
+	s.byRoles[sig] = [2]string{leafKey, inheritKey}
 	return leafKey, inheritKey
 }
 
 func (s *setInterner) key(m map[string]bool) string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	var b bytes.Buffer
-	for _, n := range names {
-		b.WriteString(n)
-		if m[n] {
-			b.WriteString("+")
-		}
-		b.WriteString(",")
-	}
-	sig := b.String()
+	sig := signature(m)
 	if k, ok := s.byKey[sig]; ok {
 		return k
 	}
@@ -297,11 +277,18 @@ func CompileDir(dir string) (*Document, error) {
 	return CompilePBS(cfg, cat)
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// signature is a canonical string for a name -> flag map ("A+,B," for
+// {A: true, B: false}).
+func signature(m map[string]bool) string {
+	var b strings.Builder
+	for _, n := range sortedKeys(m) {
+		b.WriteString(n)
+		if m[n] {
+			b.WriteByte('+')
+		}
+		b.WriteByte(',')
 	}
-	sort.Strings(keys)
-	return keys
+	return b.String()
 }

@@ -21,6 +21,21 @@ func (f *queryFlags) add(cmd *cobra.Command) {
 	cmd.Flags().Int64Var(&f.now, "now", 0, "evaluate enable/expire at this epoch time (default: now)")
 }
 
+// explain validates the arguments AUTHID PATH PRIV..., loads the
+// configuration and explains the decision; check and explain both use it.
+func (f *queryFlags) explain(cmd *cobra.Command, g *globals, args []string) (evaluator.Query, *evaluator.Explanation, error) {
+	q, err := f.query(args)
+	if err != nil {
+		return q, nil, err
+	}
+	ev, err := g.evaluator(cmd.Context())
+	if err != nil {
+		return q, nil, err
+	}
+	x, err := ev.Explain(cmd.Context(), q)
+	return q, x, err
+}
+
 // query validates the arguments AUTHID PATH PRIV... into a query.
 func (f *queryFlags) query(args []string) (evaluator.Query, error) {
 	id, err := parseAuthID(args[0])
@@ -43,15 +58,7 @@ func newCheckCmd(g *globals) *cobra.Command {
 		Short: "Exit 0 if AUTHID holds the privileges on PATH, 1 if not",
 		Args:  cobra.MinimumNArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			q, err := f.query(args)
-			if err != nil {
-				return err
-			}
-			ev, err := g.evaluator(cmd.Context())
-			if err != nil {
-				return err
-			}
-			x, err := ev.Explain(cmd.Context(), q)
+			q, x, err := f.explain(cmd, g, args)
 			if err != nil {
 				return err
 			}
@@ -95,15 +102,7 @@ func newExplainCmd(g *globals) *cobra.Command {
 		Short: "Explain a decision: the ACL lines that decided, replacement, the token clamp, the account state",
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			q, err := f.query(args)
-			if err != nil {
-				return err
-			}
-			ev, err := g.evaluator(cmd.Context())
-			if err != nil {
-				return err
-			}
-			x, err := ev.Explain(cmd.Context(), q)
+			_, x, err := f.explain(cmd, g, args)
 			if err != nil {
 				return err
 			}

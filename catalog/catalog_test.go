@@ -1,0 +1,264 @@
+package catalog
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// pbsPrivileges is the "current" column of pbs-semantics.md §1.1 (PBS ≥ 3.3,
+// [RS] pbs-api-types/src/acl.rs), in PRIVILEGES order (bit 0 first).
+var pbsPrivileges = []string{
+	"Sys.Audit",
+	"Sys.Modify",
+	"Sys.PowerManagement",
+	"Datastore.Audit",
+	"Datastore.Allocate",
+	"Datastore.Modify",
+	"Datastore.Read",
+	"Datastore.Verify",
+	"Datastore.Backup",
+	"Datastore.Prune",
+	"Permissions.Modify",
+	"Remote.Audit",
+	"Remote.Modify",
+	"Remote.Read",
+	"Remote.DatastoreBackup",
+	"Remote.DatastoreModify",
+	"Remote.DatastorePrune",
+	"Sys.Console",
+	"Tape.Audit",
+	"Tape.Modify",
+	"Tape.Write",
+	"Tape.Read",
+	"Realm.Allocate",
+}
+
+// pbsRoles is the table of pbs-semantics.md §1.2 (current roles). Admin is
+// u64::MAX, i.e. every named privilege (§1.2, §12).
+var pbsRoles = map[string][]string{
+	"Admin":              pbsPrivileges,
+	"Audit":              {"Sys.Audit", "Datastore.Audit"},
+	"NoAccess":           {},
+	"DatastoreAdmin":     {"Datastore.Audit", "Datastore.Modify", "Datastore.Read", "Datastore.Verify", "Datastore.Backup", "Datastore.Prune"},
+	"DatastoreReader":    {"Datastore.Audit", "Datastore.Read", "Datastore.Verify"},
+	"DatastoreBackup":    {"Datastore.Backup"},
+	"DatastorePowerUser": {"Datastore.Backup", "Datastore.Prune"},
+	"DatastoreAudit":     {"Datastore.Audit"},
+	"RemoteAudit":        {"Remote.Audit"},
+	"RemoteAdmin":        {"Remote.Audit", "Remote.Modify", "Remote.Read"},
+	"RemoteSyncOperator": {"Remote.Audit", "Remote.Read"},
+	// ≥ 3.3 (§1.2)
+	"RemoteSyncPushOperator":   {"Remote.Audit", "Remote.DatastoreBackup"},
+	"RemoteDatastorePowerUser": {"Remote.Audit", "Remote.DatastoreBackup", "Remote.DatastorePrune"},
+	"RemoteDatastoreAdmin":     {"Remote.Audit", "Remote.DatastoreBackup", "Remote.DatastoreModify", "Remote.DatastorePrune"},
+	"TapeAudit":                {"Tape.Audit"},
+	"TapeAdmin":                {"Tape.Audit", "Tape.Modify", "Tape.Read", "Tape.Write"},
+	"TapeOperator":             {"Tape.Audit", "Tape.Read", "Tape.Write"},
+	"TapeReader":               {"Tape.Audit", "Tape.Read"},
+}
+
+func mustLoadPBS(t *testing.T) *Catalog {
+	t.Helper()
+	c, err := Load("pbs")
+	if err != nil {
+		t.Fatalf("Load(pbs): %v", err)
+	}
+	return c
+}
+
+func TestLoadPBS(t *testing.T) {
+	c := mustLoadPBS(t)
+	if c.Flavor != "pbs" {
+		t.Errorf("Flavor = %q, want pbs", c.Flavor)
+	}
+	if c.Version == "" {
+		t.Error("Version is empty")
+	}
+	// MustLoad must agree with Load.
+	if m := MustLoad("pbs"); !reflect.DeepEqual(m.Privileges, c.Privileges) {
+		t.Errorf("MustLoad privileges differ from Load")
+	}
+}
+
+// TestPrivilegeOrder checks the exact PRIVILEGES order of §1.1: it fixes the
+// order of names in "missing permissions 'A&B'" messages.
+func TestPrivilegeOrder(t *testing.T) {
+	c := mustLoadPBS(t)
+	if len(c.Privileges) != 23 {
+		t.Fatalf("got %d privileges, want 23", len(c.Privileges))
+	}
+	if !slices.Equal(c.Privileges, pbsPrivileges) {
+		t.Errorf("privileges:\n got  %v\n want %v", c.Privileges, pbsPrivileges)
+	}
+	for _, p := range pbsPrivileges {
+		if !c.IsPrivilege(p) {
+			t.Errorf("IsPrivilege(%q) = false", p)
+		}
+	}
+	for _, p := range []string{"", "sys.audit", "Datastore", "Remote.Prune", "Admin"} {
+		if c.IsPrivilege(p) {
+			t.Errorf("IsPrivilege(%q) = true", p)
+		}
+	}
+}
+
+// TestRoles checks every built-in role's privilege set (§1.2).
+func TestRoles(t *testing.T) {
+	c := mustLoadPBS(t)
+	if len(c.Roles) != 18 {
+		t.Errorf("got %d roles, want 18", len(c.Roles))
+	}
+	for _, r := range c.Roles {
+		if _, ok := pbsRoles[r.Name]; !ok {
+			t.Errorf("unexpected role %q", r.Name)
+		}
+	}
+	for name, want := range pbsRoles {
+		t.Run(name, func(t *testing.T) {
+			if !c.IsRole(name) {
+				t.Fatalf("IsRole(%q) = false", name)
+			}
+			got := c.RolePrivileges(name)
+			gs := append([]string(nil), got...)
+			ws := append([]string(nil), want...)
+			slices.Sort(gs)
+			slices.Sort(ws)
+			if !slices.Equal(gs, ws) {
+				t.Errorf("privileges of %s:\n got  %v\n want %v", name, got, want)
+			}
+			r, ok := c.Role(name)
+			if !ok || r.Name != name {
+				t.Errorf("Role(%q) = %+v, %v", name, r, ok)
+			}
+			if r.Description == "" {
+				t.Errorf("role %s has no description", name)
+			}
+		})
+	}
+}
+
+// TestAdminIsAll: Admin is u64::MAX, every named privilege in canonical
+// order (§1.2, §12).
+func TestAdminIsAll(t *testing.T) {
+	c := mustLoadPBS(t)
+	if got := c.RolePrivileges("Admin"); !slices.Equal(got, pbsPrivileges) {
+		t.Errorf("Admin privileges = %v", got)
+	}
+	// The expanded list must be a copy, not an alias of c.Privileges.
+	c.RolePrivileges("Admin")[0] = "X"
+	if c.Privileges[0] != "Sys.Audit" {
+		t.Errorf("Admin's privilege slice aliases Catalog.Privileges")
+	}
+}
+
+// TestIsRoleCaseSensitive: role names are case-sensitive (§1.2).
+func TestIsRoleCaseSensitive(t *testing.T) {
+	c := mustLoadPBS(t)
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"Admin", true},
+		{"admin", false},
+		{"ADMIN", false},
+		{"NoAccess", true},
+		{"noaccess", false},
+		{"Noaccess", false},
+		{"DatastoreAdmin", true},
+		{"datastoreadmin", false},
+		{"", false},
+		{" Admin", false},
+		{"Admin ", false},
+		{"Sys.Audit", false}, // a privilege, not a role
+		{"PVEAdmin", false},
+	}
+	for _, tt := range tests {
+		if got := c.IsRole(tt.name); got != tt.want {
+			t.Errorf("IsRole(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if p := c.RolePrivileges("admin"); p != nil {
+		t.Errorf("RolePrivileges(admin) = %v, want nil", p)
+	}
+	if _, ok := c.Role("admin"); ok {
+		t.Errorf("Role(admin) found")
+	}
+}
+
+// TestSortPrivileges: canonical PRIVILEGES order (§1.1); unknown names go
+// last, sorted byte-wise.
+func TestSortPrivileges(t *testing.T) {
+	c := mustLoadPBS(t)
+	tests := []struct {
+		name string
+		in   []string
+		want []string
+	}{
+		{"empty", []string{}, []string{}},
+		{"single", []string{"Tape.Read"}, []string{"Tape.Read"}},
+		{
+			"canonical not alphabetical",
+			[]string{"Datastore.Backup", "Datastore.Audit"},
+			[]string{"Datastore.Audit", "Datastore.Backup"},
+		},
+		{
+			"tape write before read",
+			[]string{"Tape.Read", "Tape.Write", "Tape.Audit", "Tape.Modify"},
+			[]string{"Tape.Audit", "Tape.Modify", "Tape.Write", "Tape.Read"},
+		},
+		{
+			"sys console after remote",
+			[]string{"Sys.Console", "Remote.DatastorePrune", "Sys.Audit", "Realm.Allocate"},
+			[]string{"Sys.Audit", "Remote.DatastorePrune", "Sys.Console", "Realm.Allocate"},
+		},
+		{
+			"unknown last, byte-wise",
+			[]string{"Zzz", "Datastore.Read", "Aaa", "Sys.Audit"},
+			[]string{"Sys.Audit", "Datastore.Read", "Aaa", "Zzz"},
+		},
+		{
+			"reverse of all",
+			reversed(pbsPrivileges),
+			pbsPrivileges,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := append([]string{}, tt.in...)
+			c.SortPrivileges(got)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("SortPrivileges(%v) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func reversed(s []string) []string {
+	out := append([]string(nil), s...)
+	slices.Reverse(out)
+	return out
+}
+
+func TestLoadUnknownFlavor(t *testing.T) {
+	for _, flavor := range []string{"nope", "", "PBS", "../catalog", "pbs.json"} {
+		c, err := Load(flavor)
+		if err == nil {
+			t.Errorf("Load(%q) = %v, want an error", flavor, c)
+			continue
+		}
+		if !strings.Contains(err.Error(), "no privilege catalog") {
+			t.Errorf("Load(%q) error = %v", flavor, err)
+		}
+	}
+}
+
+func TestMustLoadPanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("MustLoad(nope) did not panic")
+		}
+	}()
+	MustLoad("nope")
+}

@@ -1,0 +1,569 @@
+package compiler
+
+import (
+	"bytes"
+	"encoding/json"
+	"maps"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/config/pbs"
+)
+
+// compileStrings parses user.cfg and acl.cfg text with the config/pbs
+// parsers and compiles them.
+func compileStrings(t *testing.T, userCfg, aclCfg string) *Document {
+	t.Helper()
+	cat := catalog.MustLoad("pbs")
+	users, err := pbs.ParseUserCfg("user.cfg", []byte(userCfg))
+	if err != nil {
+		t.Fatalf("ParseUserCfg: %v", err)
+	}
+	acl, err := pbs.ParseACLCfg("acl.cfg", []byte(aclCfg), cat.IsRole)
+	if err != nil {
+		t.Fatalf("ParseACLCfg: %v", err)
+	}
+	d, err := CompilePBS(&pbs.Config{Users: users, ACL: acl}, cat)
+	if err != nil {
+		t.Fatalf("CompilePBS: %v", err)
+	}
+	return d
+}
+
+// compileDir loads a testdata directory with pbs.Load and compiles it.
+func compileDir(t *testing.T, dir string) *Document {
+	t.Helper()
+	cat := catalog.MustLoad("pbs")
+	cfg, err := pbs.Load(dir, cat.IsRole)
+	if err != nil {
+		t.Fatalf("pbs.Load(%s): %v", dir, err)
+	}
+	d, err := CompilePBS(cfg, cat)
+	if err != nil {
+		t.Fatalf("CompilePBS: %v", err)
+	}
+	return d
+}
+
+// set returns the privilege set named by key, failing if it is missing.
+func set(t *testing.T, d *Document, key string) map[string]bool {
+	t.Helper()
+	s, ok := d.PrivSets[key]
+	if !ok {
+		t.Fatalf("privilege set %q not in privsets", key)
+	}
+	return s
+}
+
+// entry returns d.ACL[path][id], failing if it is missing.
+func entry(t *testing.T, d *Document, path, id string) *Entry {
+	t.Helper()
+	e := d.ACL[path][id]
+	if e == nil {
+		t.Fatalf("no ACL entry for %s at %s; acl[%s] = %v", id, path, path, d.ACL[path])
+	}
+	return e
+}
+
+func allTrue(privs ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, p := range privs {
+		m[p] = true
+	}
+	return m
+}
+
+// TestCompileEntries checks the compiled entries of testdata/basic: role
+// expansion (§1.2), the role map kept per ugid and node (§3.1), the leaf set
+// (every role with its own flag, §3.2/§3.4) and the inherit set
+// (propagating roles only, §3.3).
+func TestCompileEntries(t *testing.T) {
+	d := compileDir(t, "testdata/basic")
+	datastoreAdmin := allTrue("Datastore.Audit", "Datastore.Modify", "Datastore.Read", "Datastore.Verify", "Datastore.Backup", "Datastore.Prune")
+	tests := []struct {
+		name        string
+		path, id    string
+		roles       map[string]bool
+		lines       map[string]int
+		leaf        map[string]bool
+		inherit     map[string]bool // nil: no Inherit key expected
+		wantInherit bool
+	}{
+		{
+			name: "role expansion, propagate 1",
+			path: "/datastore", id: "john@pbs",
+			roles: map[string]bool{"DatastoreAdmin": true}, lines: map[string]int{"DatastoreAdmin": 1},
+			leaf: datastoreAdmin, inherit: datastoreAdmin, wantInherit: true,
+		},
+		{
+			// NoAccess in force yields the empty set, which still counts as a
+			// non-empty role map (§3.2); propagate 1 -> an (empty) Inherit.
+			name: "NoAccess propagate 1",
+			path: "/datastore/store1", id: "jane@pbs",
+			roles: map[string]bool{"NoAccess": true}, lines: map[string]int{"NoAccess": 2},
+			leaf: map[string]bool{}, inherit: map[string]bool{}, wantInherit: true,
+		},
+		{
+			// NoAccess with propagate=0 only affects the exact path (§3.3).
+			name: "NoAccess propagate 0",
+			path: "/datastore/store2", id: "jane@pbs",
+			roles: map[string]bool{"NoAccess": false}, lines: map[string]int{"NoAccess": 3},
+			leaf: map[string]bool{},
+		},
+		{
+			// propagate=0 entries count only at the leaf (§3.3): no Inherit.
+			name: "propagate 0 only",
+			path: "/datastore/store1", id: "bob@pbs",
+			roles: map[string]bool{"DatastoreReader": false}, lines: map[string]int{"DatastoreReader": 4},
+			leaf: map[string]bool{"Datastore.Audit": false, "Datastore.Read": false, "Datastore.Verify": false},
+		},
+		{
+			// Datastore.Backup is in a propagating and a non-propagating role
+			// at one node: propagated = OR over roles flagged true (§3.4).
+			name: "mixed flags at one node",
+			path: "/datastore/store1", id: "john@pbs!client1",
+			roles:   map[string]bool{"DatastoreBackup": true, "DatastorePowerUser": false},
+			lines:   map[string]int{"DatastoreBackup": 5, "DatastorePowerUser": 6},
+			leaf:    map[string]bool{"Datastore.Backup": true, "Datastore.Prune": false},
+			inherit: map[string]bool{"Datastore.Backup": true}, wantInherit: true,
+		},
+		{
+			name: "uglist with two users (1)",
+			path: "/datastore/store1/ns1", id: "john@pbs",
+			roles: map[string]bool{"DatastoreAdmin": true}, lines: map[string]int{"DatastoreAdmin": 7},
+			leaf: datastoreAdmin, inherit: datastoreAdmin, wantInherit: true,
+		},
+		{
+			name: "uglist with two users (2)",
+			path: "/datastore/store1/ns1", id: "bob@pbs",
+			roles: map[string]bool{"DatastoreAdmin": true}, lines: map[string]int{"DatastoreAdmin": 7},
+			leaf: datastoreAdmin, inherit: datastoreAdmin, wantInherit: true,
+		},
+		{
+			name: "two roles, union",
+			path: "/remote", id: "john@pbs",
+			roles: map[string]bool{"RemoteAdmin": true, "Audit": true}, lines: map[string]int{"RemoteAdmin": 9, "Audit": 9},
+			leaf:    allTrue("Remote.Audit", "Remote.Modify", "Remote.Read", "Sys.Audit", "Datastore.Audit"),
+			inherit: allTrue("Remote.Audit", "Remote.Modify", "Remote.Read", "Sys.Audit", "Datastore.Audit"), wantInherit: true,
+		},
+		{
+			// "Admin,NoAccess" on one line gives {NoAccess} (§3.1).
+			name: "Admin,NoAccess on one line",
+			path: "/system", id: "bob@pbs",
+			roles: map[string]bool{"NoAccess": true}, lines: map[string]int{"NoAccess": 10},
+			leaf: map[string]bool{}, inherit: map[string]bool{}, wantInherit: true,
+		},
+		{
+			name: "TapeAdmin propagate 0",
+			path: "/tape", id: "john@pbs",
+			roles: map[string]bool{"TapeAdmin": false}, lines: map[string]int{"TapeAdmin": 11},
+			leaf: map[string]bool{"Tape.Audit": false, "Tape.Modify": false, "Tape.Read": false, "Tape.Write": false},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := entry(t, d, tt.path, tt.id)
+			if !maps.Equal(e.Roles, tt.roles) {
+				t.Errorf("Roles = %v, want %v", e.Roles, tt.roles)
+			}
+			if !maps.Equal(e.Lines, tt.lines) {
+				t.Errorf("Lines = %v, want %v", e.Lines, tt.lines)
+			}
+			if e.Leaf == "" {
+				t.Fatalf("Leaf is empty")
+			}
+			if got := set(t, d, e.Leaf); !maps.Equal(got, tt.leaf) {
+				t.Errorf("leaf set %s = %v, want %v", e.Leaf, got, tt.leaf)
+			}
+			if !tt.wantInherit {
+				if e.Inherit != "" {
+					t.Errorf("Inherit = %q (%v), want none", e.Inherit, d.PrivSets[e.Inherit])
+				}
+				return
+			}
+			if e.Inherit == "" {
+				t.Fatalf("Inherit is empty, want %v", tt.inherit)
+			}
+			if got := set(t, d, e.Inherit); !maps.Equal(got, tt.inherit) {
+				t.Errorf("inherit set %s = %v, want %v", e.Inherit, got, tt.inherit)
+			}
+		})
+	}
+	// Exactly the entries above, nothing else (the group entry on / lands
+	// in group_acl, see TestGroupACL).
+	n := 0
+	for _, m := range d.ACL {
+		n += len(m)
+	}
+	if n != len(tests) {
+		t.Errorf("got %d ACL entries, want %d: %v", n, len(tests), d.ACL)
+	}
+}
+
+// TestNoAccessEmptySet: every NoAccess entry's Leaf is the key of the empty
+// privilege set, and Inherit is present iff the entry propagates (§3.2, §3.3).
+func TestNoAccessEmptySet(t *testing.T) {
+	tests := []struct {
+		name      string
+		acl       string
+		propagate bool
+	}{
+		{"propagate 1", "acl:1:/datastore/s1:john@pbs:NoAccess\n", true},
+		{"propagate 0", "acl:0:/datastore/s1:john@pbs:NoAccess\n", false},
+		{"overrides earlier roles", "acl:1:/datastore/s1:john@pbs:Admin\nacl:0:/datastore/s1:john@pbs:NoAccess\n", false},
+		{"NoAccess after NoAccess,DatastoreAudit", "acl:1:/datastore/s1:john@pbs:NoAccess,DatastoreAudit\nacl:1:/datastore/s1:john@pbs:NoAccess\n", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := compileStrings(t, "user: john@pbs\n", tt.acl)
+			e := entry(t, d, "/datastore/s1", "john@pbs")
+			if len(e.Roles) != 1 {
+				t.Errorf("Roles = %v, want only NoAccess", e.Roles)
+			}
+			if got := set(t, d, e.Leaf); len(got) != 0 {
+				t.Errorf("Leaf %s = %v, want the empty set", e.Leaf, got)
+			}
+			if (e.Inherit != "") != tt.propagate {
+				t.Errorf("Inherit = %q, want present = %v", e.Inherit, tt.propagate)
+			}
+			if tt.propagate {
+				if e.Inherit != e.Leaf {
+					t.Errorf("Inherit %q != Leaf %q (both are the empty set)", e.Inherit, e.Leaf)
+				}
+			}
+		})
+	}
+}
+
+// TestPropagateZeroNoInherit: a node whose entries are all propagate=0
+// yields nothing to deeper paths (§3.3), so the entry has no Inherit.
+func TestPropagateZeroNoInherit(t *testing.T) {
+	for _, role := range []string{"Admin", "Audit", "DatastoreBackup", "TapeReader", "RemoteDatastoreAdmin"} {
+		t.Run(role, func(t *testing.T) {
+			d := compileStrings(t, "user: john@pbs\n", "acl:0:/a:john@pbs:"+role+"\n")
+			e := entry(t, d, "/a", "john@pbs")
+			if e.Inherit != "" {
+				t.Errorf("Inherit = %q, want none", e.Inherit)
+			}
+			leaf := set(t, d, e.Leaf)
+			want := catalog.MustLoad("pbs").RolePrivileges(role)
+			if len(leaf) != len(want) {
+				t.Errorf("leaf = %v, want the %d privileges of %s", leaf, len(want), role)
+			}
+			for _, p := range want {
+				if v, ok := leaf[p]; !ok || v {
+					t.Errorf("leaf[%s] = %v, %v; want present and false", p, v, ok)
+				}
+			}
+		})
+	}
+}
+
+// TestLeafFlags: the leaf flag of a privilege is the OR of the propagate
+// flags of the roles that grant it at that node (§3.4 "propagated = OR of
+// ROLE_NAMES[role] over roles whose flag is true").
+func TestLeafFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		acl     string
+		leaf    map[string]bool
+		inherit map[string]bool // nil: no inherit
+	}{
+		{
+			"propagating role first",
+			"acl:1:/a:u@pbs:DatastoreBackup\nacl:0:/a:u@pbs:DatastorePowerUser\n",
+			map[string]bool{"Datastore.Backup": true, "Datastore.Prune": false},
+			map[string]bool{"Datastore.Backup": true},
+		},
+		{
+			"non-propagating role first",
+			"acl:0:/a:u@pbs:DatastorePowerUser\nacl:1:/a:u@pbs:DatastoreBackup\n",
+			map[string]bool{"Datastore.Backup": true, "Datastore.Prune": false},
+			map[string]bool{"Datastore.Backup": true},
+		},
+		{
+			"Admin propagate 0 with Audit propagate 1",
+			"acl:0:/a:u@pbs:Admin\nacl:1:/a:u@pbs:Audit\n",
+			func() map[string]bool {
+				m := map[string]bool{}
+				for _, p := range catalog.MustLoad("pbs").Privileges {
+					m[p] = false
+				}
+				m["Sys.Audit"], m["Datastore.Audit"] = true, true
+				return m
+			}(),
+			map[string]bool{"Sys.Audit": true, "Datastore.Audit": true},
+		},
+		{
+			// A later insert of the same role overwrites the flag (§3.1).
+			"same role re-inserted with propagate 0",
+			"acl:1:/a:u@pbs:DatastoreAudit\nacl:0:/a:u@pbs:DatastoreAudit\n",
+			map[string]bool{"Datastore.Audit": false},
+			nil,
+		},
+		{
+			"both propagate 0",
+			"acl:0:/a:u@pbs:DatastoreReader,DatastoreAudit\n",
+			map[string]bool{"Datastore.Audit": false, "Datastore.Read": false, "Datastore.Verify": false},
+			nil,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := compileStrings(t, "user: u@pbs\n", tt.acl)
+			e := entry(t, d, "/a", "u@pbs")
+			if got := set(t, d, e.Leaf); !maps.Equal(got, tt.leaf) {
+				t.Errorf("leaf = %v, want %v", got, tt.leaf)
+			}
+			if tt.inherit == nil {
+				if e.Inherit != "" {
+					t.Errorf("Inherit = %q, want none", e.Inherit)
+				}
+				return
+			}
+			if e.Inherit == "" {
+				t.Fatalf("no Inherit, want %v", tt.inherit)
+			}
+			if got := set(t, d, e.Inherit); !maps.Equal(got, tt.inherit) {
+				t.Errorf("inherit = %v, want %v", got, tt.inherit)
+			}
+		})
+	}
+}
+
+// TestPrivSetsInterned: entries with the same role map share privilege-set
+// keys, and every distinct set is stored once.
+func TestPrivSetsInterned(t *testing.T) {
+	acl := strings.Join([]string{
+		"acl:1:/a:u1@pbs,u2@pbs:DatastoreAdmin",
+		"acl:1:/b/c:u3@pbs:DatastoreAdmin",
+		"acl:1:/d:u1@pbs:DatastoreAdmin,DatastoreReader", // different role map, same privileges
+		"acl:0:/e:u1@pbs:DatastoreAdmin",                 // same role, other flag
+		"acl:1:/f:u1@pbs:NoAccess",
+		"acl:0:/g:u1@pbs:NoAccess",
+		"acl:1:/h:@grp:DatastoreAdmin", // groups share the interner
+	}, "\n")
+	d := compileStrings(t, "user: u1@pbs\n\nuser: u2@pbs\n\nuser: u3@pbs\n", acl)
+	a1, a2, bc := entry(t, d, "/a", "u1@pbs"), entry(t, d, "/a", "u2@pbs"), entry(t, d, "/b/c", "u3@pbs")
+	for _, e := range []*Entry{a2, bc, entry(t, d, "/d", "u1@pbs"), d.GroupACL["/h"]["grp"]} {
+		if e == nil {
+			t.Fatal("missing entry")
+		}
+		if e.Leaf != a1.Leaf || e.Inherit != a1.Inherit {
+			t.Errorf("keys (%s, %s) differ from (%s, %s)", e.Leaf, e.Inherit, a1.Leaf, a1.Inherit)
+		}
+	}
+	if a1.Leaf != a1.Inherit {
+		t.Errorf("all-propagating entry: leaf %q and inherit %q name equal sets but differ", a1.Leaf, a1.Inherit)
+	}
+	e := entry(t, d, "/e", "u1@pbs")
+	if e.Leaf == a1.Leaf {
+		t.Errorf("propagate 0 leaf shares key %q with the propagate 1 leaf", e.Leaf)
+	}
+	f, g := entry(t, d, "/f", "u1@pbs"), entry(t, d, "/g", "u1@pbs")
+	if f.Leaf != g.Leaf || f.Inherit != g.Leaf || g.Inherit != "" {
+		t.Errorf("NoAccess keys: f=(%s,%s) g=(%s,%s)", f.Leaf, f.Inherit, g.Leaf, g.Inherit)
+	}
+	// Distinct sets only: {DatastoreAdmin all true}, {DatastoreAdmin all
+	// false}, {} = 3.
+	if len(d.PrivSets) != 3 {
+		t.Errorf("got %d privilege sets, want 3: %v", len(d.PrivSets), d.PrivSets)
+	}
+	seen := map[string]string{}
+	for k, s := range d.PrivSets {
+		b, _ := json.Marshal(s)
+		if other, dup := seen[string(b)]; dup {
+			t.Errorf("sets %s and %s are equal: %s", k, other, b)
+		}
+		seen[string(b)] = k
+	}
+}
+
+// TestAccounts: enable defaults to true, expire to 0 = never (§4.2, §5.1);
+// tokens carry their owner; root@pam is injected (§5.1).
+func TestAccounts(t *testing.T) {
+	d := compileDir(t, "testdata/basic")
+	users := []struct {
+		id     string
+		enable bool
+		expire int64
+		line   int
+	}{
+		{"root@pam", true, 0, 1},
+		{"john@pbs", true, 0, 4},
+		{"jane@pbs", false, 1767225600, 7},
+		{"bob@pbs", true, 0, 11},
+	}
+	if len(d.Users) != len(users) {
+		t.Errorf("got %d users, want %d: %v", len(d.Users), len(users), d.Users)
+	}
+	for _, u := range users {
+		a, ok := d.Users[u.id]
+		if !ok {
+			t.Errorf("user %s missing", u.id)
+			continue
+		}
+		want := Account{Enable: u.enable, Expire: u.expire, Line: u.line}
+		if a != want {
+			t.Errorf("user %s = %+v, want %+v", u.id, a, want)
+		}
+	}
+	tokens := map[string]Account{
+		"john@pbs!client1": {Enable: true, Expire: 0, Line: 13, Owner: "john@pbs"},
+		"john@pbs!off":     {Enable: false, Expire: 1700000000, Line: 16, Owner: "john@pbs"},
+	}
+	if !maps.Equal(d.Tokens, tokens) {
+		t.Errorf("tokens = %+v, want %+v", d.Tokens, tokens)
+	}
+
+	// root@pam injected when user.cfg lacks it (§5.1).
+	d = compileStrings(t, "user: a@pbs\n\ntoken: a@b@pbs!t1\n", "")
+	if a, ok := d.Users["root@pam"]; !ok || !a.Enable || a.Expire != 0 || a.Owner != "" {
+		t.Errorf("root@pam = %+v, %v; want injected, enabled, never expiring", a, ok)
+	}
+	// The owner of a token is the user part, split at the last '@' (§6).
+	if got := d.Tokens["a@b@pbs!t1"].Owner; got != "a@b@pbs" {
+		t.Errorf("owner of a@b@pbs!t1 = %q, want a@b@pbs", got)
+	}
+}
+
+// TestGroupACL: @group entries land in group_acl keyed by the group name
+// without '@', never in acl (§3.5).
+func TestGroupACL(t *testing.T) {
+	d := compileDir(t, "testdata/basic")
+	if _, ok := d.ACL["/"]; ok {
+		t.Errorf("acl has an entry on / : %v", d.ACL["/"])
+	}
+	g := d.GroupACL["/"]["admins"]
+	if g == nil {
+		t.Fatalf("group_acl = %v, want admins on /", d.GroupACL)
+	}
+	if !maps.Equal(g.Roles, map[string]bool{"Admin": true}) || g.Lines["Admin"] != 8 {
+		t.Errorf("group entry = %+v", g)
+	}
+	if len(set(t, d, g.Leaf)) != 23 {
+		t.Errorf("Admin group leaf = %v, want all 23 privileges", d.PrivSets[g.Leaf])
+	}
+	for path, m := range d.ACL {
+		for id := range m {
+			if strings.HasPrefix(id, "@") || id == "admins" {
+				t.Errorf("group %q in acl at %s", id, path)
+			}
+		}
+	}
+
+	// A user and a group on the same node are kept apart.
+	d = compileStrings(t, "user: u@pbs\n", "acl:1:/x:u@pbs,@u:DatastoreAudit\n")
+	if d.ACL["/x"]["u@pbs"] == nil || d.GroupACL["/x"]["u"] == nil || len(d.ACL["/x"]) != 1 || len(d.GroupACL["/x"]) != 1 {
+		t.Errorf("acl = %v, group_acl = %v", d.ACL, d.GroupACL)
+	}
+}
+
+// TestNodeIndex: nodes lists every acl.cfg node (pre-order, §2.2) with its
+// strict ancestors that carry entries.
+func TestNodeIndex(t *testing.T) {
+	d := compileDir(t, "testdata/basic")
+	wantNodes := []string{"/", "/datastore", "/datastore/store1", "/datastore/store1/ns1", "/datastore/store2", "/remote", "/system", "/tape"}
+	if !reflect.DeepEqual(d.Nodes, wantNodes) {
+		t.Errorf("Nodes = %v, want %v", d.Nodes, wantNodes)
+	}
+	up := map[string][]string{
+		"/":                     {},
+		"/datastore":            {"/"},
+		"/datastore/store1":     {"/", "/datastore"},
+		"/datastore/store1/ns1": {"/", "/datastore", "/datastore/store1"},
+		"/datastore/store2":     {"/", "/datastore"},
+		"/remote":               {"/"},
+		"/system":               {"/"},
+		"/tape":                 {"/"},
+	}
+	if len(d.NodeIndex) != len(up) {
+		t.Errorf("NodeIndex has %d nodes, want %d", len(d.NodeIndex), len(up))
+	}
+	for p, want := range up {
+		if got := d.NodeIndex[p].Up; !reflect.DeepEqual(got, want) {
+			t.Errorf("NodeIndex[%s].Up = %v, want %v", p, got, want)
+		}
+	}
+	// Intermediate nodes without entries are not ancestors "with entries".
+	d = compileStrings(t, "user: u@pbs\n", "acl:1:/a/b/c:u@pbs:Audit\nacl:1:/a/b/c/d:u@pbs:Audit\n")
+	if got := d.NodeIndex["/a/b/c/d"].Up; !reflect.DeepEqual(got, []string{"/a/b/c"}) {
+		t.Errorf("Up of /a/b/c/d = %v, want [/a/b/c]", got)
+	}
+	if got := d.NodeIndex["/a/b"].Up; len(got) != 0 {
+		t.Errorf("Up of /a/b = %v, want []", got)
+	}
+}
+
+func TestMetaAndSources(t *testing.T) {
+	d := compileDir(t, "testdata/basic")
+	cat := catalog.MustLoad("pbs")
+	want := Meta{Flavor: "pbs", CatalogVersion: cat.Version, Superuser: "root@pam", ACLFile: "acl.cfg", UserFile: "user.cfg"}
+	if d.Meta != want {
+		t.Errorf("Meta = %+v, want %+v", d.Meta, want)
+	}
+	for _, f := range []string{"user.cfg", "acl.cfg", "domains.cfg"} {
+		if len(d.Sources[f]) != 64 {
+			t.Errorf("Sources[%s] = %q, want a sha256 hex digest", f, d.Sources[f])
+		}
+	}
+	// domains.cfg is missing: the digest of the empty file.
+	if got := d.Sources["domains.cfg"]; got != "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" {
+		t.Errorf("Sources[domains.cfg] = %s", got)
+	}
+	if len(d.Privileges) != 23 || d.Privileges["Sys.Audit"] != 0 || d.Privileges["Realm.Allocate"] != 22 {
+		t.Errorf("Privileges = %v", d.Privileges)
+	}
+	if len(d.Roles) != 18 || len(d.Roles["Admin"]) != 23 {
+		t.Errorf("Roles = %v", d.Roles)
+	}
+}
+
+// TestCompileDirMatchesCompilePBS: CompileDir is Load + CompilePBS.
+func TestCompileDirMatchesCompilePBS(t *testing.T) {
+	a, err := CompileDir("testdata/basic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := compileDir(t, "testdata/basic")
+	ja, _ := a.JSON()
+	jb, _ := b.JSON()
+	if !bytes.Equal(ja, jb) {
+		t.Errorf("CompileDir and CompilePBS differ")
+	}
+	if _, err := CompileDir("testdata/does-not-exist"); err == nil {
+		t.Errorf("CompileDir on a missing dir: no error")
+	}
+}
+
+// TestCompileErrors: a role unknown to the catalog is an error naming the
+// acl.cfg line (§1.2: unknown roles are parse errors).
+func TestCompileErrors(t *testing.T) {
+	cat := catalog.MustLoad("pbs")
+	acl, err := pbs.ParseACLCfg("acl.cfg", []byte("acl:1:/a:u@pbs:Audit\nacl:1:/a/b:u@pbs:Bogus\n"), func(string) bool { return true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = CompilePBS(&pbs.Config{ACL: acl}, cat)
+	if err == nil || !strings.Contains(err.Error(), "acl.cfg:2") || !strings.Contains(err.Error(), "Bogus") || !strings.Contains(err.Error(), "/a/b") {
+		t.Errorf("err = %v, want unknown role 'Bogus' at acl.cfg:2 on /a/b", err)
+	}
+	// Same for groups.
+	acl, _ = pbs.ParseACLCfg("acl.cfg", []byte("acl:1:/a:@g:Nope\n"), func(string) bool { return true })
+	if _, err := CompilePBS(&pbs.Config{ACL: acl}, cat); err == nil {
+		t.Errorf("unknown group role: no error")
+	}
+	// Nil parts are fine: an empty document.
+	d, err := CompilePBS(&pbs.Config{}, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.ACL) != 0 || len(d.Users) != 0 || len(d.Nodes) != 0 {
+		t.Errorf("empty config compiled to %+v", d)
+	}
+	if j, err := d.JSON(); err != nil || !json.Valid(j) {
+		t.Errorf("empty document JSON = %s, %v", j, err)
+	}
+}

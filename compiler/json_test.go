@@ -1,0 +1,178 @@
+package compiler
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// roundTrip checks that d.JSON() is valid, deterministic JSON that
+// unmarshals back to the document's content.
+func roundTrip(t *testing.T, d *Document) []byte {
+	t.Helper()
+	j, err := d.JSON()
+	if err != nil {
+		t.Fatalf("JSON: %v", err)
+	}
+	if !json.Valid(j) {
+		t.Fatalf("JSON is not valid:\n%s", j)
+	}
+	j2, err := d.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(j, j2) {
+		t.Errorf("JSON of one document differs between calls")
+	}
+	var back Document
+	if err := json.Unmarshal(j, &back); err != nil {
+		t.Fatalf("unmarshal: %v\n%s", err, j)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"acl", back.ACL, d.ACL},
+		{"group_acl", back.GroupACL, d.GroupACL},
+		{"users", back.Users, d.Users},
+		{"tokens", back.Tokens, d.Tokens},
+		{"privsets", back.PrivSets, d.PrivSets},
+		{"privileges", back.Privileges, d.Privileges},
+		{"roles", back.Roles, d.Roles},
+		{"nodes", back.NodeIndex, d.NodeIndex},
+		{"sources", back.Sources, d.Sources},
+		{"meta", back.Meta, d.Meta},
+	}
+	for _, c := range checks {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s does not round-trip:\n got  %#v\n want %#v", c.name, c.got, c.want)
+		}
+	}
+	// The hand-written encoder must say the same as encoding/json.
+	ref, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b any
+	if err := json.Unmarshal(j, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(ref, &b); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("JSON() differs from encoding/json:\n JSON()        %s\n encoding/json %s", j, ref)
+	}
+	return j
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	tests := []struct {
+		name    string
+		userCfg string
+		aclCfg  string
+	}{
+		{"empty", "", ""},
+		{"users only", "user: a@pbs\n\tenable false\n\ntoken: a@pbs!t\n\texpire 5\n", ""},
+		{"basic", "user: john@pbs\n", "acl:1:/datastore:john@pbs:DatastoreAdmin\nacl:0:/datastore/s1:john@pbs:NoAccess\n"},
+		{"groups", "", "acl:1:/:@admins:Admin\nacl:0:/x:@ops,@dev:Audit\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			roundTrip(t, compileStrings(t, tt.userCfg, tt.aclCfg))
+		})
+	}
+	t.Run("testdata/basic", func(t *testing.T) {
+		roundTrip(t, compileDir(t, "testdata/basic"))
+	})
+}
+
+// TestJSONDeterministic: compiling the same configuration twice (fresh
+// parses, so fresh map iteration orders) gives identical bytes.
+func TestJSONDeterministic(t *testing.T) {
+	first, err := compileDir(t, "testdata/basic").JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ {
+		j, err := compileDir(t, "testdata/basic").JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(first, j) {
+			t.Fatalf("compile %d differs:\n%s\n%s", i, first, j)
+		}
+	}
+	if !bytes.HasSuffix(first, []byte("}\n")) {
+		t.Errorf("JSON does not end with a newline")
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(first, &top); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"acl", "group_acl", "meta", "nodes", "privileges", "privsets", "roles", "sources", "tokens", "users"} {
+		if _, ok := top[k]; !ok {
+			t.Errorf("top-level key %q missing", k)
+		}
+	}
+	if len(top) != 10 {
+		t.Errorf("got %d top-level keys, want 10", len(top))
+	}
+}
+
+// TestJSONEscaping: ids and paths that need JSON escaping round-trip. The
+// user name grammar allows '"', '\\', non-ASCII and '@' (§6); acl.cfg paths
+// are not validated on load (§2.1).
+func TestJSONEscaping(t *testing.T) {
+	ids := []string{
+		`j"o@pbs`,
+		`back\slash@pbs`,
+		"jö@pbs",
+		"日本@pbs",
+		"a@b@pbs",
+		"x<y&z>@pbs",
+		"ö<&>@pbs",
+		`q"ö\@pbs`,
+	}
+	var userCfg, aclCfg strings.Builder
+	for _, id := range ids {
+		userCfg.WriteString("user: " + id + "\n\n")
+		userCfg.WriteString("token: " + id + "!tok\n\n")
+		aclCfg.WriteString("acl:1:/datastore/störe:" + id + "," + id + "!tok:DatastoreReader\n")
+	}
+	aclCfg.WriteString("acl:1:/x\"y/z\\w:j\"o@pbs:Audit\n")
+	aclCfg.WriteString("acl:1:/tab\there:j\"o@pbs:Audit\n")
+	aclCfg.WriteString("acl:1:/g:@grö\"up:Audit\n")
+	d := compileStrings(t, strings.TrimSuffix(userCfg.String(), "\n"), aclCfg.String())
+	j := roundTrip(t, d)
+
+	var back Document
+	if err := json.Unmarshal(j, &back); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if _, ok := back.Users[id]; !ok {
+			t.Errorf("user %q lost in JSON", id)
+		}
+		tok := back.Tokens[id+"!tok"]
+		if tok.Owner != id {
+			t.Errorf("token %q owner = %q, want %q", id+"!tok", tok.Owner, id)
+		}
+		if back.ACL["/datastore/störe"][id] == nil || back.ACL["/datastore/störe"][id+"!tok"] == nil {
+			t.Errorf("acl entries of %q lost in JSON", id)
+		}
+	}
+	for _, p := range []string{`/x"y/z\w`, "/tab\there"} {
+		if back.ACL[p][`j"o@pbs`] == nil {
+			t.Errorf("path %q lost in JSON", p)
+		}
+		if _, ok := back.NodeIndex[p]; !ok {
+			t.Errorf("node %q lost in JSON", p)
+		}
+	}
+	if back.GroupACL["/g"][`grö"up`] == nil {
+		t.Errorf("group grö\"up lost in JSON: %v", back.GroupACL)
+	}
+}
