@@ -7,9 +7,10 @@ import (
 	"unicode/utf8"
 )
 
-// JSON returns the document as deterministic JSON: object keys sorted,
-// no HTML escaping. The large parts (acl, users, tokens) are written by
-// hand: encoding/json's reflection dominated compile time at 1M entries.
+// JSON returns the document as deterministic JSON: the same document
+// always gives the same bytes (acl paths and nodes in tree order, other keys
+// sorted). The large parts (acl, nodes, users, tokens) are written by hand:
+// encoding/json's reflection dominated compile time at 1M entries.
 func (d *Document) JSON() ([]byte, error) {
 	var b bytes.Buffer
 	b.Grow(d.entries*120 + len(d.Users)*80 + len(d.Tokens)*100 + 4096)

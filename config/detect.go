@@ -3,9 +3,10 @@
 package config
 
 import (
-	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -40,12 +41,14 @@ func DetectFlavor(dir, flavor string) (string, error) {
 		return "", fmt.Errorf("config dir %s: not a directory", dir)
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "user.cfg"))
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return PBS, nil // no user.cfg: PBS injects root@pam (§5.1)
 	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		line := bytes.TrimSpace(sc.Bytes())
+	if err != nil {
+		return "", fmt.Errorf("config dir: %w", err)
+	}
+	for line := range bytes.Lines(data) {
+		line = bytes.TrimSpace(line)
 		if len(line) == 0 {
 			continue
 		}
