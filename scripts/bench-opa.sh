@@ -20,6 +20,6 @@ for n in "${sizes[@]}"; do
 	/usr/bin/time -f '%e %M' -o "$work/time" "$OPA" eval -b "$work/b$n.tar.gz" -i "$work/input.json" 'data.pxacl.allow' > /dev/null
 	read -r wall rss < "$work/time"
 	p50=$("$OPA" bench -b "$work/b$n.tar.gz" -i "$work/input.json" 'data.pxacl.allow' --format json 2>/dev/null |
-		grep -o '"histogram_timer_rego_query_eval_ns_median":[0-9.e+]*' | cut -d: -f2)
+		grep -o '"histogram_timer_rego_query_eval_ns_median": *[0-9.e+]*' | cut -d: -f2 | tr -d ' ')
 	printf '%-10s %-12s %-16s %-18s %-14s\n' "$n" "$size" "$wall" "$((rss / 1024))" "$(awk -v x="$p50" 'BEGIN{printf "%.1f", x/1000}')"
 done
