@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -68,10 +69,10 @@ func newCheckCmd(g *globals) *cobra.Command {
 			case !x.Active.Active:
 				reason = "user account or token disabled or expired."
 			default:
-				reason = report.MissingMessage(x.Missing, *x.Path, q.Partial)
-				if q.Partial {
-					reason = report.MissingMessage(x.Requested, *x.Path, true)
-				}
+				// PBS names every required privilege, in its canonical order (§3.4)
+				required := append([]string(nil), q.Privileges...)
+				catalog.MustLoad("pbs").SortPrivileges(required)
+				reason = report.MissingMessage(slices.Compact(required), *x.Path, q.Partial)
 			}
 			if g.outputFormat != report.Text {
 				if err := report.WriteJSON(cmd.OutOrStdout(), g.outputFormat, map[string]any{
