@@ -261,4 +261,3 @@ func newACLCmd(g *globals) *cobra.Command {
 	acl.AddCommand(list, update)
 	return acl
 }
-
