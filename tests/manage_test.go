@@ -185,6 +185,8 @@ func TestManageRejected(t *testing.T) {
 		{[]string{"user", "generate-token", "john@pbs", "t2", "--digest", stale}, "detected modified configuration"},
 		{[]string{"user", "delete-token", "john@pbs", "nope"}, "token 'nope' of user 'john@pbs' does not exist."},
 		{[]string{"user", "list-tokens", "nobody@pbs"}, "no such user 'nobody@pbs'"},
+		{[]string{"--config-dir", filepath.Join(dir, "missing"), "user", "list"}, "pbs config directory"},
+		{[]string{"--config-dir", filepath.Join(dir, "missing"), "acl", "list"}, "pbs config directory"},
 	}
 	before := snapshot(t, dir)
 	for _, tt := range tests {

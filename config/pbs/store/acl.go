@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -43,8 +44,24 @@ func (s *Store) lock(name string) (func(), error) {
 	return Lock(s.Dir, name, t)
 }
 
+// checkDir fails when the configuration directory is missing, so a typo
+// in --config-dir is not taken for an empty configuration.
+func (s *Store) checkDir() error {
+	st, err := os.Stat(s.Dir)
+	if err != nil {
+		return fmt.Errorf("pbs config directory %q: %w", s.Dir, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("pbs config directory %q: not a directory", s.Dir)
+	}
+	return nil
+}
+
 // readACL reads and parses acl.cfg (missing = empty).
 func (s *Store) readACL() (*pbs.ACLTree, error) {
+	if err := s.checkDir(); err != nil {
+		return nil, err
+	}
 	p := s.path(pbs.ACLCfg)
 	data, err := ReadFile(p)
 	if err != nil {
@@ -55,6 +72,9 @@ func (s *Store) readACL() (*pbs.ACLTree, error) {
 
 // readUsers reads and parses user.cfg (missing = only root@pam).
 func (s *Store) readUsers() (*pbs.UserConfig, error) {
+	if err := s.checkDir(); err != nil {
+		return nil, err
+	}
 	p := s.path(pbs.UserCfg)
 	data, err := ReadFile(p)
 	if err != nil {
