@@ -323,3 +323,64 @@ func TestManageLockFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestManageKilledWriters SIGKILLs `pxacl acl update` processes at random
+// points on a large acl.cfg: the file is always the old or the new one,
+// never partial, and the next writer gets the lock.
+func TestManageKilledWriters(t *testing.T) {
+	dir := copyDir(t, examplesDir())
+	var b strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&b, "acl:1:/datastore/s%05d:john@pbs:DatastoreReader\n", i)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "acl.cfg"), []byte(b.String()), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--config-dir", dir, "acl", "update", "/datastore/new", "DatastoreAdmin", "--auth-id", "john@pbs"}
+	// the new content: what an uninterrupted writer produces on a copy
+	ref := copyDir(t, dir)
+	start := time.Now()
+	if r := runPxacl(t, append([]string{"--config-dir", ref}, args[2:]...)...); r.code != 0 {
+		t.Fatal(r)
+	}
+	took := time.Since(start)
+	old, _ := os.ReadFile(filepath.Join(dir, "acl.cfg"))
+	want, _ := os.ReadFile(filepath.Join(ref, "acl.cfg"))
+	sawOld, sawNew := false, false
+	for i := range 30 {
+		cmd := exec.Command(pxaclBin, args...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(took * time.Duration(i) / 25) // from the start to after the end
+		cmd.Process.Kill()
+		cmd.Wait()
+		got, _ := os.ReadFile(filepath.Join(dir, "acl.cfg"))
+		switch {
+		case bytes.Equal(got, old):
+			sawOld = true
+		case bytes.Equal(got, want):
+			sawNew = true
+			os.WriteFile(filepath.Join(dir, "acl.cfg"), old, 0o640) // start over
+		default:
+			t.Fatalf("run %d: acl.cfg is neither old nor new (%d bytes)", i, len(got))
+		}
+	}
+	t.Logf("old kept: %v, new written: %v", sawOld, sawNew)
+	// the lock died with the killed processes
+	mustRun(t, dir, args[2:]...)
+	for _, m := range mustGlob(t, filepath.Join(dir, "acl.cfg*")) {
+		if filepath.Base(m) != "acl.cfg" {
+			t.Errorf("unexpected file %s", m)
+		}
+	}
+}
+
+func mustGlob(t *testing.T, pattern string) []string {
+	t.Helper()
+	m, err := filepath.Glob(pattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
