@@ -17,7 +17,7 @@ var aclPathSchema = regexp.MustCompile(`^(?:/|(?:/[A-Za-z0-9_][A-Za-z0-9._\-]*)+
 var defaultPermissionPaths = []string{"/", "/access", "/datastore", "/remote", "/system"}
 
 func newUserCmd(g *globals) *cobra.Command {
-	user := &cobra.Command{Use: "user", Short: "User and token queries"}
+	user := &cobra.Command{Use: "user", Short: "User and API token management and queries"}
 	var path string
 	perms := &cobra.Command{
 		Use:   "permissions AUTHID",
@@ -60,5 +60,6 @@ func newUserCmd(g *globals) *cobra.Command {
 	}
 	perms.Flags().StringVar(&path, "path", "", "only this ACL path")
 	user.AddCommand(perms)
+	user.AddCommand(newUserManageCmds(g)...)
 	return user
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/pxacl/pxacl/authid"
@@ -262,3 +263,34 @@ func appendInt(ps []Prop, key string, v *int64) []Prop {
 	}
 	return append(ps, Prop{Key: key, Value: strconv.FormatInt(*v, 10)})
 }
+
+// RemoveUser deletes the user section id; it reports whether it existed.
+// Its tokens are not touched.
+func (c *UserConfig) RemoveUser(id string) bool {
+	n := len(c.Users)
+	c.Users = slices.DeleteFunc(c.Users, func(u *User) bool { return u.Userid == id })
+	c.Reindex()
+	return len(c.Users) != n
+}
+
+// RemoveToken deletes the token section id; it reports whether it existed.
+func (c *UserConfig) RemoveToken(id string) bool {
+	n := len(c.Tokens)
+	c.Tokens = slices.DeleteFunc(c.Tokens, func(t *Token) bool { return t.Tokenid == id })
+	c.Reindex()
+	return len(c.Tokens) != n
+}
+
+// ForgetEmpty drops the memory of a comment that was present but empty in
+// the file, so Write omits an empty Comment (API normalisation, §5.1).
+func (u *User) ForgetEmpty() { u.empty = 0 }
+
+// ForgetEmpty is User.ForgetEmpty for tokens.
+func (t *Token) ForgetEmpty() { t.empty = 0 }
+
+// KeepEmptyComment makes Write emit "comment " when Comment is empty, as
+// PBS does for a comment created with an empty value.
+func (u *User) KeepEmptyComment() { u.empty |= emptyComment }
+
+// KeepEmptyComment is User.KeepEmptyComment for tokens.
+func (t *Token) KeepEmptyComment() { t.empty |= emptyComment }

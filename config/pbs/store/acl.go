@@ -1,0 +1,279 @@
+package store
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pxacl/pxacl/authid"
+	"github.com/pxacl/pxacl/config/pbs"
+)
+
+// File modes of the files written here (§8).
+const (
+	ConfigMode      = 0o640 // acl.cfg, user.cfg
+	TokenShadowMode = 0o640
+	ShadowMode      = 0o600
+)
+
+// MaxNamespaceDepth is MAX_NAMESPACE_DEPTH of pbs-api-types (§7).
+const MaxNamespaceDepth = 7
+
+// Store is a PBS configuration directory.
+type Store struct {
+	Dir     string
+	Timeout time.Duration // lock timeout; 0 means LockTimeout
+}
+
+// New returns a Store on dir with PBS's 10 s lock timeout.
+func New(dir string) *Store { return &Store{Dir: dir, Timeout: LockTimeout} }
+
+func (s *Store) path(name string) string { return filepath.Join(s.Dir, name) }
+
+func (s *Store) lock(name string) (func(), error) {
+	t := s.Timeout
+	if t == 0 {
+		t = LockTimeout
+	}
+	return Lock(s.Dir, name, t)
+}
+
+// checkDir fails when the configuration directory is missing, so a typo
+// in --config-dir is not taken for an empty configuration.
+func (s *Store) checkDir() error {
+	st, err := os.Stat(s.Dir)
+	if err != nil {
+		return fmt.Errorf("pbs config directory %q: %w", s.Dir, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("pbs config directory %q: not a directory", s.Dir)
+	}
+	return nil
+}
+
+// readACL reads and parses acl.cfg (missing = empty).
+func (s *Store) readACL() (*pbs.ACLTree, error) {
+	if err := s.checkDir(); err != nil {
+		return nil, err
+	}
+	p := s.path(pbs.ACLCfg)
+	data, err := ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	return pbs.ParseACLCfg(p, data, pbs.IsBuiltinRole)
+}
+
+// readUsers reads and parses user.cfg (missing = only root@pam).
+func (s *Store) readUsers() (*pbs.UserConfig, error) {
+	if err := s.checkDir(); err != nil {
+		return nil, err
+	}
+	p := s.path(pbs.UserCfg)
+	data, err := ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	return pbs.ParseUserCfg(p, data)
+}
+
+// ACLItem is one entry of `acl list` (PBS AclListItem).
+type ACLItem struct {
+	Path      string `json:"path"`
+	Ugid      string `json:"ugid"`      // auth id, or group name without '@'
+	UgidType  string `json:"ugid_type"` // "user" or "group"
+	Propagate bool   `json:"propagate"`
+	Roleid    string `json:"roleid"`
+}
+
+// ACLList is `acl list` output: the entries and the digest of acl.cfg.
+type ACLList struct {
+	Data   []ACLItem `json:"data"`
+	Digest string    `json:"digest"`
+}
+
+// ListACL returns every entry of acl.cfg in tree pre-order (children
+// byte-wise sorted, as PBS walks the tree), users and tokens sorted before
+// groups, roles sorted.
+func (s *Store) ListACL() (*ACLList, error) {
+	tree, err := s.readACL()
+	if err != nil {
+		return nil, err
+	}
+	out := &ACLList{Data: []ACLItem{}, Digest: tree.Digest}
+	tree.Walk(func(path string, n *pbs.ACLNode) {
+		add := func(m map[string]map[string]pbs.RoleEntry, typ string) {
+			for _, ug := range slices.Sorted(maps.Keys(m)) {
+				for _, role := range slices.Sorted(maps.Keys(m[ug])) {
+					out.Data = append(out.Data, ACLItem{Path: path, Ugid: ug, UgidType: typ, Propagate: m[ug][role].Propagate, Roleid: role})
+				}
+			}
+		}
+		add(n.Users, "user")
+		add(n.Groups, "group")
+	})
+	return out, nil
+}
+
+// aclPathRE is ACL_PATH_SCHEMA (§7); its length limit is 1..128.
+var aclPathRE = regexp.MustCompile(`^(?:/|(?:/[A-Za-z0-9_][A-Za-z0-9._\-]*)+)$`)
+
+// ValidateACLPathSchema applies ACL_PATH_SCHEMA to an API path parameter.
+func ValidateACLPathSchema(path string) error {
+	if len(path) < 1 || len(path) > 128 || !aclPathRE.MatchString(path) {
+		return fmt.Errorf("parameter 'path' - invalid ACL path '%s' (must match ^(?:/|(?:/SAFE_ID)+)$, 1..128 chars)", path)
+	}
+	return nil
+}
+
+// CheckACLPath is PBS's check_acl_path (§7): it counts the non-empty
+// components and accepts only the known path shapes.
+func CheckACLPath(path string) error {
+	var c []string
+	for _, p := range strings.Split(path, "/") {
+		if p != "" {
+			c = append(c, p)
+		}
+	}
+	n := len(c)
+	ok := false
+	switch {
+	case n == 0:
+		ok = true
+	case c[0] == "access":
+		if n == 1 {
+			ok = true
+		} else {
+			switch c[1] {
+			case "acl", "users", "domains":
+				ok = n == 2
+			case "openid":
+				ok = n <= 3
+			}
+		}
+	case c[0] == "datastore":
+		ok = n <= 2+MaxNamespaceDepth
+	case c[0] == "remote":
+		ok = n <= 3+MaxNamespaceDepth
+	case c[0] == "system":
+		if n == 1 {
+			ok = true
+		} else {
+			switch c[1] {
+			case "certificates", "disks", "log", "notifications", "status", "tasks", "time":
+				ok = n == 2
+			case "services", "s3-endpoint", "encryption-keys":
+				ok = n <= 3
+			case "network":
+				if n == 2 {
+					ok = true
+				} else {
+					switch c[2] {
+					case "dns":
+						ok = n == 3
+					case "interfaces":
+						ok = n <= 4
+					}
+				}
+			}
+		}
+	case c[0] == "tape":
+		if n == 1 {
+			ok = true
+		} else {
+			switch c[1] {
+			case "device", "pool", "job":
+				ok = n <= 3
+			}
+		}
+	}
+	if !ok {
+		return fmt.Errorf("invalid acl path '%s'.", path) //nolint:staticcheck // PBS wording
+	}
+	return nil
+}
+
+// ACLUpdate is the input of `acl update` (PBS update_acl).
+type ACLUpdate struct {
+	Path      string
+	Role      string
+	AuthID    string // user or token; "@name" is a group
+	Group     string // --group (rejected, as PBS does)
+	Propagate bool
+	Delete    bool
+	Digest    string
+}
+
+// UpdateACL applies update_acl (§4.3): parameters are checked first, then
+// under .acl.lck acl.cfg is re-read, the digest compared, groups rejected,
+// the user or token must exist (not for --delete), the path must pass
+// check_acl_path (not for --delete), the role is inserted or deleted and
+// acl.cfg is written back in PBS's format (mode 0640). Nothing is written
+// when an error is returned.
+func (s *Store) UpdateACL(u ACLUpdate) error {
+	if err := ValidateACLPathSchema(u.Path); err != nil {
+		return err
+	}
+	if !pbs.IsBuiltinRole(u.Role) {
+		return fmt.Errorf("parameter 'role' - unknown role '%s'", u.Role)
+	}
+	if err := ValidateDigest(u.Digest); err != nil {
+		return err
+	}
+	isGroup := u.Group != "" || strings.HasPrefix(u.AuthID, "@")
+	var id authid.Authid
+	if !isGroup {
+		if u.AuthID == "" {
+			return fmt.Errorf("missing 'userid' or 'group' parameter.") //nolint:staticcheck // PBS wording
+		}
+		var err error
+		if id, err = authid.ParseAny(u.AuthID); err != nil {
+			return fmt.Errorf("parameter 'auth-id' - %v", err)
+		}
+	}
+	unlock, err := s.lock(ACLLock)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	tree, err := s.readACL()
+	if err != nil {
+		return err
+	}
+	if err := CheckDigest(u.Digest, tree.Digest); err != nil {
+		return err
+	}
+	if isGroup {
+		return fmt.Errorf("parameter 'group' - groups are currently not supported.")
+	}
+	if !u.Delete {
+		users, err := s.readUsers()
+		if err != nil {
+			return err
+		}
+		if id.IsToken() && users.Token(id.String()) == nil {
+			return fmt.Errorf("no such API token.") //nolint:staticcheck // PBS wording
+		}
+		if !id.IsToken() && users.User(id.String()) == nil {
+			return fmt.Errorf("no such user.") //nolint:staticcheck // PBS wording
+		}
+		if err := CheckACLPath(u.Path); err != nil {
+			return err
+		}
+		tree.InsertUserRole(u.Path, id.String(), u.Role, u.Propagate, 0)
+	} else {
+		tree.DeleteUserRole(u.Path, id.String(), u.Role)
+	}
+	return ReplaceFile(s.path(pbs.ACLCfg), tree.Write(), ConfigMode)
+}
+
+// sortBy sorts items by key (byte-wise).
+func sortBy[T any](items []T, key func(T) string) {
+	slices.SortFunc(items, func(a, b T) int { return cmp.Compare(key(a), key(b)) })
+}
