@@ -280,18 +280,11 @@ func (s *Store) UpdateUser(userid string, f UserFields, del []string, password *
 	if err := ValidateDigest(digest); err != nil {
 		return err
 	}
-	unlock, err := s.lock(UserLock)
+	c, unlock, err := s.lockUsers(digest)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	c, err := s.readUsers()
-	if err != nil {
-		return err
-	}
-	if err := CheckDigest(digest, c.Digest); err != nil {
-		return err
-	}
 	u := c.User(a.String())
 	if u == nil {
 		return fmt.Errorf("no such user '%s'", a)
@@ -359,18 +352,11 @@ func (s *Store) RemoveUser(userid, digest string) error {
 	if err := ValidateDigest(digest); err != nil {
 		return err
 	}
-	unlock, err := s.lock(UserLock)
+	c, unlock, err := s.lockUsers(digest)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	c, err := s.readUsers()
-	if err != nil {
-		return err
-	}
-	if err := CheckDigest(digest, c.Digest); err != nil {
-		return err
-	}
 	if !c.RemoveUser(a.String()) {
 		return fmt.Errorf("user '%s' does not exist.", a) //nolint:staticcheck // PBS wording
 	}
@@ -449,18 +435,11 @@ func (s *Store) GenerateToken(userid, name string, f TokenFields, digest string)
 	if err := ValidateDigest(digest); err != nil {
 		return nil, err
 	}
-	unlock, err := s.lock(UserLock)
+	c, unlock, err := s.lockUsers(digest)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	c, err := s.readUsers()
-	if err != nil {
-		return nil, err
-	}
-	if err := CheckDigest(digest, c.Digest); err != nil {
-		return nil, err
-	}
 	if c.User(a.String()) == nil {
 		return nil, fmt.Errorf("no such user '%s'", a)
 	}
@@ -507,18 +486,11 @@ func (s *Store) DeleteToken(userid, name, digest string) error {
 		return err
 	}
 	defer unlockACL()
-	unlock, err := s.lock(UserLock)
+	c, unlock, err := s.lockUsers(digest)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	c, err := s.readUsers()
-	if err != nil {
-		return err
-	}
-	if err := CheckDigest(digest, c.Digest); err != nil {
-		return err
-	}
 	if !c.RemoveToken(tokenid) {
 		return fmt.Errorf("token '%s' of user '%s' does not exist.", name, a) //nolint:staticcheck // PBS wording
 	}
@@ -634,4 +606,22 @@ func (s *Store) removePassword(name string) error {
 		delete(m, name)
 		return ok
 	})
+}
+
+// lockUsers takes the user.cfg lock, reads user.cfg and checks the digest
+// (when given) against it. The caller must call unlock.
+func (s *Store) lockUsers(digest string) (c *pbs.UserConfig, unlock func(), err error) {
+	unlock, err = s.lock(UserLock)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err = s.readUsers()
+	if err == nil {
+		err = CheckDigest(digest, c.Digest)
+	}
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return c, unlock, nil
 }
