@@ -36,6 +36,19 @@ func (d *Document) JSON() ([]byte, error) {
 	}
 	b.WriteString(`,"nodes":`)
 	writeNodes(&b, d.NodeIndex, d.Nodes)
+	if d.Meta.Flavor == "pve" {
+		for _, s := range []struct {
+			key string
+			v   any
+		}{{"pool_of", d.PoolOf}, {"user_groups", d.UserGroups}} {
+			raw, err := json.Marshal(s.v)
+			if err != nil {
+				return nil, err
+			}
+			b.WriteString(`,"` + s.key + `":`)
+			b.Write(raw)
+		}
+	}
 	b.WriteString(`,"tokens":`)
 	writeAccounts(&b, d.Tokens)
 	b.WriteString(`,"users":`)
@@ -112,7 +125,14 @@ func writeEntry(b *bytes.Buffer, e *Entry) {
 		b.WriteByte(':')
 		b.WriteString(strconv.Itoa(e.Lines[r]))
 	}
-	b.WriteString(`},"roles":{`)
+	b.WriteByte('}')
+	if e.NoAccess {
+		b.WriteString(`,"noaccess":true`)
+	}
+	if e.NoAccessInherit {
+		b.WriteString(`,"noaccess_inherit":true`)
+	}
+	b.WriteString(`,"roles":{`)
 	for i, r := range roles {
 		if i > 0 {
 			b.WriteByte(',')
@@ -138,6 +158,10 @@ func writeAccounts(b *bytes.Buffer, m map[string]Account) {
 		b.WriteString(strconv.FormatInt(a.Expire, 10))
 		b.WriteString(`,"line":`)
 		b.WriteString(strconv.Itoa(a.Line))
+		if a.Privsep != nil {
+			b.WriteString(`,"privsep":`)
+			b.WriteString(strconv.FormatBool(*a.Privsep))
+		}
 		if a.Owner != "" {
 			b.WriteString(`,"owner":`)
 			writeString(b, a.Owner)

@@ -41,7 +41,12 @@ type Evaluator struct {
 	allow, permissions, explain rego.PreparedEvalQuery
 	revision                    string
 	nodes                       []string
+	poolMembers                 []string
 }
+
+// PoolMembers are the /vms/<id> and /storage/<id> paths of pool members
+// (PVE), sorted.
+func (e *Evaluator) PoolMembers() []string { return e.poolMembers }
 
 // FromConfigDir compiles the configuration in dir in memory.
 func FromConfigDir(ctx context.Context, dir string) (*Evaluator, error) {
@@ -121,6 +126,12 @@ func New(ctx context.Context, b opabundle.Bundle) (*Evaluator, error) {
 				e.nodes = append(e.nodes, n)
 			}
 			sort.Strings(e.nodes)
+		}
+		if pools, ok := root["pool_of"].(map[string]any); ok {
+			for p := range pools {
+				e.poolMembers = append(e.poolMembers, p)
+			}
+			sort.Strings(e.poolMembers)
 		}
 	}
 	return e, nil

@@ -96,7 +96,11 @@ func writeSubject(b *strings.Builder, title, path string, r *evaluator.SubjectRe
 			roles = append(roles, fmt.Sprintf("%s (%s)", role.Role, flag))
 			lines = append(lines, role.Line)
 		}
-		fmt.Fprintf(b, "  %-24s %-30s %s\n", e.Path, strings.Join(roles, ", "), statusText(e.Status, e.Path == path))
+		p := e.Path
+		if e.Via != "" {
+			p += " [" + e.Via + "]"
+		}
+		fmt.Fprintf(b, "  %-24s %-30s %s\n", p, strings.Join(roles, ", "), statusText(e.Status, e.Path == path))
 		fmt.Fprintf(b, "  %-24s from %s\n", "", strings.Join(dedupe(lines), ", "))
 	}
 	if r.DecidedAt != nil && *r.DecidedAt != path {

@@ -24,7 +24,7 @@ func (f *queryFlags) add(cmd *cobra.Command) {
 // explain validates the arguments AUTHID PATH PRIV..., loads the
 // configuration and explains the decision; check and explain both use it.
 func (f *queryFlags) explain(cmd *cobra.Command, g *globals, args []string) (evaluator.Query, *evaluator.Explanation, error) {
-	q, err := f.query(args)
+	q, err := f.query(args, g.detected())
 	if err != nil {
 		return q, nil, err
 	}
@@ -37,12 +37,15 @@ func (f *queryFlags) explain(cmd *cobra.Command, g *globals, args []string) (eva
 }
 
 // query validates the arguments AUTHID PATH PRIV... into a query.
-func (f *queryFlags) query(args []string) (evaluator.Query, error) {
+func (f *queryFlags) query(args []string, flavor string) (evaluator.Query, error) {
 	id, err := parseAuthID(args[0])
 	if err != nil {
 		return evaluator.Query{}, err
 	}
 	cat := catalog.MustLoad("pbs")
+	if flavor == "pve" {
+		cat = catalog.MustLoad("pve")
+	}
 	for _, p := range args[2:] {
 		if !cat.IsPrivilege(p) {
 			return evaluator.Query{}, fmt.Errorf("unknown privilege '%s'", p)

@@ -61,10 +61,23 @@ func (g *globals) checkFlavor() error {
 	if err != nil {
 		return err
 	}
-	if flavor != config.PBS {
-		return fmt.Errorf("%s: the %s flavor is not supported yet", g.configDir, flavor)
+	if flavor != config.PBS && flavor != config.PVE {
+		return fmt.Errorf("%s: the %s flavor is not supported", g.configDir, flavor)
 	}
 	return nil
+}
+
+// detected is the flavor of the configuration ("pbs" when it cannot be
+// told, e.g. with --bundle).
+func (g *globals) detected() string {
+	if g.bundleFile != "" {
+		return g.flavor
+	}
+	f, err := config.DetectFlavor(g.configDir, g.flavor)
+	if err != nil {
+		return config.PBS
+	}
+	return f
 }
 
 // parseAuthID validates an auth id argument (§6).
