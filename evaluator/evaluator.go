@@ -50,7 +50,13 @@ func (e *Evaluator) PoolMembers() []string { return e.poolMembers }
 
 // FromConfigDir compiles the configuration in dir in memory.
 func FromConfigDir(ctx context.Context, dir string) (*Evaluator, error) {
-	b, err := BuildDir(dir)
+	return FromConfigDirFlavor(ctx, dir, "", "")
+}
+
+// FromConfigDirFlavor compiles the configuration in dir as flavor ("" =
+// detect); pveVersion picks the PVE catalog ("", "9" or "8").
+func FromConfigDirFlavor(ctx context.Context, dir, flavor, pveVersion string) (*Evaluator, error) {
+	b, err := BuildDirFlavor(dir, flavor, pveVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +77,13 @@ const BuildGCPercent = 400
 
 // BuildDir compiles the configuration in dir into a bundle.
 func BuildDir(dir string) (*bundle.Bundle, error) {
-	doc, err := compiler.CompileDir(dir)
+	return BuildDirFlavor(dir, "", "")
+}
+
+// BuildDirFlavor is BuildDir with an explicit flavor ("" = detect) and PVE
+// catalog version ("", "9" or "8").
+func BuildDirFlavor(dir, flavor, pveVersion string) (*bundle.Bundle, error) {
+	doc, err := compiler.CompileDirFlavor(dir, flavor, pveVersion)
 	if err != nil {
 		return nil, err
 	}

@@ -68,6 +68,9 @@ func newUserCmd(g *globals) *cobra.Command {
 					out[p] = privs
 				}
 			}
+			if g.outputFormat == report.Text && pve {
+				return out.WritePVEText(cmd.OutOrStdout())
+			}
 			if g.outputFormat == report.Text {
 				return out.WriteText(cmd.OutOrStdout())
 			}
