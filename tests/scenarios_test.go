@@ -18,6 +18,7 @@ import (
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/config"
+	"github.com/pxacl/pxacl/config/pve"
 	"github.com/pxacl/pxacl/evaluator"
 )
 
@@ -279,6 +280,12 @@ func runScenarioCase(t *testing.T, ev *evaluator.Evaluator, dir string, cat *cat
 	ctx := context.Background()
 	id, path := *c.AuthID, *c.Path
 	_, idErr := authid.ParseAny(id)
+	if cat.Flavor == "pve" {
+		idErr = nil
+		if _, _, ok := pve.SplitTokenID(id); !ok && !pve.VerifyUsername(id) {
+			idErr = fmt.Errorf("invalid PVE user or token id")
+		}
+	}
 	cliIDOK := idErr == nil
 	base := []string{"--config-dir", dir}
 

@@ -40,7 +40,7 @@ func (f *queryFlags) explain(cmd *cobra.Command, g *globals, args []string) (eva
 
 // query validates the arguments AUTHID PATH PRIV... into a query.
 func (f *queryFlags) query(args []string, flavor string) (evaluator.Query, error) {
-	id, err := parseAuthID(args[0])
+	id, err := parseAuthID(args[0], flavor)
 	if err != nil {
 		return evaluator.Query{}, err
 	}

@@ -98,8 +98,15 @@ func (g *globals) detected() string {
 	return f
 }
 
-// parseAuthID validates an auth id argument (§6).
-func parseAuthID(s string) (string, error) {
+// parseAuthID validates an auth id argument (PBS §6; PVE §1.2 userid or
+// token id).
+func parseAuthID(s, flavor string) (string, error) {
+	if flavor == config.PVE {
+		if _, _, ok := pve.SplitTokenID(s); ok || pve.VerifyUsername(s) {
+			return s, nil
+		}
+		return "", fmt.Errorf("value '%s' does not look like a valid user or token id", s)
+	}
 	a, err := authid.ParseAny(s)
 	if err != nil {
 		return "", err

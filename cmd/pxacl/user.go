@@ -32,11 +32,15 @@ func newUserCmd(g *globals) *cobra.Command {
 		Short: "Effective privileges of a user or token, like proxmox-backup-manager user permissions",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseAuthID(args[0])
+			pve := g.detected() == config.PVE
+			flavor := config.PBS
+			if pve {
+				flavor = config.PVE
+			}
+			id, err := parseAuthID(args[0], flavor)
 			if err != nil {
 				return err
 			}
-			pve := g.detected() == config.PVE
 			if cmd.Flags().Changed("path") && pve && !pvePathRe.MatchString(path) {
 				return fmt.Errorf("parameter 'path': invalid ACL path '%s'", path)
 			}
