@@ -74,14 +74,13 @@ pve_user_permissions(u) := all_privileges if {
 # pve_compiled(s): $compile_acl_path: the ACL roles of s on the target,
 # with the pool roles of the target's pools added (never propagating);
 # NoAccess on the ACL roles wins, else NoAccess among the pool roles
-pve_compiled(s) := {} if {
-	pve_roles(s, target).noaccess
+pve_compiled(s) := pve_combine(pve_roles(s, target), pve_pool(s))
+
+pve_combine(regular, pool) := {} if {
+	regular.noaccess
 } else := {} if {
-	pve_pool(s).noaccess
-} else := object.union(
-	{p: false | some p, _ in pve_pool(s).privs},
-	pve_roles(s, target).privs,
-)
+	pool.noaccess
+} else := object.union({p: false | some p, _ in pool.privs}, regular.privs)
 
 # pve_pool(s): the union of roles(s, /pool/P) over the pools P of the
 # target (exact path lookup, §3.2 step 1)
