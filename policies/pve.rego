@@ -28,6 +28,7 @@ allow if {
 effective := all_privileges if {
 	pve
 	target
+	input.path != "" # permissions(authid, '') is {} (§3.1)
 	auth_id == data.pxacl.meta.superuser
 }
 
@@ -35,6 +36,7 @@ effective := all_privileges if {
 effective := pve_compiled(auth_id) if {
 	pve
 	target
+	input.path != ""
 	not is_token
 	auth_id != data.pxacl.meta.superuser
 	pve_valid_userid(auth_id)
@@ -44,6 +46,7 @@ effective := pve_compiled(auth_id) if {
 effective := pve_user_permissions(token.owner) if {
 	pve
 	target
+	input.path != ""
 	token.privsep == false
 }
 
@@ -56,6 +59,7 @@ effective := {p: prop |
 } if {
 	pve
 	target
+	input.path != ""
 	token.privsep == true
 	owner_privs := pve_user_permissions(token.owner)
 }
