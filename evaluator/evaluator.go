@@ -25,6 +25,7 @@ const (
 	AllowQuery       = "data.pxacl.allow"
 	PermissionsQuery = "data.pxacl.permissions"
 	ExplainQuery     = "data.pxacl.explain"
+	CheckExprQuery   = "data.pxacl.check_expr"
 )
 
 // Query is the input of a decision.
@@ -39,6 +40,7 @@ type Query struct {
 // Evaluator answers permission queries over one bundle.
 type Evaluator struct {
 	allow, permissions, explain rego.PreparedEvalQuery
+	checkExpr                   rego.PreparedEvalQuery
 	revision                    string
 	nodes                       []string
 	poolMembers                 []string
@@ -130,6 +132,9 @@ func New(ctx context.Context, b opabundle.Bundle) (*Evaluator, error) {
 		return nil, err
 	}
 	if e.explain, err = prepare(ExplainQuery); err != nil {
+		return nil, err
+	}
+	if e.checkExpr, err = prepare(CheckExprQuery); err != nil {
 		return nil, err
 	}
 	if root, ok := b.Data[bundle.Root].(map[string]any); ok {
@@ -227,4 +232,24 @@ func (e *Evaluator) Explain(ctx context.Context, q Query) (*Explanation, error) 
 		return nil, fmt.Errorf("evaluator: explain result: %w", err)
 	}
 	return &x, nil
+}
+
+// CheckExpr evaluates a PVE permission-check expression (pve-semantics.md
+// §4) for authID with the request parameters params; now is the epoch time
+// for enable/expire (0 = the clock).
+func (e *Evaluator) CheckExpr(ctx context.Context, authID string, expr any, params map[string]any, now int64) (bool, error) {
+	in := map[string]any{"auth_id": authID, "expr": expr, "params": params}
+	if now != 0 {
+		in["now"] = now
+	}
+	v, err := ast.InterfaceToValue(in)
+	if err != nil {
+		return false, fmt.Errorf("evaluator: %w", err)
+	}
+	r, err := eval(ctx, e.checkExpr, v)
+	if err != nil {
+		return false, err
+	}
+	b, _ := r.(bool)
+	return b, nil
 }
