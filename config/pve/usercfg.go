@@ -167,6 +167,26 @@ func splitList(s string) []string {
 	return regexp.MustCompile(`\s+`).Split(s, -1)
 }
 
+// decodeIf decodes a text field PVE stores only when it is truthy.
+func decodeIf(s string) string {
+	if !truthy(s) {
+		return ""
+	}
+	return DecodeText(s)
+}
+
+func ifTruthy(s string) string {
+	if !truthy(s) {
+		return ""
+	}
+	return s
+}
+
+func isTokenID(s string) bool {
+	_, _, ok := SplitTokenID(s)
+	return ok
+}
+
 // truthy is Perl truthiness of a field.
 func truthy(s string) bool { return s != "" && s != "0" }
 
@@ -301,23 +321,20 @@ func (c *Config) parseUser(f []string, ln int, warn warnFunc) {
 		warn(ln, "user config - ignore user '%s' - (illegal characters in expire '%s')", id, field(f, 3))
 		return
 	}
-	u := &User{
+	// a repeated user line replaces the user, its tokens included (§1.3)
+	c.Users[id] = &User{
 		ID: id, Enable: truthy(field(f, 2)), Expire: exp,
-		Firstname: DecodeText(field(f, 4)), Lastname: DecodeText(field(f, 5)),
-		Email: field(f, 6), Comment: DecodeText(field(f, 7)), Keys: field(f, 8), Line: ln,
+		Firstname: decodeIf(field(f, 4)), Lastname: decodeIf(field(f, 5)),
+		Email: field(f, 6), Comment: decodeIf(field(f, 7)), Keys: ifTruthy(field(f, 8)), Line: ln,
 		Tokens: map[string]*Token{},
 	}
-	if old, ok := c.Users[id]; ok {
-		u.Tokens = old.Tokens
-	}
-	c.Users[id] = u
 }
 
 func (c *Config) parseToken(f []string, ln int, warn warnFunc) {
 	id := field(f, 1)
 	user, sub, ok := SplitTokenID(id)
 	if !ok {
-		warn(ln, "user config - ignore token '%s' - invalid token ID", id)
+		warn(ln, "user config - ignore invalid tokenid '%s'", id)
 		return
 	}
 	u := c.Users[user]
@@ -330,7 +347,15 @@ func (c *Config) parseToken(f []string, ln int, warn warnFunc) {
 		warn(ln, "user config - ignore token '%s' - (illegal characters in expire '%s')", id, field(f, 2))
 		return
 	}
-	u.Tokens[sub] = &Token{ID: id, Sub: sub, Expire: exp, Privsep: truthy(field(f, 3)), Comment: DecodeText(field(f, 4)), Line: ln}
+	t := u.Tokens[sub]
+	if t == nil {
+		t = &Token{ID: id, Sub: sub}
+		u.Tokens[sub] = t
+	}
+	t.Expire, t.Privsep, t.Line = exp, truthy(field(f, 3)), ln
+	if truthy(field(f, 4)) {
+		t.Comment = DecodeText(field(f, 4))
+	}
 }
 
 func (c *Config) parseGroup(f []string, ln int, warn warnFunc) {
@@ -339,7 +364,16 @@ func (c *Config) parseGroup(f []string, ln int, warn warnFunc) {
 		warn(ln, "user config - ignore group '%s' - invalid characters in group name", id)
 		return
 	}
-	g := &Group{ID: id, Members: map[string]bool{}, Comment: DecodeText(field(f, 3)), Line: ln}
+	// a repeated group line adds to the group (§1.3)
+	g := c.Groups[id]
+	if g == nil {
+		g = &Group{ID: id, Members: map[string]bool{}}
+		c.Groups[id] = g
+	}
+	g.Line = ln
+	if truthy(field(f, 3)) {
+		g.Comment = DecodeText(field(f, 3))
+	}
 	for _, m := range splitList(field(f, 2)) {
 		if !VerifyUsername(m) {
 			warn(ln, "user config - ignore invalid group member '%s'", m)
@@ -350,7 +384,6 @@ func (c *Config) parseGroup(f []string, ln int, warn warnFunc) {
 		}
 		g.Members[m] = true
 	}
-	c.Groups[id] = g
 }
 
 func (c *Config) parseRole(f []string, ln int, cat Catalog, warn warnFunc) {
@@ -364,7 +397,12 @@ func (c *Config) parseRole(f []string, ln int, cat Catalog, warn warnFunc) {
 		warn(ln, "user config - ignore role '%s' - built-in roles cannot be redefined", id)
 		return
 	}
-	r := &Role{ID: id, Privs: map[string]bool{}, Line: ln}
+	r := c.Roles[id] // a repeated role line adds privileges
+	if r == nil {
+		r = &Role{ID: id, Privs: map[string]bool{}}
+		c.Roles[id] = r
+	}
+	r.Line = ln
 	for _, p := range splitList(field(f, 2)) {
 		if !cat.IsPrivilege(p) {
 			warn(ln, "user config - ignore invalid privilege '%s'", p)
@@ -372,7 +410,6 @@ func (c *Config) parseRole(f []string, ln int, cat Catalog, warn warnFunc) {
 		}
 		r.Privs[p] = true
 	}
-	c.Roles[id] = r
 }
 
 func (c *Config) parsePool(f []string, ln int, warn warnFunc) {
@@ -393,16 +430,18 @@ func (c *Config) parsePool(f []string, ln int, warn warnFunc) {
 			c.Pools[parent] = &Pool{ID: parent, VMs: map[string]bool{}, Storages: map[string]bool{}, Line: ln}
 		}
 	}
-	p.Comment = DecodeText(field(f, 2))
+	if truthy(field(f, 2)) {
+		p.Comment = DecodeText(field(f, 2))
+	}
 	p.Line = ln
 	for _, v := range splitList(field(f, 3)) {
 		if !vmidRe.MatchString(v) {
-			warn(ln, "user config - ignore invalid vmid '%s'", v)
+			warn(ln, "user config - ignore invalid vmid '%s' in pool '%s'", v, id)
 			continue
 		}
 		v = strconv.FormatUint(mustUint(v), 10)
 		if other, ok := c.VMPool[v]; ok {
-			warn(ln, "user config - ignore duplicate vm '%s' (already in pool '%s')", v, other)
+			warn(ln, "user config - ignore duplicate vmid '%s' in pool '%s' (already in '%s')", v, id, other)
 			continue
 		}
 		p.VMs[v] = true
@@ -410,7 +449,7 @@ func (c *Config) parsePool(f []string, ln int, warn warnFunc) {
 	}
 	for _, s := range splitList(field(f, 4)) {
 		if !storeRe.MatchString(s) {
-			warn(ln, "user config - ignore invalid storage '%s'", s)
+			warn(ln, "user config - ignore invalid storage '%s' in pool '%s'", s, id)
 			continue
 		}
 		p.Storages[s] = true
@@ -461,33 +500,38 @@ func (c *Config) parseACL(f []string, ln int, cat Catalog, warn warnFunc) {
 	prop := truthy(field(f, 1))
 	path, ok := NormalizePath(field(f, 2))
 	if !ok {
-		warn(ln, "user config - ignore invalid acl path '%s'", field(f, 2))
+		warn(ln, "user config - ignore invalid path in acl '%s'", field(f, 2))
 		return
 	}
 	ugids := splitList(field(f, 3))
 	for _, role := range splitList(field(f, 4)) {
-		if !roleRe.MatchString(role) || (!cat.IsRole(role) && c.Roles[role] == nil) {
+		if !roleRe.MatchString(role) {
+			warn(ln, "user config - ignore invalid role name '%s' in acl", role)
+			continue
+		}
+		if !cat.IsRole(role) && c.Roles[role] == nil {
 			warn(ln, "user config - ignore invalid acl role '%s'", role)
 			continue
 		}
 		for _, ug := range ugids {
-			n := c.Node(path)
 			switch {
 			case strings.HasPrefix(ug, "@") && groupRe.MatchString(ug[1:]):
 				g := ug[1:]
 				if c.Groups[g] == nil {
 					warn(ln, "user config - ignore invalid acl group '%s'", g) // kept anyway
 				}
-				set(n.Groups, g, role, RoleEntry{prop, ln})
+				set(c.Node(path).Groups, g, role, RoleEntry{prop, ln})
 			case VerifyUsername(ug):
 				if c.Users[ug] == nil {
 					warn(ln, "user config - ignore invalid acl member '%s'", ug) // kept anyway
 				}
-				set(n.Users, ug, role, RoleEntry{prop, ln})
+				set(c.Node(path).Users, ug, role, RoleEntry{prop, ln})
 			case c.HasToken(ug):
-				set(n.Tokens, ug, role, RoleEntry{prop, ln})
-			default:
+				set(c.Node(path).Tokens, ug, role, RoleEntry{prop, ln})
+			case isTokenID(ug):
 				warn(ln, "user config - ignore invalid acl token '%s'", ug)
+			default:
+				warn(ln, "user config - invalid user/group '%s' in acl", ug)
 			}
 		}
 	}

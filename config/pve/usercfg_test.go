@@ -140,3 +140,46 @@ func TestNormalizePath(t *testing.T) {
 		}
 	}
 }
+
+// TestRepeatedLines: as parse_user_config does (§1.3), a repeated user line
+// replaces the user (its tokens are lost), repeated group, role and pool
+// lines add to them, a repeated token line updates it; falsy ("0") text
+// fields are not stored.
+func TestRepeatedLines(t *testing.T) {
+	c := Parse([]byte(strings.Join([]string{
+		"user:a@pve:1:0::::::",
+		"token:a@pve!tk:0:1:first:",
+		"user:b@pve:1:0::::0::",
+		"token:b@pve!tk:0:1:first:",
+		"token:b@pve!tk:5:0::",
+		"user:a@pve:1:0::::::",
+		"group:g:a@pve:c1:",
+		"group:g:b@pve::",
+		"role:R:VM.Audit:",
+		"role:R:Sys.Audit:",
+		"pool:p:c:100::",
+		"pool:p::101:local:",
+		"acl:1:/x:nope:R:",
+	}, "\n")), UserCfg, cat)
+	if len(c.Users["a@pve"].Tokens) != 0 {
+		t.Errorf("a@pve kept its tokens: %v", c.Users["a@pve"].Tokens)
+	}
+	if tok := c.Users["b@pve"].Tokens["tk"]; tok.Comment != "first" || tok.Privsep || tok.Expire != 5 {
+		t.Errorf("b@pve!tk = %+v", tok)
+	}
+	if c.Users["b@pve"].Comment != "" {
+		t.Errorf("comment %q stored", c.Users["b@pve"].Comment)
+	}
+	if g := c.Groups["g"]; len(g.Members) != 2 || g.Comment != "c1" {
+		t.Errorf("group g = %+v", g)
+	}
+	if len(c.Roles["R"].Privs) != 2 {
+		t.Errorf("role R = %v", c.Roles["R"].Privs)
+	}
+	if p := c.Pools["p"]; len(p.VMs) != 2 || p.Comment != "c" || !p.Storages["local"] {
+		t.Errorf("pool p = %+v", p)
+	}
+	if len(c.ACL.Children) != 0 {
+		t.Errorf("an ACL line without a valid member created a node: %v", c.ACL.Children)
+	}
+}
