@@ -21,7 +21,7 @@ func (c *Config) Write() []byte {
 	for _, id := range sortedKeys(c.Users) {
 		u := c.Users[id]
 		fmt.Fprintf(&b, "user:%s:%d:%d:%s:%s:%s:%s:%s:\n", u.ID, b01(u.Enable), u.Expire,
-			EncodeText(u.Firstname), EncodeText(u.Lastname), u.Email, EncodeText(u.Comment), u.Keys)
+			EncodeText(u.Firstname), EncodeText(u.Lastname), ifTruthy(u.Email), EncodeText(u.Comment), u.Keys)
 		for _, sub := range sortedKeys(u.Tokens) {
 			t := u.Tokens[sub]
 			fmt.Fprintf(&b, "token:%s:%d:%d:%s:\n", t.ID, t.Expire, b01(t.Privsep), EncodeText(t.Comment))
