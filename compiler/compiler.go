@@ -15,6 +15,7 @@ import (
 
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pbs"
 )
 
@@ -34,6 +35,11 @@ type Entry struct {
 	Lines   map[string]int  `json:"lines"`             // role -> acl.cfg line
 	Leaf    string          `json:"leaf,omitempty"`    // privsets key
 	Inherit string          `json:"inherit,omitempty"` // privsets key
+	// PVE: NoAccess is among the roles (NoAccess) or among the propagating
+	// ones (NoAccessInherit); the sets are then left unreduced, since the
+	// Rego rules apply NoAccess to the union of a level (pve-semantics §3.1).
+	NoAccess        bool `json:"noaccess,omitempty"`
+	NoAccessInherit bool `json:"noaccess_inherit,omitempty"`
 }
 
 // Account is the activity state of a user or token (§4.2).
@@ -42,6 +48,8 @@ type Account struct {
 	Expire int64  `json:"expire"`          // epoch seconds, 0 = never
 	Line   int    `json:"line"`            // user.cfg line of the section
 	Owner  string `json:"owner,omitempty"` // tokens: the owning user id
+	// PVE tokens: privilege separation (pve-semantics §3.2)
+	Privsep *bool `json:"privsep,omitempty"`
 }
 
 // Node is the structural index of one ACL tree node: Up lists the strict
@@ -73,6 +81,11 @@ type Document struct {
 	Nodes      []string                     `json:"-"`         // every acl.cfg node path, pre-order
 	NodeIndex  map[string]Node              `json:"nodes"`     // the same paths, with their ancestors
 	Sources    map[string]string            `json:"sources"`   // file -> sha256 of its bytes
+	// PVE only: the groups of each user (from the group member lists) and
+	// the pools of each /vms/<id> and /storage/<id> path.
+	UserGroups map[string]map[string]bool `json:"user_groups,omitempty"`
+	PoolOf     map[string][]string        `json:"pool_of,omitempty"`
+	Warnings   []string                   `json:"-"`
 
 	entries int // subject entries in ACL and GroupACL, to size the JSON
 }
@@ -264,8 +277,22 @@ func (s *setInterner) key(m map[string]bool) string {
 	return k
 }
 
-// CompileDir loads the PBS configuration in dir and compiles it.
+// CompileDir loads the configuration in dir (flavor detected) and compiles it.
 func CompileDir(dir string) (*Document, error) {
+	return CompileDirFlavor(dir, "", "")
+}
+
+// CompileDirFlavor loads the configuration in dir as flavor ("" detects)
+// and compiles it; pveVersion selects the PVE catalog ("" or "9": PVE 9,
+// "8": PVE 8).
+func CompileDirFlavor(dir, flavor, pveVersion string) (*Document, error) {
+	flavor, err := config.DetectFlavor(dir, flavor)
+	if err != nil {
+		return nil, err
+	}
+	if flavor == config.PVE {
+		return CompilePVEDir(dir, pveVersion)
+	}
 	cat, err := catalog.Load("pbs")
 	if err != nil {
 		return nil, err

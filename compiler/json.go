@@ -44,6 +44,20 @@ func (d *Document) JSON() ([]byte, error) {
 	}
 	rest.WriteString(`,"nodes":`)
 	writeNodes(&rest, d.NodeIndex, d.Nodes)
+	if d.Meta.Flavor == "pve" {
+		for _, s := range []struct {
+			key string
+			v   any
+		}{{"pool_of", d.PoolOf}, {"user_groups", d.UserGroups}} {
+			raw, err := json.Marshal(s.v)
+			if err != nil {
+				<-done
+				return nil, err
+			}
+			rest.WriteString(`,"` + s.key + `":`)
+			rest.Write(raw)
+		}
+	}
 	rest.WriteString(`,"tokens":`)
 	writeAccounts(&rest, d.Tokens)
 	rest.WriteString(`,"users":`)
@@ -122,7 +136,14 @@ func writeEntry(b *bytes.Buffer, e *Entry) {
 		b.WriteByte(':')
 		b.WriteString(strconv.Itoa(e.Lines[r]))
 	}
-	b.WriteString(`},"roles":{`)
+	b.WriteByte('}')
+	if e.NoAccess {
+		b.WriteString(`,"noaccess":true`)
+	}
+	if e.NoAccessInherit {
+		b.WriteString(`,"noaccess_inherit":true`)
+	}
+	b.WriteString(`,"roles":{`)
 	for i, r := range roles {
 		if i > 0 {
 			b.WriteByte(',')
@@ -148,6 +169,10 @@ func writeAccounts(b *bytes.Buffer, m map[string]Account) {
 		b.WriteString(strconv.FormatInt(a.Expire, 10))
 		b.WriteString(`,"line":`)
 		b.WriteString(strconv.Itoa(a.Line))
+		if a.Privsep != nil {
+			b.WriteString(`,"privsep":`)
+			b.WriteString(strconv.FormatBool(*a.Privsep))
+		}
 		if a.Owner != "" {
 			b.WriteString(`,"owner":`)
 			writeString(b, a.Owner)

@@ -49,8 +49,8 @@ func DetectFlavor(dir, flavor string) (string, error) {
 	}
 	for line := range bytes.Lines(data) {
 		line = bytes.TrimSpace(line)
-		if len(line) == 0 {
-			continue
+		if len(line) == 0 || line[0] == '#' {
+			continue // PVE warns about '#' lines, PBS rejects them: undecided
 		}
 		if pveLine.Match(line) {
 			return PVE, nil

@@ -25,6 +25,7 @@ const (
 	AllowQuery       = "data.pxacl.allow"
 	PermissionsQuery = "data.pxacl.permissions"
 	ExplainQuery     = "data.pxacl.explain"
+	CheckExprQuery   = "data.pxacl.check_expr"
 )
 
 // Query is the input of a decision.
@@ -39,13 +40,25 @@ type Query struct {
 // Evaluator answers permission queries over one bundle.
 type Evaluator struct {
 	allow, permissions, explain rego.PreparedEvalQuery
+	checkExpr                   rego.PreparedEvalQuery
 	revision                    string
 	nodes                       []string
+	poolMembers                 []string
 }
+
+// PoolMembers are the /vms/<id> and /storage/<id> paths of pool members
+// (PVE), sorted.
+func (e *Evaluator) PoolMembers() []string { return e.poolMembers }
 
 // FromConfigDir compiles the configuration in dir in memory.
 func FromConfigDir(ctx context.Context, dir string) (*Evaluator, error) {
-	b, err := BuildDir(dir)
+	return FromConfigDirFlavor(ctx, dir, "", "")
+}
+
+// FromConfigDirFlavor compiles the configuration in dir as flavor ("" =
+// detect); pveVersion picks the PVE catalog ("", "9" or "8").
+func FromConfigDirFlavor(ctx context.Context, dir, flavor, pveVersion string) (*Evaluator, error) {
+	b, err := BuildDirFlavor(dir, flavor, pveVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +79,13 @@ const BuildGCPercent = 400
 
 // BuildDir compiles the configuration in dir into a bundle.
 func BuildDir(dir string) (*bundle.Bundle, error) {
-	doc, err := compiler.CompileDir(dir)
+	return BuildDirFlavor(dir, "", "")
+}
+
+// BuildDirFlavor is BuildDir with an explicit flavor ("" = detect) and PVE
+// catalog version ("", "9" or "8").
+func BuildDirFlavor(dir, flavor, pveVersion string) (*bundle.Bundle, error) {
+	doc, err := compiler.CompileDirFlavor(dir, flavor, pveVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -115,12 +134,21 @@ func New(ctx context.Context, b opabundle.Bundle) (*Evaluator, error) {
 	if e.explain, err = prepare(ExplainQuery); err != nil {
 		return nil, err
 	}
+	if e.checkExpr, err = prepare(CheckExprQuery); err != nil {
+		return nil, err
+	}
 	if root, ok := b.Data[bundle.Root].(map[string]any); ok {
 		if nodes, ok := root["nodes"].(map[string]any); ok {
 			for n := range nodes {
 				e.nodes = append(e.nodes, n)
 			}
 			sort.Strings(e.nodes)
+		}
+		if pools, ok := root["pool_of"].(map[string]any); ok {
+			for p := range pools {
+				e.poolMembers = append(e.poolMembers, p)
+			}
+			sort.Strings(e.poolMembers)
 		}
 	}
 	return e, nil
@@ -204,4 +232,24 @@ func (e *Evaluator) Explain(ctx context.Context, q Query) (*Explanation, error) 
 		return nil, fmt.Errorf("evaluator: explain result: %w", err)
 	}
 	return &x, nil
+}
+
+// CheckExpr evaluates a PVE permission-check expression (pve-semantics.md
+// §4) for authID with the request parameters params; now is the epoch time
+// for enable/expire (0 = the clock).
+func (e *Evaluator) CheckExpr(ctx context.Context, authID string, expr any, params map[string]any, now int64) (bool, error) {
+	in := map[string]any{"auth_id": authID, "expr": expr, "params": params}
+	if now != 0 {
+		in["now"] = now
+	}
+	v, err := ast.InterfaceToValue(in)
+	if err != nil {
+		return false, fmt.Errorf("evaluator: %w", err)
+	}
+	r, err := eval(ctx, e.checkExpr, v)
+	if err != nil {
+		return false, err
+	}
+	b, _ := r.(bool)
+	return b, nil
 }

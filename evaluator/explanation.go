@@ -38,6 +38,7 @@ type SubjectReport struct {
 // EntryReport is one ACL node entry of a subject on the path.
 type EntryReport struct {
 	Path   string       `json:"path"`
+	Via    string       `json:"via,omitempty"` // PVE: user, token, group @g, pool P
 	Roles  []RoleReport `json:"roles"`
 	Status string       `json:"status"` // decides, replaced, not propagated
 }

@@ -155,16 +155,18 @@ else := "unused"
 
 default acl_report := null
 
-acl_report := subject_report(auth_id)
+acl_report := subject_report(auth_id) if not pve
 
 default owner_report := null
 
 owner_report := {"superuser": true, "subject": owner} if {
+	not pve
 	is_token
 	owner == data.pxacl.meta.superuser
 }
 
 owner_report := subject_report(owner) if {
+	not pve
 	is_token
 	owner != data.pxacl.meta.superuser
 }
@@ -175,7 +177,10 @@ default clamped := []
 clamped := sort([p |
 	some p, _ in own_privileges(auth_id)
 	lacks(user_privileges, p)
-]) if is_token
+]) if {
+	not pve
+	is_token
+}
 
 default missing := []
 
@@ -186,7 +191,10 @@ lacks(privs, p) if object.get(privs, p, null) == null
 
 # group_entries: @group ACL entries on the path; PBS keeps them but they
 # never grant anything (§3.5)
+default group_entries := []
+
 group_entries := [{"path": k, "group": g, "roles": object.keys(e.roles)} |
+	not pve
 	some k in node_keys
 	some g, e in data.pxacl.group_acl[k]
 ]

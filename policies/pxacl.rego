@@ -19,6 +19,7 @@ default allow := false
 
 # A user: its section is active and it holds the privileges.
 allow if {
+	not pve
 	target
 	account_active(data.pxacl.users[auth_id])
 	held(subject_privileges(auth_id))
@@ -27,6 +28,7 @@ allow if {
 # A token: its section and its owner's are active, and each privilege is
 # held both by the token's own ACL and by its owner's (§4.1, §4.2).
 allow if {
+	not pve
 	target
 	account_active(token)
 	account_active(data.pxacl.users[token.owner])
@@ -225,6 +227,7 @@ token_privileges := own_privileges(auth_id) if is_token
 # owner's at the same path, propagate flags ANDed (§4.1). The tokens of
 # root@pam are therefore limited to their own ACL.
 effective := user_privileges if {
+	not pve
 	not is_token
 	target
 }
@@ -234,6 +237,7 @@ effective := {p: prop |
 	owner_prop := user_privileges[p]
 	prop := {own, owner_prop} == {true}
 } if {
+	not pve
 	is_token
 	target
 }

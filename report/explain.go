@@ -96,13 +96,34 @@ func writeSubject(b *strings.Builder, title, path string, r *evaluator.SubjectRe
 			roles = append(roles, fmt.Sprintf("%s (%s)", role.Role, flag))
 			lines = append(lines, role.Line)
 		}
-		fmt.Fprintf(b, "  %-24s %-30s %s\n", e.Path, strings.Join(roles, ", "), statusText(e.Status, e.Path == path))
+		p := e.Path
+		if e.Via != "" {
+			p += " [" + e.Via + "]"
+		}
+		status := statusText(e.Status, e.Path == path)
+		if e.Via != "" {
+			status = pveStatusText(e.Status)
+		}
+		fmt.Fprintf(b, "  %-24s %-30s %s\n", p, strings.Join(roles, ", "), status)
 		fmt.Fprintf(b, "  %-24s from %s\n", "", strings.Join(dedupe(lines), ", "))
 	}
 	if r.DecidedAt != nil && *r.DecidedAt != path {
 		fmt.Fprintf(b, "  no entry of %s on %s itself: it inherits from %s (§3.3)\n", r.Subject, path, *r.DecidedAt)
 	}
 	fmt.Fprintf(b, "  => %s\n", privList(r.Privileges))
+}
+
+// pveStatusText words a PVE entry status (pve-semantics.md §3.1, §3.2).
+func pveStatusText(status string) string {
+	switch status {
+	case "decides":
+		return "<- decides (deepest level with applicable entries, pve §3.1)"
+	case "replaced":
+		return "replaced by a deeper level (pve §3.1)"
+	case "not propagated":
+		return "ignored below its path: propagate 0 (pve §3.1)"
+	}
+	return status
 }
 
 func statusText(status string, atTarget bool) string {

@@ -83,3 +83,48 @@ func MissingMessage(privs []string, path string, partial bool) string {
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// WritePVEText prints the layout of `pveum user permissions`: an
+// "ACL path | Permissions" table (paths and privileges sorted, "(*)" for
+// propagated ones, one privilege per line), then the propagate note.
+func (p Permissions) WritePVEText(w io.Writer) error {
+	type row struct{ path, perms []string }
+	rows := []row{}
+	wPath, wPerm := len("ACL path"), len("Permissions")
+	for _, path := range sortedKeys(p) {
+		var perms []string
+		for _, priv := range sortedKeys(p[path]) {
+			if p[path][priv] {
+				priv += " (*)"
+			}
+			perms = append(perms, priv)
+			wPerm = max(wPerm, len(priv))
+		}
+		wPath = max(wPath, len(path))
+		rows = append(rows, row{[]string{path}, perms})
+	}
+	var b strings.Builder
+	line := func(l, m, r, fill string) {
+		fmt.Fprintf(&b, "%s%s%s%s%s\n", l, strings.Repeat(fill, wPath+2), m, strings.Repeat(fill, wPerm+2), r)
+	}
+	cell := func(a, c string) { fmt.Fprintf(&b, "│ %-*s │ %-*s │\n", wPath, a, wPerm, c) }
+	line("┌", "┬", "┐", "─")
+	cell("ACL path", "Permissions")
+	line("╞", "╪", "╡", "═")
+	for i, r := range rows {
+		if i > 0 {
+			line("├", "┼", "┤", "─")
+		}
+		for j, perm := range r.perms {
+			path := ""
+			if j == 0 {
+				path = r.path[0]
+			}
+			cell(path, perm)
+		}
+	}
+	line("└", "┴", "┘", "─")
+	b.WriteString("Permissions marked with '(*)' have the 'propagate' flag set.\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -182,3 +182,15 @@ func TestCheckFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestWritePVEText(t *testing.T) {
+	var b strings.Builder
+	p := Permissions{"/vms/100": {"VM.Audit": true, "VM.Console": false}, "/": {"Sys.Audit": true}}
+	if err := p.WritePVEText(&b); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	if !strings.Contains(got, "│ /vms/100 │ VM.Audit (*)  │\n│          │ VM.Console    │\n") || !strings.HasSuffix(got, "Permissions marked with '(*)' have the 'propagate' flag set.\n") {
+		t.Errorf("got:\n%s", got)
+	}
+}

@@ -17,6 +17,8 @@ import (
 
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/config"
+	"github.com/pxacl/pxacl/config/pve"
 	"github.com/pxacl/pxacl/evaluator"
 )
 
@@ -234,6 +236,10 @@ var cliPathSchema = regexp.MustCompile(`^(?:/|(?:/[A-Za-z0-9_][A-Za-z0-9._\-]*)+
 
 func cliAcceptsPath(p string) bool { return len(p) <= 128 && cliPathSchema.MatchString(p) }
 
+// pveCLIPath is what the CLI accepts as --path for PVE (normalize_path's
+// character class, pve-semantics.md §1.3).
+var pveCLIPath = regexp.MustCompile(`^[[:alnum:]\.\-\_\/]+$`)
+
 func TestScenarios(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(moduleRoot, "tests", "scenarios", "*.yaml"))
 	if err != nil {
@@ -243,13 +249,17 @@ func TestScenarios(t *testing.T) {
 		t.Fatal("no scenario files in tests/scenarios")
 	}
 	opaBin(t) // fail early and once when OPA is missing
-	cat := catalog.MustLoad("pbs")
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".yaml"), func(t *testing.T) {
 			t.Parallel()
 			sf := loadScenarioFile(t, file)
 			dir := t.TempDir()
 			writeFiles(t, dir, sf.Files)
+			flavor, err := config.DetectFlavor(dir, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			cat := catalog.MustLoad(flavor)
 			ctx := context.Background()
 			ev, err := evaluator.FromConfigDir(ctx, dir)
 			if err != nil {
@@ -270,6 +280,12 @@ func runScenarioCase(t *testing.T, ev *evaluator.Evaluator, dir string, cat *cat
 	ctx := context.Background()
 	id, path := *c.AuthID, *c.Path
 	_, idErr := authid.ParseAny(id)
+	if cat.Flavor == "pve" {
+		idErr = nil
+		if _, _, ok := pve.SplitTokenID(id); !ok && !pve.VerifyUsername(id) {
+			idErr = fmt.Errorf("invalid PVE user or token id")
+		}
+	}
 	cliIDOK := idErr == nil
 	base := []string{"--config-dir", dir}
 
@@ -294,7 +310,7 @@ func runScenarioCase(t *testing.T, ev *evaluator.Evaluator, dir string, cat *cat
 		if r.code != 2 {
 			t.Errorf("pxacl user permissions %q (invalid auth id: %v): want exit 2, got %s", id, idErr, r)
 		}
-	case cliAcceptsPath(path):
+	case cat.Flavor == "pve" && pveCLIPath.MatchString(path), cat.Flavor != "pve" && cliAcceptsPath(path):
 		r := runPxacl(t, append(base, "--output-format", "json", "user", "permissions", id, "--path", path)...)
 		if r.code != 0 {
 			t.Fatalf("pxacl user permissions %q --path %q: %s", id, path, r)

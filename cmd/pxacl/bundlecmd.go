@@ -23,7 +23,7 @@ func newBundleCmd(g *globals) *cobra.Command {
 			}
 			// A one-shot batch job: trade memory for less GC work.
 			debug.SetGCPercent(evaluator.BuildGCPercent)
-			bun, err := evaluator.BuildDir(g.configDir)
+			bun, err := evaluator.BuildDirFlavor(g.configDir, g.flavor, g.pveVersion)
 			if err != nil {
 				return err
 			}

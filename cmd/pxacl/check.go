@@ -13,8 +13,9 @@ import (
 
 // queryFlags are the flags of check and explain.
 type queryFlags struct {
-	any bool
-	now int64
+	pveVersion string
+	any        bool
+	now        int64
 }
 
 func (f *queryFlags) add(cmd *cobra.Command) {
@@ -25,7 +26,8 @@ func (f *queryFlags) add(cmd *cobra.Command) {
 // explain validates the arguments AUTHID PATH PRIV..., loads the
 // configuration and explains the decision; check and explain both use it.
 func (f *queryFlags) explain(cmd *cobra.Command, g *globals, args []string) (evaluator.Query, *evaluator.Explanation, error) {
-	q, err := f.query(args)
+	f.pveVersion = g.pveVersion
+	q, err := f.query(args, g.detected())
 	if err != nil {
 		return q, nil, err
 	}
@@ -38,12 +40,18 @@ func (f *queryFlags) explain(cmd *cobra.Command, g *globals, args []string) (eva
 }
 
 // query validates the arguments AUTHID PATH PRIV... into a query.
-func (f *queryFlags) query(args []string) (evaluator.Query, error) {
-	id, err := parseAuthID(args[0])
+func (f *queryFlags) query(args []string, flavor string) (evaluator.Query, error) {
+	id, err := parseAuthID(args[0], flavor)
 	if err != nil {
 		return evaluator.Query{}, err
 	}
 	cat := catalog.MustLoad("pbs")
+	if flavor == "pve" {
+		cat = catalog.MustLoad("pve")
+		if f.pveVersion == "8" {
+			cat = catalog.MustLoad("pve8")
+		}
+	}
 	for _, p := range args[2:] {
 		if !cat.IsPrivilege(p) {
 			return evaluator.Query{}, fmt.Errorf("unknown privilege '%s'", p)

@@ -8,7 +8,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pxacl/pxacl/authid"
+	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/config"
+	"github.com/pxacl/pxacl/config/pve"
 	"github.com/pxacl/pxacl/evaluator"
 	"github.com/pxacl/pxacl/report"
 )
@@ -19,6 +21,7 @@ type globals struct {
 	flavor       string
 	outputFormat string
 	bundleFile   string
+	pveVersion   string
 }
 
 func newRootCmd() *cobra.Command {
@@ -40,8 +43,9 @@ func newRootCmd() *cobra.Command {
 	pf.StringVar(&g.configDir, "config-dir", defDir, "Proxmox configuration directory (env PXACL_CONFIG_DIR)")
 	pf.StringVar(&g.flavor, "flavor", "", "pbs or pve (default: detected from the files)")
 	pf.StringVar(&g.outputFormat, "output-format", report.Text, "text, json or json-pretty")
+	pf.StringVar(&g.pveVersion, "pve-version", "9", "PVE privilege catalog: 9 or 8")
 	pf.StringVar(&g.bundleFile, "bundle", "", "answer from a bundle file built by 'pxacl bundle build' instead of --config-dir")
-	root.AddCommand(newUserCmd(g), newACLCmd(g), newCheckCmd(g), newExplainCmd(g), newBundleCmd(g))
+	root.AddCommand(newUserCmd(g), newACLCmd(g), newCheckCmd(g), newExplainCmd(g), newBundleCmd(g), newCheckExprCmd(g))
 	return root
 }
 
@@ -53,7 +57,7 @@ func (g *globals) evaluator(ctx context.Context) (*evaluator.Evaluator, error) {
 	if err := g.checkFlavor(); err != nil {
 		return nil, err
 	}
-	return evaluator.FromConfigDir(ctx, g.configDir)
+	return evaluator.FromConfigDirFlavor(ctx, g.configDir, g.flavor, g.pveVersion)
 }
 
 func (g *globals) checkFlavor() error {
@@ -61,14 +65,48 @@ func (g *globals) checkFlavor() error {
 	if err != nil {
 		return err
 	}
-	if flavor != config.PBS {
-		return fmt.Errorf("%s: the %s flavor is not supported yet", g.configDir, flavor)
+	if flavor != config.PBS && flavor != config.PVE {
+		return fmt.Errorf("%s: the %s flavor is not supported", g.configDir, flavor)
+	}
+	if flavor == config.PVE {
+		// PVE tolerates bad lines; report each one with file:line (§1.1)
+		cat, err := compiler.PVECatalog(g.pveVersion)
+		if err != nil {
+			return err
+		}
+		cfg, err := pve.Load(g.configDir, cat)
+		if err != nil {
+			return err
+		}
+		for _, w := range cfg.Warnings {
+			fmt.Fprintf(os.Stderr, "warning: %s\n", w)
+		}
 	}
 	return nil
 }
 
-// parseAuthID validates an auth id argument (§6).
-func parseAuthID(s string) (string, error) {
+// detected is the flavor of the configuration ("pbs" when it cannot be
+// told, e.g. with --bundle).
+func (g *globals) detected() string {
+	if g.bundleFile != "" {
+		return g.flavor
+	}
+	f, err := config.DetectFlavor(g.configDir, g.flavor)
+	if err != nil {
+		return config.PBS
+	}
+	return f
+}
+
+// parseAuthID validates an auth id argument (PBS §6; PVE §1.2 userid or
+// token id).
+func parseAuthID(s, flavor string) (string, error) {
+	if flavor == config.PVE {
+		if _, _, ok := pve.SplitTokenID(s); ok || pve.VerifyUsername(s) {
+			return s, nil
+		}
+		return "", fmt.Errorf("value '%s' does not look like a valid user or token id", s)
+	}
 	a, err := authid.ParseAny(s)
 	if err != nil {
 		return "", err

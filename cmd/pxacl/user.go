@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/report"
 )
 
@@ -16,6 +17,13 @@ var aclPathSchema = regexp.MustCompile(`^(?:/|(?:/[A-Za-z0-9_][A-Za-z0-9._\-]*)+
 // besides every acl.cfg node (§11).
 var defaultPermissionPaths = []string{"/", "/access", "/datastore", "/remote", "/system"}
 
+// pveDefaultPermissionPaths are PVE's get_effective_permissions defaults
+// (pve-semantics.md §3.4); ACL nodes and pool members are added.
+var pveDefaultPermissionPaths = []string{"/", "/access", "/access/groups", "/nodes", "/pool", "/sdn", "/storage", "/vms"}
+
+// pvePathRe is what PVE's normalize_path accepts (§1.3).
+var pvePathRe = regexp.MustCompile(`^[[:alnum:]\.\-\_\/]+$`)
+
 func newUserCmd(g *globals) *cobra.Command {
 	user := &cobra.Command{Use: "user", Short: "User and API token management and queries"}
 	var path string
@@ -24,11 +32,19 @@ func newUserCmd(g *globals) *cobra.Command {
 		Short: "Effective privileges of a user or token, like proxmox-backup-manager user permissions",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseAuthID(args[0])
+			pve := g.detected() == config.PVE
+			flavor := config.PBS
+			if pve {
+				flavor = config.PVE
+			}
+			id, err := parseAuthID(args[0], flavor)
 			if err != nil {
 				return err
 			}
-			if cmd.Flags().Changed("path") && (len(path) > 128 || !aclPathSchema.MatchString(path)) {
+			if cmd.Flags().Changed("path") && pve && !pvePathRe.MatchString(path) {
+				return fmt.Errorf("parameter 'path': invalid ACL path '%s'", path)
+			}
+			if cmd.Flags().Changed("path") && !pve && (len(path) > 128 || !aclPathSchema.MatchString(path)) {
 				return fmt.Errorf("parameter 'path': invalid ACL path '%s'", path)
 			}
 			ev, err := g.evaluator(cmd.Context())
@@ -37,7 +53,11 @@ func newUserCmd(g *globals) *cobra.Command {
 			}
 			paths := []string{path}
 			if !cmd.Flags().Changed("path") {
-				paths = append(append([]string(nil), ev.Nodes()...), defaultPermissionPaths...)
+				defaults := defaultPermissionPaths
+				if pve {
+					defaults = append(pveDefaultPermissionPaths, ev.PoolMembers()...)
+				}
+				paths = append(append([]string(nil), ev.Nodes()...), defaults...)
 			}
 			out := report.Permissions{}
 			for _, p := range paths {
@@ -51,6 +71,9 @@ func newUserCmd(g *globals) *cobra.Command {
 				if len(privs) > 0 {
 					out[p] = privs
 				}
+			}
+			if g.outputFormat == report.Text && pve {
+				return out.WritePVEText(cmd.OutOrStdout())
 			}
 			if g.outputFormat == report.Text {
 				return out.WriteText(cmd.OutOrStdout())

@@ -1,0 +1,161 @@
+package compiler
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/config/pve"
+)
+
+// PVECatalog returns the catalog of a PVE version ("", "9" or "8").
+func PVECatalog(version string) (*catalog.Catalog, error) {
+	switch version {
+	case "", "9":
+		return catalog.Load("pve")
+	case "8":
+		return catalog.Load("pve8")
+	}
+	return nil, fmt.Errorf("unknown PVE version %q (want 8 or 9)", version)
+}
+
+// CompilePVEDir loads dir/user.cfg and compiles it.
+func CompilePVEDir(dir, version string) (*Document, error) {
+	cat, err := PVECatalog(version)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := pve.Load(dir, cat)
+	if err != nil {
+		return nil, err
+	}
+	return CompilePVE(cfg, cat)
+}
+
+// CompilePVE compiles a PVE user.cfg (pve-semantics.md §1-§3). Custom roles
+// join the built-in ones; users, tokens (with privsep) and user/token ACL
+// entries take the PBS layout; group entries go to group_acl, group
+// membership to user_groups and pool membership to pool_of.
+func CompilePVE(cfg *pve.Config, cat *catalog.Catalog) (*Document, error) {
+	d := &Document{
+		Meta: Meta{
+			Flavor: "pve", CatalogVersion: cat.Version, Superuser: pve.Superuser,
+			ACLFile: pve.UserCfg, UserFile: pve.UserCfg,
+		},
+		Privileges: make(map[string]int, len(cat.Privileges)),
+		Roles:      map[string][]string{},
+		PrivSets:   map[string]map[string]bool{},
+		Users:      map[string]Account{},
+		Tokens:     map[string]Account{},
+		ACL:        map[string]map[string]*Entry{},
+		GroupACL:   map[string]map[string]*Entry{},
+		NodeIndex:  map[string]Node{},
+		Sources:    map[string]string{pve.UserCfg: cfg.Digest},
+		UserGroups: map[string]map[string]bool{},
+		PoolOf:     map[string][]string{},
+	}
+	for i, p := range cat.Privileges {
+		d.Privileges[p] = i
+	}
+	for _, r := range cat.Roles {
+		d.Roles[r.Name] = r.Privileges
+	}
+	for id, r := range cfg.Roles {
+		privs := sortedKeys(r.Privs)
+		cat.SortPrivileges(privs)
+		d.Roles[id] = privs
+	}
+	for _, w := range cfg.Warnings {
+		d.Warnings = append(d.Warnings, w.String())
+	}
+	for id, u := range cfg.Users {
+		d.Users[id] = Account{Enable: u.Enable, Expire: u.Expire, Line: u.Line}
+		for _, t := range u.Tokens {
+			privsep := t.Privsep
+			d.Tokens[t.ID] = Account{Enable: true, Expire: t.Expire, Line: t.Line, Owner: id, Privsep: &privsep}
+		}
+	}
+	for g, grp := range cfg.Groups {
+		for m := range grp.Members {
+			if d.UserGroups[m] == nil {
+				d.UserGroups[m] = map[string]bool{}
+			}
+			d.UserGroups[m][g] = true
+		}
+	}
+	for _, id := range sortedKeys(cfg.Pools) {
+		p := cfg.Pools[id]
+		for vm := range p.VMs {
+			d.PoolOf["/vms/"+vm] = append(d.PoolOf["/vms/"+vm], id)
+		}
+		for s := range p.Storages {
+			d.PoolOf["/storage/"+s] = append(d.PoolOf["/storage/"+s], id)
+		}
+	}
+	for _, pools := range d.PoolOf {
+		slices.Sort(pools)
+	}
+	sets := newSetInterner(d.PrivSets, cat)
+	rolePrivs := func(role string) []string { return d.Roles[role] }
+	var withEntries []string
+	cfg.Walk(func(path string, n *pve.ACLNode) {
+		d.Nodes = append(d.Nodes, path)
+		for len(withEntries) > 0 && !isAncestor(withEntries[len(withEntries)-1], path) {
+			withEntries = withEntries[:len(withEntries)-1]
+		}
+		d.NodeIndex[path] = Node{Up: append([]string{}, withEntries...)}
+		subjects := map[string]*Entry{}
+		for _, m := range []map[string]map[string]pve.RoleEntry{n.Users, n.Tokens} {
+			for id, roles := range m {
+				subjects[id] = pveEntry(roles, sets, rolePrivs)
+			}
+		}
+		groups := map[string]*Entry{}
+		for g, roles := range n.Groups {
+			groups[g] = pveEntry(roles, sets, rolePrivs)
+		}
+		if len(subjects) > 0 {
+			d.ACL[path] = subjects
+			d.entries += len(subjects)
+		}
+		if len(groups) > 0 {
+			d.GroupACL[path] = groups
+			d.entries += len(groups)
+		}
+		if len(subjects) > 0 || len(groups) > 0 {
+			withEntries = append(withEntries, path)
+		}
+	})
+	return d, nil
+}
+
+// pveEntry compiles one subject's roles at one node: the leaf set (all
+// roles, each privilege flagged with whether a granting role propagates)
+// and the inherit set (propagating roles only), unreduced by NoAccess,
+// which is flagged instead.
+func pveEntry(roles map[string]pve.RoleEntry, sets *setInterner, rolePrivs func(string) []string) *Entry {
+	e := &Entry{Roles: map[string]bool{}, Lines: map[string]int{}}
+	leaf, inherit := map[string]bool{}, map[string]bool{}
+	propagates := false
+	for _, role := range sortedKeys(roles) {
+		re := roles[role]
+		e.Roles[role] = re.Propagate
+		e.Lines[role] = re.Line
+		propagates = propagates || re.Propagate
+		for _, p := range rolePrivs(role) {
+			leaf[p] = leaf[p] || re.Propagate
+			if re.Propagate {
+				inherit[p] = true
+			}
+		}
+		if role == "NoAccess" {
+			e.NoAccess = true
+			e.NoAccessInherit = re.Propagate
+		}
+	}
+	e.Leaf = sets.key(leaf)
+	if propagates {
+		e.Inherit = sets.key(inherit)
+	}
+	return e
+}

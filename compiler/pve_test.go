@@ -1,0 +1,81 @@
+package compiler
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+func TestCompilePVEExample(t *testing.T) {
+	d, err := CompileDir("../examples/pve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Meta.Flavor != "pve" || d.Meta.Superuser != "root@pam" || d.Meta.CatalogVersion != "9.1" {
+		t.Errorf("meta = %+v", d.Meta)
+	}
+	if !reflect.DeepEqual(d.UserGroups["alice@pve"], map[string]bool{"auditors": true, "operators": true}) {
+		t.Errorf("user_groups[alice@pve] = %v", d.UserGroups["alice@pve"])
+	}
+	if !reflect.DeepEqual(d.PoolOf["/vms/100"], []string{"prod"}) || !reflect.DeepEqual(d.PoolOf["/storage/local"], []string{"prod"}) {
+		t.Errorf("pool_of = %v", d.PoolOf)
+	}
+	tok := d.Tokens["druva@pam!backup"]
+	if tok.Owner != "druva@pam" || tok.Privsep == nil || !*tok.Privsep {
+		t.Errorf("token = %+v", tok)
+	}
+	if full := d.Tokens["druva@pam!full"]; full.Privsep == nil || *full.Privsep {
+		t.Errorf("full token = %+v", full)
+	}
+	if len(d.Roles["druva_backup_restore"]) != 17 {
+		t.Errorf("custom role = %v", d.Roles["druva_backup_restore"])
+	}
+	e := d.GroupACL["/vms/101"]["operators"]
+	if e == nil || !e.NoAccess || !e.NoAccessInherit {
+		t.Errorf("group NoAccess entry = %+v", e)
+	}
+	if d.ACL["/"]["druva@pam!backup"] == nil || d.ACL["/storage/local"]["alice@pve"].Inherit != "" {
+		t.Errorf("acl = %v", d.ACL)
+	}
+	if !reflect.DeepEqual(d.NodeIndex["/vms/101"].Up, []string{"/"}) {
+		t.Errorf("nodes[/vms/101] = %+v", d.NodeIndex["/vms/101"])
+	}
+	raw, err := d.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"pool_of", "user_groups", "group_acl", "acl", "tokens", "users", "nodes"} {
+		if doc[k] == nil {
+			t.Errorf("JSON lacks %s", k)
+		}
+	}
+}
+
+func TestPVECatalogVersions(t *testing.T) {
+	for v, want := range map[string][2]int{"": {47, 17}, "9": {47, 17}, "8": {42, 17}} {
+		c, err := PVECatalog(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Privileges) != want[0] || len(c.Roles) != want[1] {
+			t.Errorf("PVE %q: %d privileges, %d roles; want %v", v, len(c.Privileges), len(c.Roles), want)
+		}
+	}
+	c8, _ := PVECatalog("8")
+	if !c8.IsPrivilege("VM.Monitor") || c8.IsPrivilege("VM.Replicate") || len(c8.RolePrivileges("PVEVMAdmin")) != 18 {
+		t.Error("PVE 8 catalog differs from §2")
+	}
+	c9, _ := PVECatalog("9")
+	for role, n := range map[string]int{"Administrator": 47, "PVEAdmin": 40, "PVEAuditor": 7, "PVEVMAdmin": 23, "PVEVMUser": 10, "NoAccess": 0} {
+		if got := len(c9.RolePrivileges(role)); got != n {
+			t.Errorf("PVE 9 %s: %d privileges, want %d", role, got, n)
+		}
+	}
+	if _, err := PVECatalog("7"); err == nil {
+		t.Error("PVE 7 accepted")
+	}
+}
