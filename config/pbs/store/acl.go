@@ -194,7 +194,7 @@ func CheckACLPath(path string) error {
 		}
 	}
 	if !ok {
-		return fmt.Errorf("invalid acl path '%s'.", path) //nolint:staticcheck // PBS wording
+		return fmt.Errorf("invalid acl path '%s'.", path) // PBS wording (staticcheck.conf)
 	}
 	return nil
 }
@@ -230,7 +230,7 @@ func (s *Store) UpdateACL(u ACLUpdate) error {
 	var id authid.Authid
 	if !isGroup {
 		if u.AuthID == "" {
-			return fmt.Errorf("missing 'userid' or 'group' parameter.") //nolint:staticcheck // PBS wording
+			return fmt.Errorf("missing 'userid' or 'group' parameter.") // PBS wording (staticcheck.conf)
 		}
 		var err error
 		if id, err = authid.ParseAny(u.AuthID); err != nil {
@@ -258,10 +258,10 @@ func (s *Store) UpdateACL(u ACLUpdate) error {
 			return err
 		}
 		if id.IsToken() && users.Token(id.String()) == nil {
-			return fmt.Errorf("no such API token.") //nolint:staticcheck // PBS wording
+			return fmt.Errorf("no such API token.") // PBS wording (staticcheck.conf)
 		}
 		if !id.IsToken() && users.User(id.String()) == nil {
-			return fmt.Errorf("no such user.") //nolint:staticcheck // PBS wording
+			return fmt.Errorf("no such user.") // PBS wording (staticcheck.conf)
 		}
 		if err := CheckACLPath(u.Path); err != nil {
 			return err

@@ -37,7 +37,7 @@ func Lock(dir, name string, timeout time.Duration) (unlock func(), err error) {
 	path := filepath.Join(dir, name)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, 0o660)
 	if err != nil {
-		return nil, fmt.Errorf("Unable to acquire lock %s - %v", path, err) //nolint:staticcheck // PBS wording
+		return nil, fmt.Errorf("Unable to acquire lock %s - %v", path, err) // PBS wording (staticcheck.conf)
 	}
 	if st, err := f.Stat(); err == nil && st.Mode().Perm() != 0o660 && st.Size() == 0 {
 		_ = f.Chmod(0o660) // undo the umask on a lock file we (probably) created
@@ -51,11 +51,11 @@ func Lock(dir, name string, timeout time.Duration) (unlock func(), err error) {
 		}
 		if !errors.Is(err, unix.EWOULDBLOCK) && !errors.Is(err, unix.EINTR) {
 			f.Close()
-			return nil, fmt.Errorf("Unable to acquire lock %s - %v", path, err) //nolint:staticcheck // PBS wording
+			return nil, fmt.Errorf("Unable to acquire lock %s - %v", path, err) // PBS wording (staticcheck.conf)
 		}
 		if !time.Now().Before(deadline) {
 			f.Close()
-			return nil, fmt.Errorf("Unable to acquire lock %s - got timeout", path) //nolint:staticcheck // PBS wording
+			return nil, fmt.Errorf("Unable to acquire lock %s - got timeout", path) // PBS wording (staticcheck.conf)
 		}
 		time.Sleep(min(wait, time.Until(deadline)))
 		wait = min(wait*2, 20*time.Millisecond)
@@ -160,7 +160,7 @@ func Digest(data []byte) string {
 var digestRE = regexp.MustCompile(`^[a-f0-9]{64}$`)
 
 // ErrModified is PBS's detect_modified_configuration_file error.
-var ErrModified = errors.New("detected modified configuration - file changed by other user? Try again.") //nolint:staticcheck // PBS wording
+var ErrModified = errors.New("detected modified configuration - file changed by other user? Try again.") // PBS wording (staticcheck.conf)
 
 // ValidateDigest checks a --digest value against PROXMOX_CONFIG_DIGEST_SCHEMA;
 // "" (no digest) is valid.

@@ -222,7 +222,7 @@ func (s *Store) CreateUser(userid string, f UserFields, password *string) error 
 		return err
 	}
 	if c.User(a.String()) != nil || c.Token(a.String()) != nil {
-		return fmt.Errorf("user '%s' already exists.", a) //nolint:staticcheck // PBS wording
+		return fmt.Errorf("user '%s' already exists.", a) // PBS wording (staticcheck.conf)
 	}
 	if err := s.checkRealm(a.Realm); err != nil {
 		return err
@@ -358,7 +358,7 @@ func (s *Store) RemoveUser(userid, digest string) error {
 	}
 	defer unlock()
 	if !c.RemoveUser(a.String()) {
-		return fmt.Errorf("user '%s' does not exist.", a) //nolint:staticcheck // PBS wording
+		return fmt.Errorf("user '%s' does not exist.", a) // PBS wording (staticcheck.conf)
 	}
 	var tokens []string
 	for _, t := range c.Tokens {
@@ -444,7 +444,7 @@ func (s *Store) GenerateToken(userid, name string, f TokenFields, digest string)
 		return nil, fmt.Errorf("no such user '%s'", a)
 	}
 	if c.Token(tokenid) != nil {
-		return nil, fmt.Errorf("token '%s' for user '%s' already exists.", name, a) //nolint:staticcheck // PBS wording
+		return nil, fmt.Errorf("token '%s' for user '%s' already exists.", name, a) // PBS wording (staticcheck.conf)
 	}
 	secret, err := NewUUID()
 	if err != nil {
@@ -492,7 +492,7 @@ func (s *Store) DeleteToken(userid, name, digest string) error {
 	}
 	defer unlock()
 	if !c.RemoveToken(tokenid) {
-		return fmt.Errorf("token '%s' of user '%s' does not exist.", name, a) //nolint:staticcheck // PBS wording
+		return fmt.Errorf("token '%s' of user '%s' does not exist.", name, a) // PBS wording (staticcheck.conf)
 	}
 	if err := s.deleteSecrets([]string{tokenid}); err != nil {
 		return err
