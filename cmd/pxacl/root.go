@@ -41,7 +41,7 @@ func newRootCmd() *cobra.Command {
 	pf.StringVar(&g.flavor, "flavor", "", "pbs or pve (default: detected from the files)")
 	pf.StringVar(&g.outputFormat, "output-format", report.Text, "text, json or json-pretty")
 	pf.StringVar(&g.bundleFile, "bundle", "", "answer from a bundle file built by 'pxacl bundle build' instead of --config-dir")
-	root.AddCommand(newUserCmd(g), newACLCmd(g), newCheckCmd(g), newExplainCmd(g), newBundleCmd(g))
+	root.AddCommand(newUserCmd(g), newACLCmd(g), newCheckCmd(g), newExplainCmd(g), newBundleCmd(g), newTestCmd(g))
 	return root
 }
 
