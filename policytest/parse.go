@@ -202,7 +202,16 @@ func Parse(path string, data []byte) (*File, error) {
 
 // fields calls fn for each key/value of a mapping node.
 func (p *parser) fields(m *yaml.Node, fn func(k, v *yaml.Node) error) error {
+	seen := map[string]int{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if k.Kind != yaml.ScalarNode {
+			return p.errf(k, "a key must be a string")
+		}
+		if l, dup := seen[k.Value]; dup {
+			return p.errf(k, "duplicate key %q (already defined at line %d)", k.Value, l)
+		}
+		seen[k.Value] = k.Line
 		if err := fn(m.Content[i], m.Content[i+1]); err != nil {
 			return err
 		}
