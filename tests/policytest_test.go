@@ -181,3 +181,19 @@ func TestPolicyTestConfigDirFallback(t *testing.T) {
 		t.Errorf("want exit 2: %v", r)
 	}
 }
+
+// TestPolicyTestREADME: the outputs shown in README.md are the real ones.
+func TestPolicyTestREADME(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(moduleRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, arg := range []string{"tests/examples", "policytest/testdata/failing.yaml"} {
+		r := runPxacl(t, "test", filepath.Join(moduleRoot, arg))
+		// the binary is run with absolute paths; the README shows relative ones
+		out := strings.ReplaceAll(r.stdout, moduleRoot+string(filepath.Separator), "")
+		if !strings.Contains(string(readme), "$ pxacl test "+arg+"\n"+out) {
+			t.Errorf("README.md does not show the output of `pxacl test %s`:\n%s", arg, out)
+		}
+	}
+}
