@@ -82,6 +82,21 @@ func MissingMessage(privs []string, path string, partial bool) string {
 	return fmt.Sprintf("missing permissions '%s' on '%s'", strings.Join(privs, sep), path)
 }
 
+// PVEDeniedMessage is PVE's raise_perm_exc text (pve-semantics.md §3.2):
+// "Permission check failed (<path>, <priv>)" naming the first privilege,
+// in the order asked, that is missing; with any, all of them joined by '|'.
+func PVEDeniedMessage(requested, missing []string, path string, partial bool) string {
+	if partial {
+		return fmt.Sprintf("Permission check failed (%s, %s)", path, strings.Join(requested, "|"))
+	}
+	for _, p := range requested {
+		if slices.Contains(missing, p) {
+			return fmt.Sprintf("Permission check failed (%s, %s)", path, p)
+		}
+	}
+	return fmt.Sprintf("Permission check failed (%s)", path)
+}
+
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // WritePVEText prints the layout of `pveum user permissions`: an

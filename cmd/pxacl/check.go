@@ -76,6 +76,8 @@ func newCheckCmd(g *globals) *cobra.Command {
 			case x.Allowed:
 			case !x.Active.Active:
 				reason = "user account or token disabled or expired."
+			case g.detected() == "pve":
+				reason = report.PVEDeniedMessage(q.Privileges, x.Missing, *x.Path, q.Partial)
 			default:
 				// PBS names every required privilege, in its canonical order (§3.4)
 				required := append([]string(nil), q.Privileges...)
