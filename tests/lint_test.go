@@ -2,6 +2,7 @@ package tests
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,5 +69,18 @@ func TestLintJSONAndErrors(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"acl.cfg": "acl:1:/:john@pbs:NoSuchRole\n"})
 	if r := runPxacl(t, "lint", "--config-dir", dir); r.code != 2 || !strings.Contains(r.stderr, "acl.cfg:1") {
 		t.Errorf("want exit 2 with acl.cfg:1: %v", r)
+	}
+}
+
+// TestLintREADME: the lint output shown in README.md is the real one.
+func TestLintREADME(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(moduleRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runPxacl(t, "lint", "--config-dir", examplesDir())
+	out := strings.ReplaceAll(r.stdout, moduleRoot+string(filepath.Separator), "")
+	if !strings.Contains(string(readme), "$ pxacl lint --config-dir examples/pbs\n"+out+"$ echo $?\n0\n") {
+		t.Errorf("README.md does not show the output of `pxacl lint --config-dir examples/pbs`:\n%s", out)
 	}
 }
