@@ -36,7 +36,8 @@ opa:
 
 test: opa
 	$(GO) vet ./...
-	$(OPA) fmt --list --fail policies
+	$(OPA) fmt --list --fail policies tests/examples policytest/testdata/rego
+	$(OPA) check --strict policies tests/examples policytest/testdata/rego
 	$(OPA) check --strict policies
 	$(OPA) test policies
 	@# coverage of the Rego policies and their tests (fails below 95%)
@@ -55,7 +56,7 @@ bench: build opa
 
 fmt: opa
 	gofmt -w .
-	$(OPA) fmt -w policies
+	$(OPA) fmt -w policies tests/examples policytest/testdata/rego
 
 lint: opa
 	$(GO) vet ./...
