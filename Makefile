@@ -36,8 +36,8 @@ opa:
 
 test: opa
 	$(GO) vet ./...
-	$(OPA) fmt --list --fail policies
-	$(OPA) check --strict policies
+	$(OPA) fmt --list --fail policies tests/examples policytest/testdata/rego
+	$(OPA) check --strict policies tests/examples policytest/testdata/rego
 	$(OPA) test policies
 	@# coverage of the Rego policies and their tests (fails below 95%)
 	$(OPA) test policies --coverage --threshold 95 > bin/rego-coverage.json
@@ -55,7 +55,7 @@ bench: build opa
 
 fmt: opa
 	gofmt -w .
-	$(OPA) fmt -w policies
+	$(OPA) fmt -w policies tests/examples policytest/testdata/rego
 
 lint: opa
 	$(GO) vet ./...

@@ -262,3 +262,40 @@ func TestMustLoadPanics(t *testing.T) {
 	}()
 	MustLoad("nope")
 }
+
+// TestPBS32 checks the PBS ≤ 3.2 catalog (pbs-semantics.md §1.1 column
+// "PBS 2.x … 3.2", §1.2): the current one without the Remote.Datastore*
+// privileges and the three push-sync roles.
+func TestPBS32(t *testing.T) {
+	old, err := Load("pbs-3.2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.Flavor != "pbs" || old.Version != "3.2" {
+		t.Errorf("flavor %q version %q", old.Flavor, old.Version)
+	}
+	var want []string
+	for _, p := range pbsPrivileges {
+		if !strings.HasPrefix(p, "Remote.Datastore") {
+			want = append(want, p)
+		}
+	}
+	if !reflect.DeepEqual(old.Privileges, want) {
+		t.Errorf("privileges %v", old.Privileges)
+	}
+	push := []string{"RemoteSyncPushOperator", "RemoteDatastorePowerUser", "RemoteDatastoreAdmin"}
+	for name, privs := range pbsRoles {
+		if slices.Contains(push, name) {
+			if old.IsRole(name) {
+				t.Errorf("%s exists in 3.2", name)
+			}
+			continue
+		}
+		if name == "Admin" {
+			privs = want
+		}
+		if got := old.RolePrivileges(name); !reflect.DeepEqual(got, privs) && !(len(got) == 0 && len(privs) == 0) {
+			t.Errorf("%s: %v, want %v", name, got, privs)
+		}
+	}
+}

@@ -20,7 +20,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 			}
 			fmt.Fprintf(&b, "  FAIL  %s (line %d)\n", t.Name, t.Line)
 			for _, fl := range t.Failures {
-				fmt.Fprintf(&b, "        %s\n", fl.Message)
+				fmt.Fprintf(&b, "        %s\n", strings.ReplaceAll(strings.TrimRight(fl.Message, "\n"), "\n", "\n          "))
 				if fl.Explain != "" {
 					for _, l := range strings.Split(strings.TrimRight(fl.Explain, "\n"), "\n") {
 						b.WriteString(strings.TrimRight("          | "+l, " ") + "\n")

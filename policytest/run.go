@@ -21,7 +21,8 @@ import (
 // the ACL node paths of the configuration.
 var DefaultPaths = []string{"/", "/access", "/datastore", "/remote", "/system"}
 
-// Discover returns the test files under paths: a file is taken as given; a
+// Discover returns the YAML test files under paths: a file is taken as
+// given (except *.rego files, see DiscoverRego); a
 // directory is searched recursively for *.yaml and *.yml files with a
 // top-level `tests:` key (dot-directories are skipped). The result is
 // sorted and deduplicated per argument.
@@ -34,7 +35,7 @@ func Discover(paths []string) ([]string, error) {
 			return nil, err
 		}
 		if !st.IsDir() {
-			if !seen[p] {
+			if !strings.HasSuffix(p, ".rego") && !seen[p] {
 				seen[p] = true
 				out = append(out, p)
 			}

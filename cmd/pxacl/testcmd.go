@@ -16,12 +16,19 @@ func newTestCmd(g *globals) *cobra.Command {
 	var format, junit string
 	cmd := &cobra.Command{
 		Use:   "test [PATH...]",
-		Short: "Run YAML permission assertions (exit 0 all pass, 1 a failure, 2 bad test file)",
+		Short: "Run YAML permission assertions and Rego tests (exit 0 all pass, 1 a failure, 2 bad test file)",
 		Long: `Run the YAML permission assertions in the given files, or in the *.yaml and
 *.yml files with a top-level 'tests:' key found recursively under the given
 directories (default: the current directory). A file's 'config:' (relative
 to the file) names the configuration directory; files without one use
---config-dir. See README.md, "Permission tests in CI".`,
+--config-dir.
+
+Rego test files (*_test.rego, or any .rego file given by name) run with
+OPA's test runner, as 'opa test' would, against pxacl's policies and the
+compiled data of the configuration (data.pxacl.*). A comment line
+'# pxacl:config DIR' (relative to the file) names the configuration
+directory; files without one use --config-dir. See README.md, "Permission
+tests in CI" and "Rego tests".`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format == "" {
 				format = g.outputFormat
@@ -39,8 +46,12 @@ to the file) names the configuration directory; files without one use
 			if err != nil {
 				return err
 			}
-			if len(paths) == 0 {
-				return fmt.Errorf("no test files (YAML with a top-level tests: key) under %s", strings.Join(args, ", "))
+			regoPaths, err := policytest.DiscoverRego(args)
+			if err != nil {
+				return err
+			}
+			if len(paths) == 0 && len(regoPaths) == 0 {
+				return fmt.Errorf("no test files (YAML with a top-level tests: key, or *_test.rego) under %s", strings.Join(args, ", "))
 			}
 			// every file is validated before anything runs: exit 2 on a mistake
 			var files []*policytest.File
@@ -52,6 +63,15 @@ to the file) names the configuration directory; files without one use
 					continue
 				}
 				files = append(files, f)
+			}
+			var regoFiles []*policytest.RegoFile
+			for _, p := range regoPaths {
+				f, err := policytest.ParseRegoFile(p)
+				if err != nil {
+					bad = append(bad, err.Error())
+					continue
+				}
+				regoFiles = append(regoFiles, f)
 			}
 			r := &policytest.Runner{DefaultConfig: g.configDir, Flavor: g.flavor}
 			var results []*policytest.FileResult
@@ -68,6 +88,16 @@ to the file) names the configuration directory; files without one use
 					}
 					results = append(results, fr)
 				}
+			}
+			if len(bad) == 0 && len(regoFiles) > 0 {
+				frs, err := r.RunRego(cmd.Context(), regoFiles)
+				var fe *policytest.FileError
+				if errors.As(err, &fe) {
+					bad = append(bad, err.Error())
+				} else if err != nil {
+					return err
+				}
+				results = append(results, frs...)
 			}
 			if len(bad) > 0 {
 				return &exitError{code: 2, msg: "pxacl: bad test file:\n  " + strings.Join(bad, "\n  ")}
