@@ -163,12 +163,16 @@ func (s *Server) swap(snap *snapshot) {
 
 // Run builds the first bundle and then watches Dir until ctx ends.
 func (s *Server) Run(ctx context.Context) {
+	// fingerprint before building, so a change during the build is seen
+	var last string
+	if s.opts.Dir != "" {
+		last = dirState(s.opts.Dir)
+	}
 	_ = s.Rebuild()
 	if s.opts.Dir == "" {
 		<-ctx.Done()
 		return
 	}
-	last := dirState(s.opts.Dir)
 	t := time.NewTicker(s.opts.PollInterval)
 	defer t.Stop()
 	for {
@@ -187,7 +191,8 @@ func (s *Server) Run(ctx context.Context) {
 	}
 }
 
-// dirState fingerprints the regular files of dir (name, size, mtime).
+// dirState fingerprints the configuration files (*.cfg) of dir: name,
+// size, mtime. Other files (logs, lock files, keys) are ignored.
 func dirState(dir string) string {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -195,6 +200,9 @@ func dirState(dir string) string {
 	}
 	var b strings.Builder
 	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".cfg") {
+			continue
+		}
 		fi, err := os.Stat(filepath.Join(dir, e.Name()))
 		if err != nil || !fi.Mode().IsRegular() {
 			continue
