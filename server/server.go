@@ -1,0 +1,458 @@
+// Package server serves pxacl's bundle to OPA sidecars over OPA's bundle
+// protocol (opa-notes §1.5): ETag, multi-value If-None-Match, 304, long
+// polling (Prefer: wait=N with the application/vnd.openpolicyagent.bundles
+// content type). It watches the configuration directory, rebuilds on
+// change and swaps the served bundle atomically; an invalid configuration
+// never replaces the last good bundle. /health and /metrics report the
+// state.
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pxacl/pxacl/bundle"
+)
+
+// ContentType turns on OPA's long polling for the following requests.
+const ContentType = "application/vnd.openpolicyagent.bundles"
+
+// MaxWait caps the wait a client may ask for with Prefer: wait=N.
+const MaxWait = 300 * time.Second
+
+// Options configure a Server.
+type Options struct {
+	// Build compiles the configuration into a bundle (required).
+	Build func() (*bundle.Bundle, error)
+	// Dir is watched for changes ("" = no watching).
+	Dir string
+	// BundleName is served at /bundles/<BundleName> (default pxacl.tar.gz).
+	BundleName string
+	// Token, when set, is required as "Authorization: Bearer <Token>" on
+	// bundle downloads.
+	Token string
+	// Signer, when set, signs every bundle (.signatures.json).
+	Signer *Signer
+	// PollInterval is how often Dir is checked (default 250 ms).
+	PollInterval time.Duration
+	// Logger receives structured logs (default: discard).
+	Logger *slog.Logger
+}
+
+// snapshot is one built bundle; next is closed when it is replaced.
+type snapshot struct {
+	revision string
+	etag     string
+	body     []byte
+	builtAt  time.Time
+	next     chan struct{}
+}
+
+// buildStatus is the outcome of the last build.
+type buildStatus struct {
+	err string // "" = success
+	at  time.Time
+}
+
+// Server is the bundle server. Create it with New.
+type Server struct {
+	opts     Options
+	cur      atomic.Pointer[snapshot]
+	status   atomic.Pointer[buildStatus]
+	initial  chan struct{} // closed on the first snapshot
+	initOnce sync.Once
+	done     chan struct{} // closed on shutdown: releases long polls
+	doneOnce sync.Once
+	buildMu  sync.Mutex
+
+	builds, buildFailures atomic.Int64
+	waiters               atomic.Int64
+	requests              [600]atomic.Int64
+}
+
+// New creates a server; call Rebuild (or Run) to build the first bundle.
+func New(opts Options) *Server {
+	if opts.BundleName == "" {
+		opts.BundleName = "pxacl.tar.gz"
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = 250 * time.Millisecond
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}
+	s := &Server{opts: opts, initial: make(chan struct{}), done: make(chan struct{})}
+	s.status.Store(&buildStatus{err: "no bundle built yet"})
+	return s
+}
+
+// Revision is the revision currently served ("" before the first good
+// build).
+func (s *Server) Revision() string {
+	if c := s.cur.Load(); c != nil {
+		return c.revision
+	}
+	return ""
+}
+
+// LastError is the error of the last build ("" when it succeeded).
+func (s *Server) LastError() string { return s.status.Load().err }
+
+// Rebuild builds the configuration and, when it is valid and differs,
+// swaps it in. An error leaves the current bundle in place.
+func (s *Server) Rebuild() error {
+	s.buildMu.Lock()
+	defer s.buildMu.Unlock()
+	start := time.Now()
+	s.builds.Add(1)
+	body, rev, err := s.build()
+	if err != nil {
+		s.buildFailures.Add(1)
+		s.status.Store(&buildStatus{err: err.Error(), at: time.Now()})
+		s.opts.Logger.Error("bundle build failed; keeping the last good bundle",
+			"error", err.Error(), "serving_revision", s.Revision())
+		return err
+	}
+	s.status.Store(&buildStatus{at: time.Now()})
+	old := s.cur.Load()
+	if old != nil && old.revision == rev {
+		s.opts.Logger.Info("configuration unchanged", "revision", rev)
+		return nil
+	}
+	s.swap(&snapshot{revision: rev, etag: `"` + rev + `"`, body: body, builtAt: time.Now(), next: make(chan struct{})})
+	s.opts.Logger.Info("bundle built", "revision", rev, "bytes", len(body),
+		"signed", s.opts.Signer != nil, "duration_ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+func (s *Server) build() ([]byte, string, error) {
+	b, err := s.opts.Build()
+	if err != nil {
+		return nil, "", err
+	}
+	if s.opts.Signer != nil {
+		body, err := s.opts.Signer.SignedBytes(b)
+		return body, b.Manifest.Revision, err
+	}
+	body, err := b.Bytes()
+	return body, b.Manifest.Revision, err
+}
+
+// swap publishes snap and wakes the long polls waiting on the old one.
+func (s *Server) swap(snap *snapshot) {
+	old := s.cur.Swap(snap)
+	if old != nil {
+		close(old.next)
+	}
+	s.initOnce.Do(func() { close(s.initial) })
+}
+
+// Run builds the first bundle and then watches Dir until ctx ends.
+func (s *Server) Run(ctx context.Context) {
+	// fingerprint before building, so a change during the build is seen
+	var last string
+	if s.opts.Dir != "" {
+		last = dirState(s.opts.Dir)
+	}
+	_ = s.Rebuild()
+	if s.opts.Dir == "" {
+		<-ctx.Done()
+		return
+	}
+	t := time.NewTicker(s.opts.PollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		st := dirState(s.opts.Dir)
+		if st == last {
+			continue
+		}
+		last = st
+		s.opts.Logger.Info("configuration changed", "dir", s.opts.Dir)
+		_ = s.Rebuild()
+	}
+}
+
+// dirState fingerprints the configuration files (*.cfg) of dir: name,
+// size, mtime. Other files (logs, lock files, keys) are ignored.
+func dirState(dir string) string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".cfg") {
+			continue
+		}
+		fi, err := os.Stat(filepath.Join(dir, e.Name()))
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		fmt.Fprintf(&b, "%s\x00%d\x00%d\n", e.Name(), fi.Size(), fi.ModTime().UnixNano())
+	}
+	return b.String()
+}
+
+// Close releases every long poll (they answer 304); use it before
+// http.Server.Shutdown.
+func (s *Server) Close() { s.doneOnce.Do(func() { close(s.done) }) }
+
+// Handler serves /bundles/<name>, /health and /metrics.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/bundles/"+s.opts.BundleName, s.serveBundle)
+	mux.HandleFunc("/health", s.serveHealth)
+	mux.HandleFunc("/metrics", s.serveMetrics)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
+		mux.ServeHTTP(rec, r)
+		if rec.code >= 100 && rec.code < len(s.requests) {
+			s.requests[rec.code].Add(1)
+		}
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	code    int
+	written bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.written {
+		r.code, r.written = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(p []byte) (int, error) {
+	r.written = true
+	return r.ResponseWriter.Write(p)
+}
+
+func (r *statusRecorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	if s.opts.Token == "" {
+		return true
+	}
+	h := r.Header.Get("Authorization")
+	const p = "Bearer "
+	if len(h) < len(p) || !strings.EqualFold(h[:len(p)], p) {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(h[len(p):])), []byte(s.opts.Token)) == 1
+}
+
+func (s *Server) serveBundle(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if !s.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="pxacl"`)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	snap := s.cur.Load()
+	if snap == nil {
+		http.Error(w, "no valid bundle yet: "+s.LastError(), http.StatusServiceUnavailable)
+		return
+	}
+	inm := r.Header.Values("If-None-Match")
+	if len(inm) > 0 && ETagMatch(inm, snap.etag) {
+		if wait := PreferWait(r.Header.Values("Prefer")); wait > 0 {
+			snap = s.longPoll(r.Context(), snap, wait)
+		}
+		if ETagMatch(inm, snap.etag) {
+			w.Header().Set("ETag", snap.etag)
+			w.Header().Set("Content-Type", ContentType)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	h := w.Header()
+	h.Set("ETag", snap.etag)
+	h.Set("Content-Type", ContentType)
+	h.Set("Content-Length", strconv.Itoa(len(snap.body)))
+	h.Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodGet {
+		_, _ = w.Write(snap.body)
+	}
+}
+
+// longPoll waits until snap is replaced, wait passes, the client goes away
+// or the server shuts down, and returns the current snapshot.
+func (s *Server) longPoll(ctx context.Context, snap *snapshot, wait time.Duration) *snapshot {
+	s.waiters.Add(1)
+	defer s.waiters.Add(-1)
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-snap.next:
+	case <-t.C:
+	case <-ctx.Done():
+	case <-s.done:
+	}
+	return s.cur.Load()
+}
+
+// ETagMatch reports whether any If-None-Match header value matches etag
+// (RFC 9110 §13.1.2: comma-separated list, weak comparison, "*").
+func ETagMatch(values []string, etag string) bool {
+	want := strings.TrimPrefix(etag, "W/")
+	for _, v := range values {
+		for _, t := range strings.Split(v, ",") {
+			t = strings.TrimSpace(t)
+			if t == "*" {
+				return true
+			}
+			t = strings.TrimPrefix(t, "W/")
+			if t == want {
+				return true
+			}
+			// tolerate unquoted tags
+			if !strings.HasPrefix(t, `"`) && t != "" && `"`+t+`"` == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// PreferWait returns the wait=N preference (RFC 7240) of the Prefer
+// headers, capped at MaxWait; 0 when absent or invalid.
+func PreferWait(values []string) time.Duration {
+	for _, v := range values {
+		for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' }) {
+			k, val, ok := strings.Cut(strings.TrimSpace(part), "=")
+			if !ok || !strings.EqualFold(strings.TrimSpace(k), "wait") {
+				continue
+			}
+			n, err := strconv.ParseFloat(strings.Trim(strings.TrimSpace(val), `"`), 64)
+			if err != nil || n <= 0 {
+				return 0
+			}
+			d := time.Duration(n * float64(time.Second))
+			if d > MaxWait {
+				d = MaxWait
+			}
+			return d
+		}
+	}
+	return 0
+}
+
+// Health is the /health document.
+type Health struct {
+	Status     string `json:"status"` // ok, degraded (serving an old bundle), unavailable
+	Revision   string `json:"revision"`
+	LastError  string `json:"last_error"`
+	LastBuild  string `json:"last_build,omitempty"`
+	BundleName string `json:"bundle_name"`
+	Signed     bool   `json:"signed"`
+}
+
+func (s *Server) health() Health {
+	st := s.status.Load()
+	h := Health{Revision: s.Revision(), LastError: st.err, BundleName: s.opts.BundleName, Signed: s.opts.Signer != nil}
+	if !st.at.IsZero() {
+		h.LastBuild = st.at.UTC().Format(time.RFC3339Nano)
+	}
+	switch {
+	case h.Revision == "":
+		h.Status = "unavailable"
+	case h.LastError != "":
+		h.Status = "degraded"
+	default:
+		h.Status = "ok"
+	}
+	return h
+}
+
+func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
+	h := s.health()
+	w.Header().Set("Content-Type", "application/json")
+	if h.Status == "unavailable" {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(h)
+}
+
+func (s *Server) serveMetrics(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	h := s.health()
+	var b strings.Builder
+	b.WriteString("# HELP pxacl_bundle_revision_info The bundle revision being served.\n# TYPE pxacl_bundle_revision_info gauge\n")
+	if h.Revision != "" {
+		fmt.Fprintf(&b, "pxacl_bundle_revision_info{revision=%q} 1\n", h.Revision)
+	}
+	b.WriteString("# HELP pxacl_bundle_builds_total Bundle builds attempted.\n# TYPE pxacl_bundle_builds_total counter\n")
+	fmt.Fprintf(&b, "pxacl_bundle_builds_total %d\n", s.builds.Load())
+	b.WriteString("# HELP pxacl_bundle_build_failures_total Bundle builds that failed (the last good bundle stays).\n# TYPE pxacl_bundle_build_failures_total counter\n")
+	fmt.Fprintf(&b, "pxacl_bundle_build_failures_total %d\n", s.buildFailures.Load())
+	b.WriteString("# HELP pxacl_bundle_build_error 1 while the last build failed, with its error.\n# TYPE pxacl_bundle_build_error gauge\n")
+	if h.LastError != "" && s.buildFailures.Load() > 0 {
+		fmt.Fprintf(&b, "pxacl_bundle_build_error{error=%s} 1\n", promQuote(h.LastError))
+	} else {
+		b.WriteString("pxacl_bundle_build_error 0\n")
+	}
+	b.WriteString("# HELP pxacl_http_requests_total HTTP requests by status code.\n# TYPE pxacl_http_requests_total counter\n")
+	var codes []int
+	for c := range s.requests {
+		if s.requests[c].Load() > 0 {
+			codes = append(codes, c)
+		}
+	}
+	sort.Ints(codes)
+	for _, c := range codes {
+		fmt.Fprintf(&b, "pxacl_http_requests_total{code=\"%d\"} %d\n", c, s.requests[c].Load())
+	}
+	b.WriteString("# HELP pxacl_longpoll_waiters Bundle requests currently held by long polling.\n# TYPE pxacl_longpoll_waiters gauge\n")
+	fmt.Fprintf(&b, "pxacl_longpoll_waiters %d\n", s.waiters.Load())
+	_, _ = io.WriteString(w, b.String())
+}
+
+// promQuote quotes a label value (Prometheus text format escapes \, " and
+// newline).
+func promQuote(v string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+	return `"` + r.Replace(v) + `"`
+}
+
+// WaitReady waits for the first good bundle or ctx.
+func (s *Server) WaitReady(ctx context.Context) error {
+	select {
+	case <-s.initial:
+		return nil
+	case <-ctx.Done():
+		return errors.New("no valid bundle: " + s.LastError())
+	}
+}
