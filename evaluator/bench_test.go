@@ -184,3 +184,63 @@ func BenchmarkBuild(b *testing.B) {
 		})
 	}
 }
+
+var pveEnvs = map[int]*benchEnv{}
+
+// pveEnv generates a PVE user.cfg with n acl entries, groups of 1,000
+// members, 10k pools and 100k VMs, and loads it once.
+func pveEnv(b *testing.B, n int) *benchEnv {
+	if e, ok := pveEnvs[n]; ok {
+		return e
+	}
+	cfg := configgen.GeneratePVE(configgen.PVESpec{Entries: n, GroupMembers: 1000, Pools: 10_000, VMs: 100_000, Seed: 1})
+	dir := filepath.Join(b.TempDir(), "pve")
+	if err := cfg.WriteDir(dir); err != nil {
+		b.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	ev, err := FromConfigDir(context.Background(), dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	r := rand.New(rand.NewSource(2))
+	var qs []Query
+	for range 4096 {
+		id := cfg.Users[r.Intn(len(cfg.Users))]
+		if r.Intn(2) == 0 {
+			id = cfg.Tokens[r.Intn(len(cfg.Tokens))]
+		}
+		qs = append(qs, Query{AuthID: id, Path: cfg.Paths[r.Intn(len(cfg.Paths))], Privileges: []string{"VM.Audit"}, Now: 1800000000})
+	}
+	e := &benchEnv{ev: ev, queries: qs, heapMB: float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)}
+	pveEnvs[n] = e
+	return e
+}
+
+// BenchmarkAllowPVE is BenchmarkAllow on Proxmox VE configurations.
+func BenchmarkAllowPVE(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range benchSizes() {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			e := pveEnv(b, n)
+			lat := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				if _, err := e.ev.Allowed(ctx, e.queries[i%len(e.queries)]); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(start))
+			}
+			b.StopTimer()
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1000, "p50-µs")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1000, "p99-µs")
+			b.ReportMetric(e.heapMB, "heap-MB")
+		})
+	}
+}
