@@ -15,8 +15,10 @@ package whocan
 import (
 	"context"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/evaluator"
@@ -170,20 +172,34 @@ func (c *Config) WhoCan(ctx context.Context, priv, path string, now int64) (*Res
 	}
 	cands := c.Candidates(path)
 	res.Candidates = len(cands)
-	for _, id := range cands {
-		q := evaluator.Query{AuthID: id, Path: path, Privileges: []string{priv}, Now: now}
-		ok, err := c.Ev.Allowed(ctx, q)
-		if err != nil {
-			return nil, err
+	// The evaluator is safe for concurrent use: check the candidates on
+	// every core, keeping their order.
+	holders := make([]*Holder, len(cands))
+	errs := make([]error, len(cands))
+	workers := min(runtime.GOMAXPROCS(0), len(cands))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(cands); i += workers {
+				q := evaluator.Query{AuthID: cands[i], Path: path, Privileges: []string{priv}, Now: now}
+				ok, err := c.Ev.Allowed(ctx, q)
+				if err == nil && ok {
+					holders[i], err = c.holder(ctx, q)
+				}
+				errs[i] = err
+			}
+		}()
+	}
+	wg.Wait()
+	for i, h := range holders {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		if !ok {
-			continue
+		if h != nil {
+			res.Holders = append(res.Holders, *h)
 		}
-		h, err := c.holder(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		res.Holders = append(res.Holders, *h)
 	}
 	return res, nil
 }
