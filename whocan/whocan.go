@@ -133,8 +133,8 @@ type Holder struct {
 	Token     bool    `json:"token"`
 	Owner     string  `json:"owner,omitempty"`
 	Superuser bool    `json:"superuser,omitempty"`
-	Propagate bool    `json:"propagate"`      // the privilege propagates below the path
-	Grants    []Grant `json:"grants"`         // the deciding entries of its own ACL
+	Propagate bool    `json:"propagate"` // the privilege propagates below the path
+	Grants    []Grant `json:"grants"`    // the deciding entries of its own ACL
 	OwnerSU   bool    `json:"owner_superuser,omitempty"`
 	Owners    []Grant `json:"owner_grants,omitempty"` // a token's owner's deciding entries
 }
