@@ -45,7 +45,7 @@ func newRootCmd() *cobra.Command {
 	pf.StringVar(&g.outputFormat, "output-format", report.Text, "text, json or json-pretty")
 	pf.StringVar(&g.pveVersion, "pve-version", "9", "PVE privilege catalog: 9 or 8")
 	pf.StringVar(&g.bundleFile, "bundle", "", "answer from a bundle file built by 'pxacl bundle build' instead of --config-dir")
-	root.AddCommand(newUserCmd(g), newACLCmd(g), newCheckCmd(g), newExplainCmd(g), newBundleCmd(g), newCheckExprCmd(g), newTestCmd(g), newWhoCanCmd(g))
+	root.AddCommand(newUserCmd(g), newACLCmd(g), newCheckCmd(g), newExplainCmd(g), newBundleCmd(g), newCheckExprCmd(g), newTestCmd(g), newWhoCanCmd(g), newDiffCmd(g))
 	return root
 }
 
