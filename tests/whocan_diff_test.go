@@ -144,3 +144,26 @@ func TestDiffCLI(t *testing.T) {
 		t.Errorf("--git bad revision: %s", r)
 	}
 }
+
+// TestWhoCanDiffREADME: the who-can and diff outputs shown in README.md are
+// the real ones.
+func TestWhoCanDiffREADME(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(moduleRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runPxacl(t, "--config-dir", examplesDir(), "who-can", "Datastore.Prune", "/datastore/store1")
+	if !strings.Contains(string(readme), "$ pxacl --config-dir examples/pbs who-can Datastore.Prune /datastore/store1\n"+r.stdout) {
+		t.Errorf("README.md does not show the output of who-can:\n%s", r.stdout)
+	}
+	neu := copyDir(t, examplesDir())
+	acl, err := os.ReadFile(filepath.Join(neu, "acl.cfg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, neu, map[string]string{"acl.cfg": string(acl) + "acl:1:/datastore/store1:pve-backup-user@pbs!pve-node-01:DatastoreAdmin\n"})
+	r = runPxacl(t, "diff", examplesDir(), neu, "--fail-on", "escalation")
+	if r.code != 1 || !strings.Contains(string(readme), "$ pxacl diff examples/pbs new --fail-on escalation   # exit 1\n"+r.stdout) {
+		t.Errorf("README.md does not show the output of diff (exit %d):\n%s", r.code, r.stdout)
+	}
+}
