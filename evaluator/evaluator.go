@@ -58,7 +58,17 @@ func FromConfigDir(ctx context.Context, dir string) (*Evaluator, error) {
 // FromConfigDirFlavor compiles the configuration in dir as flavor ("" =
 // detect); pveVersion picks the PVE catalog ("", "9" or "8").
 func FromConfigDirFlavor(ctx context.Context, dir, flavor, pveVersion string) (*Evaluator, error) {
-	b, err := BuildDirFlavor(dir, flavor, pveVersion)
+	doc, err := compiler.CompileDirFlavor(dir, flavor, pveVersion)
+	if err != nil {
+		return nil, err
+	}
+	return FromDocument(ctx, doc)
+}
+
+// FromDocument loads a compiled document, for callers that also read the
+// document itself (who-can, diff).
+func FromDocument(ctx context.Context, doc *compiler.Document) (*Evaluator, error) {
+	b, err := buildDocument(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -89,6 +99,10 @@ func BuildDirFlavor(dir, flavor, pveVersion string) (*bundle.Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
+	return buildDocument(doc)
+}
+
+func buildDocument(doc *compiler.Document) (*bundle.Bundle, error) {
 	data, err := doc.JSON()
 	if err != nil {
 		return nil, err

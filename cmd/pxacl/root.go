@@ -46,7 +46,7 @@ func newRootCmd() *cobra.Command {
 	pf.StringVar(&g.pveVersion, "pve-version", "9", "PVE privilege catalog: 9 or 8")
 	pf.StringVar(&g.bundleFile, "bundle", "", "answer from a bundle file built by 'pxacl bundle build' instead of --config-dir")
 	root.AddCommand(newUserCmd(g), newACLCmd(g), newCheckCmd(g), newExplainCmd(g), newBundleCmd(g),
-		newCheckExprCmd(g), newTestCmd(g), newLintCmd(g), newServeCmd(g))
+		newCheckExprCmd(g), newTestCmd(g), newLintCmd(g), newServeCmd(g), newWhoCanCmd(g), newDiffCmd(g))
 	return root
 }
 

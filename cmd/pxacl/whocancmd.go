@@ -1,0 +1,109 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/report"
+	"github.com/pxacl/pxacl/whocan"
+)
+
+// catalogFor is the privilege catalog of flavor.
+func catalogFor(flavor, pveVersion string) *catalog.Catalog {
+	switch {
+	case flavor == "pve" && pveVersion == "8":
+		return catalog.MustLoad("pve8")
+	case flavor == "pve":
+		return catalog.MustLoad("pve")
+	}
+	return catalog.MustLoad("pbs")
+}
+
+func newWhoCanCmd(g *globals) *cobra.Command {
+	var now int64
+	cmd := &cobra.Command{
+		Use:   "who-can PRIV PATH",
+		Short: "List every user and token holding PRIV on PATH, with the ACL entries that give it",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if g.bundleFile != "" {
+				return fmt.Errorf("who-can reads the configuration directory; --bundle is not supported")
+			}
+			priv, path := args[0], args[1]
+			if err := g.checkFlavor(); err != nil {
+				return err
+			}
+			if !catalogFor(g.detected(), g.pveVersion).IsPrivilege(priv) {
+				return fmt.Errorf("unknown privilege '%s'", priv)
+			}
+			if !strings.HasPrefix(path, "/") {
+				return fmt.Errorf("invalid path '%s' (want an absolute ACL path)", path)
+			}
+			c, err := whocan.Load(cmd.Context(), g.configDir, g.flavor, g.pveVersion)
+			if err != nil {
+				return err
+			}
+			r, err := c.WhoCan(cmd.Context(), priv, path, now)
+			if err != nil {
+				return err
+			}
+			if g.outputFormat != report.Text {
+				return report.WriteJSON(cmd.OutOrStdout(), g.outputFormat, r)
+			}
+			writeWhoCan(cmd.OutOrStdout(), r)
+			return nil
+		},
+	}
+	cmd.Flags().Int64Var(&now, "now", 0, "evaluate enable/expire at this epoch time (default: now)")
+	return cmd
+}
+
+// grantText renders deciding entries: "/path: Role (acl.cfg:N), ...".
+func grantText(gs []whocan.Grant) string {
+	var parts []string
+	for _, gr := range gs {
+		var roles []string
+		for _, r := range gr.Roles {
+			s := r.Role + " (" + r.Line
+			if !r.Propagate {
+				s += ", no propagate"
+			}
+			roles = append(roles, s+")")
+		}
+		via := ""
+		if gr.Via != "" {
+			via = " via " + gr.Via
+		}
+		parts = append(parts, gr.Path+via+": "+strings.Join(roles, ", "))
+	}
+	if len(parts) == 0 {
+		return "(no entry)"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func writeWhoCan(w io.Writer, r *whocan.Result) {
+	fmt.Fprintf(w, "%s on %s: %d holder(s) (%d of %d identities evaluated; (*) = propagates)\n", r.Privilege, r.Path, len(r.Holders), r.Candidates, r.Identities)
+	for _, h := range r.Holders {
+		how := grantText(h.Grants)
+		if h.Superuser {
+			how = "superuser"
+		}
+		if h.Token {
+			owner := grantText(h.Owners)
+			if h.OwnerSU {
+				owner = "superuser"
+			}
+			how += "; owner " + h.Owner + ": " + owner
+		}
+		prop := ""
+		if h.Propagate {
+			prop = " (*)"
+		}
+		fmt.Fprintf(w, "  %s%s\n      %s\n", h.AuthID, prop, how)
+	}
+}

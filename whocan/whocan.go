@@ -1,0 +1,254 @@
+// Package whocan answers "who holds privilege P on path X": every user and
+// token of the configuration (root@pam included) that is allowed P on X,
+// with the ACL entries that give it.
+//
+// It does not evaluate every identity. On PBS an identity can hold a
+// privilege on a path only through an ACL entry of its own at the path or
+// one of its ancestors (plus, for a token, one of its owner's), or by being
+// root@pam; so the candidates are the subjects with entries in data.pxacl.acl
+// at the normalised path and its ancestors (a token only if its owner is a
+// candidate too, or root@pam), plus root@pam. Each candidate is then checked
+// with the evaluator (allow, not partial). On PVE, where groups and pools
+// also grant, the candidate set is every user and token (no pruning).
+package whocan
+
+import (
+	"context"
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/evaluator"
+)
+
+// Config is a compiled configuration with its evaluator.
+type Config struct {
+	Doc *compiler.Document
+	Ev  *evaluator.Evaluator
+}
+
+// Load compiles the configuration in dir (flavor "" = detect; pveVersion
+// "", "9" or "8") once, for both the document and the evaluator.
+func Load(ctx context.Context, dir, flavor, pveVersion string) (*Config, error) {
+	doc, err := compiler.CompileDirFlavor(dir, flavor, pveVersion)
+	if err != nil {
+		return nil, err
+	}
+	return FromDocument(ctx, doc)
+}
+
+// FromDocument loads the evaluator of a compiled document.
+func FromDocument(ctx context.Context, doc *compiler.Document) (*Config, error) {
+	ev, err := evaluator.FromDocument(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	return &Config{Doc: doc, Ev: ev}, nil
+}
+
+// Identities are every user and token of user.cfg plus root@pam, sorted.
+func (c *Config) Identities() []string {
+	ids := make([]string, 0, len(c.Doc.Users)+len(c.Doc.Tokens)+1)
+	ids = slices.AppendSeq(ids, maps.Keys(c.Doc.Users))
+	ids = slices.AppendSeq(ids, maps.Keys(c.Doc.Tokens))
+	if _, ok := c.Doc.Users[compiler.Superuser]; !ok {
+		ids = append(ids, compiler.Superuser)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// Normalize returns the normalised ACL path: components split on "/",
+// empty ones dropped ("//datastore///store1/" is "/datastore/store1").
+func Normalize(path string) string {
+	var parts []string
+	for _, c := range strings.Split(path, "/") {
+		if c != "" {
+			parts = append(parts, c)
+		}
+	}
+	return "/" + strings.Join(parts, "/")
+}
+
+// PathAndAncestors returns the normalised path and all its ancestors, root
+// first ("/a/b" gives "/", "/a", "/a/b").
+func PathAndAncestors(path string) []string {
+	n := Normalize(path)
+	out := []string{"/"}
+	for i := 1; i < len(n); i++ {
+		if n[i] == '/' {
+			out = append(out, n[:i])
+		}
+	}
+	if n != "/" {
+		out = append(out, n)
+	}
+	return out
+}
+
+// Candidates are the identities that may hold anything on path, sorted: on
+// PBS the configured users and tokens with an ACL entry at the path or an
+// ancestor (tokens only if their owner is such a user, or root@pam), plus
+// root@pam; on PVE every identity.
+func (c *Config) Candidates(path string) []string {
+	if c.Doc.Meta.Flavor != "pbs" {
+		return c.Identities()
+	}
+	withEntry := map[string]bool{}
+	for _, p := range PathAndAncestors(path) {
+		for s := range c.Doc.ACL[p] {
+			withEntry[s] = true
+		}
+	}
+	out := []string{compiler.Superuser}
+	for s := range withEntry {
+		if s == compiler.Superuser {
+			continue
+		}
+		if _, ok := c.Doc.Users[s]; ok {
+			out = append(out, s)
+			continue
+		}
+		if t, ok := c.Doc.Tokens[s]; ok && (withEntry[t.Owner] || t.Owner == compiler.Superuser) {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Grant is an ACL entry that decides a subject's privileges on the path.
+type Grant struct {
+	Path  string                 `json:"path"`
+	Via   string                 `json:"via,omitempty"`
+	Roles []evaluator.RoleReport `json:"roles"`
+}
+
+// Holder is an identity that holds the privilege, and how.
+type Holder struct {
+	AuthID    string  `json:"auth_id"`
+	Token     bool    `json:"token"`
+	Owner     string  `json:"owner,omitempty"`
+	Superuser bool    `json:"superuser,omitempty"`
+	Propagate bool    `json:"propagate"` // the privilege propagates below the path
+	Grants    []Grant `json:"grants"`    // the deciding entries of its own ACL
+	OwnerSU   bool    `json:"owner_superuser,omitempty"`
+	Owners    []Grant `json:"owner_grants,omitempty"` // a token's owner's deciding entries
+}
+
+// Result is the answer of WhoCan.
+type Result struct {
+	Privilege  string   `json:"privilege"`
+	Path       string   `json:"path"`
+	Holders    []Holder `json:"holders"`
+	Candidates int      `json:"candidates_evaluated"`
+	Identities int      `json:"identities"`
+}
+
+// Deciding returns the entries with status "decides" of a subject report.
+func Deciding(r *evaluator.SubjectReport) []Grant {
+	var out []Grant
+	if r == nil {
+		return nil
+	}
+	for _, e := range r.Entries {
+		if e.Status == "decides" {
+			out = append(out, Grant{Path: e.Path, Via: e.Via, Roles: e.Roles})
+		}
+	}
+	return out
+}
+
+// WhoCan returns every identity holding priv on path, evaluating only the
+// candidates. now is the epoch time for enable/expire (0 = the clock).
+func (c *Config) WhoCan(ctx context.Context, priv, path string, now int64) (*Result, error) {
+	res := &Result{Privilege: priv, Path: Normalize(path), Holders: []Holder{}}
+	res.Identities = len(c.Doc.Users) + len(c.Doc.Tokens)
+	if _, ok := c.Doc.Users[compiler.Superuser]; !ok {
+		res.Identities++
+	}
+	cands := c.Candidates(path)
+	res.Candidates = len(cands)
+	// The evaluator is safe for concurrent use: check the candidates on
+	// every core, keeping their order.
+	holders := make([]*Holder, len(cands))
+	errs := make([]error, len(cands))
+	workers := min(runtime.GOMAXPROCS(0), len(cands))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(cands); i += workers {
+				q := evaluator.Query{AuthID: cands[i], Path: path, Privileges: []string{priv}, Now: now}
+				ok, err := c.Ev.Allowed(ctx, q)
+				if err == nil && ok {
+					holders[i], err = c.holder(ctx, q)
+				}
+				errs[i] = err
+			}
+		}()
+	}
+	wg.Wait()
+	for i, h := range holders {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if h != nil {
+			res.Holders = append(res.Holders, *h)
+		}
+	}
+	return res, nil
+}
+
+func (c *Config) holder(ctx context.Context, q evaluator.Query) (*Holder, error) {
+	x, err := c.Ev.Explain(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	perms, err := c.Ev.Permissions(ctx, q.AuthID, q.Path)
+	if err != nil {
+		return nil, err
+	}
+	h := &Holder{AuthID: q.AuthID, Token: x.Token, Superuser: x.Superuser, Propagate: perms[q.Privileges[0]]}
+	h.Grants = Deciding(&x.ACL)
+	if h.Grants == nil {
+		h.Grants = []Grant{}
+	}
+	if x.Token && x.Owner != nil {
+		h.Owner = *x.Owner
+		if x.OwnerACL != nil {
+			h.OwnerSU = x.OwnerACL.Superuser
+		}
+		h.Owners = Deciding(x.OwnerACL)
+	}
+	return h, nil
+}
+
+// BruteForce evaluates every identity: the reference for tests and the
+// benchmark.
+func (c *Config) BruteForce(ctx context.Context, priv, path string, now int64) ([]string, error) {
+	var out []string
+	for _, id := range c.Identities() {
+		ok, err := c.Ev.Allowed(ctx, evaluator.Query{AuthID: id, Path: path, Privileges: []string{priv}, Now: now})
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// AuthIDs are the holders' ids.
+func (r *Result) AuthIDs() []string {
+	out := make([]string, len(r.Holders))
+	for i, h := range r.Holders {
+		out[i] = h.AuthID
+	}
+	return out
+}
