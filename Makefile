@@ -52,6 +52,7 @@ test: opa
 bench: build opa
 	$(GO) test -run='^$$' -bench=. -benchtime=2s ./evaluator
 	OPA=$(OPA) PXACL=bin/pxacl scripts/bench-opa.sh
+	@if command -v wrk > /dev/null; then PXACL=bin/pxacl scripts/bench-serve.sh; else echo "skipping scripts/bench-serve.sh: wrk not installed (apt-get install wrk)"; fi
 
 fmt: opa
 	gofmt -w .
