@@ -118,7 +118,7 @@ func hasTestsKey(data []byte) bool {
 
 type parser struct {
 	file string
-	cat  *catalog.Catalog
+	cat  privCatalog
 }
 
 func (p *parser) errf(n *yaml.Node, format string, args ...any) error {
@@ -131,7 +131,7 @@ func (p *parser) errf(n *yaml.Node, format string, args ...any) error {
 
 // Parse validates the test file data read from path.
 func Parse(path string, data []byte) (*File, error) {
-	p := &parser{file: path, cat: catalog.MustLoad("pbs")}
+	p := &parser{file: path, cat: anyFlavor}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
@@ -255,6 +255,39 @@ func (p *parser) privList(n *yaml.Node, key string) ([]string, error) {
 		}
 	}
 	return l, nil
+}
+
+// privCatalog is what the parser needs of a privilege catalog.
+type privCatalog interface {
+	IsPrivilege(string) bool
+	IsRole(string) bool
+}
+
+// unionCatalog accepts a name known to any of its catalogs. Test files are
+// parsed before their configuration is loaded, so names are checked against
+// every flavor here and against the configuration's flavor when it runs.
+type unionCatalog []*catalog.Catalog
+
+func (u unionCatalog) IsPrivilege(s string) bool {
+	return slices.ContainsFunc(u, func(c *catalog.Catalog) bool { return c.IsPrivilege(s) })
+}
+
+func (u unionCatalog) IsRole(s string) bool {
+	return slices.ContainsFunc(u, func(c *catalog.Catalog) bool { return c.IsRole(s) })
+}
+
+var anyFlavor = unionCatalog{catalog.MustLoad("pbs"), catalog.MustLoad("pve"), catalog.MustLoad("pve8")}
+
+// privileges lists every privilege name a test uses.
+func (t *Test) privileges() []string {
+	out := append(append([]string(nil), t.Allow...), t.Deny...)
+	for p := range t.Permissions {
+		out = append(out, p)
+	}
+	if t.WhoCan != nil {
+		out = append(out, t.WhoCan.Privilege)
+	}
+	return out
 }
 
 func (p *parser) priv(n *yaml.Node, s, key string) error {

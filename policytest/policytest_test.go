@@ -242,8 +242,32 @@ func TestDiscover(t *testing.T) {
 	// not-a-test.yaml has no tests: key; invalid-yaml.yaml does not parse
 	// but has one, so it is reported rather than skipped
 	want := []string{"bad-config.yaml", "bad-key.yaml", "failing.yaml", "invalid-yaml.yaml", "missing-auth-id.yaml",
-		"quantifiers.yaml", "role-not-privilege.yaml", "unknown-privilege.yaml"}
+		"pve-wrong-flavor.yaml", "pve.yaml", "quantifiers.yaml", "role-not-privilege.yaml", "unknown-privilege.yaml"}
 	if !slices.Equal(names, want) {
 		t.Errorf("Discover = %v, want %v", names, want)
+	}
+}
+
+// The runner follows the configuration's flavor: PVE privileges and
+// identities on a PVE user.cfg; a privilege of another flavor is a mistake
+// in the test file (exit 2), reported with the test's line.
+func TestRunPVE(t *testing.T) {
+	fr := runFile(t, filepath.Join("testdata", "pve.yaml"))
+	if len(fr.Tests) != 3 {
+		t.Fatalf("got %d tests", len(fr.Tests))
+	}
+	for _, r := range fr.Tests {
+		if !r.Passed || r.Cases == 0 {
+			t.Errorf("%s: passed %v after %d cases: %+v", r.Name, r.Passed, r.Cases, r.Failures)
+		}
+	}
+	f, err := ParseFile(filepath.Join("testdata", "pve-wrong-flavor.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = (&Runner{}).Run(context.Background(), f)
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Line != 3 || !strings.Contains(fe.Error(), `"Datastore.Backup" does not exist in the pve configuration`) {
+		t.Fatalf("got %v", err)
 	}
 }

@@ -11,8 +11,10 @@ import (
 	"strings"
 
 	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pbs"
+	"github.com/pxacl/pxacl/config/pve"
 	"github.com/pxacl/pxacl/evaluator"
 	"github.com/pxacl/pxacl/report"
 )
@@ -115,14 +117,17 @@ type Runner struct {
 	DefaultConfig string
 	// Flavor is passed to config.DetectFlavor ("" = detect).
 	Flavor string
+	// PVEVersion picks the PVE privilege catalog ("", "9" or "8").
+	PVEVersion string
 
 	envs map[string]*env
 }
 
 type env struct {
 	ev    *evaluator.Evaluator
-	ids   []string // every user and token, sorted (root@pam included)
-	paths []string // ACL node paths plus DefaultPaths, sorted
+	cat   *catalog.Catalog // the configuration's privileges
+	ids   []string         // every user and token, sorted (root@pam included)
+	paths []string         // ACL node paths plus DefaultPaths, sorted
 }
 
 func (r *Runner) env(ctx context.Context, f *File) (*env, string, error) {
@@ -140,33 +145,49 @@ func (r *Runner) env(ctx context.Context, f *File) (*env, string, error) {
 	if err != nil {
 		return fail(err)
 	}
-	if flavor != config.PBS {
-		return fail(fmt.Errorf("the %s flavor is not supported yet", flavor))
-	}
-	cfg, err := pbs.Load(dir, catalog.MustLoad("pbs").IsRole)
-	if err != nil {
-		return fail(err)
-	}
-	ev, err := evaluator.FromConfigDir(ctx, dir)
+	ev, err := evaluator.FromConfigDirFlavor(ctx, dir, flavor, r.PVEVersion)
 	if err != nil {
 		return fail(err)
 	}
 	e := &env{ev: ev}
-	for _, u := range cfg.Users.Users {
-		e.ids = append(e.ids, u.Userid)
-	}
-	for _, t := range cfg.Users.Tokens {
-		e.ids = append(e.ids, t.Tokenid)
-	}
-	if !slices.Contains(e.ids, "root@pam") {
-		e.ids = append(e.ids, "root@pam")
-	}
 	paths := map[string]bool{}
 	for _, p := range DefaultPaths {
 		paths[p] = true
 	}
-	if cfg.ACL != nil {
-		cfg.ACL.Walk(func(p string, _ *pbs.ACLNode) { paths[p] = true })
+	switch flavor {
+	case config.PVE:
+		if e.cat, err = compiler.PVECatalog(r.PVEVersion); err != nil {
+			return fail(err)
+		}
+		cfg, err := pve.Load(dir, e.cat)
+		if err != nil {
+			return fail(err)
+		}
+		for _, u := range cfg.Users {
+			e.ids = append(e.ids, u.ID)
+			for _, t := range u.Tokens {
+				e.ids = append(e.ids, t.ID)
+			}
+		}
+		cfg.Walk(func(p string, _ *pve.ACLNode) { paths[p] = true })
+	default:
+		e.cat = catalog.MustLoad("pbs")
+		cfg, err := pbs.Load(dir, e.cat.IsRole)
+		if err != nil {
+			return fail(err)
+		}
+		for _, u := range cfg.Users.Users {
+			e.ids = append(e.ids, u.Userid)
+		}
+		for _, t := range cfg.Users.Tokens {
+			e.ids = append(e.ids, t.Tokenid)
+		}
+		if cfg.ACL != nil {
+			cfg.ACL.Walk(func(p string, _ *pbs.ACLNode) { paths[p] = true })
+		}
+	}
+	if !slices.Contains(e.ids, "root@pam") {
+		e.ids = append(e.ids, "root@pam")
 	}
 	e.paths = slices.Sorted(maps.Keys(paths))
 	slices.Sort(e.ids)
@@ -187,6 +208,11 @@ func (r *Runner) Run(ctx context.Context, f *File) (*FileResult, error) {
 	}
 	fr := &FileResult{File: f.Path, Config: dir}
 	for _, t := range f.Tests {
+		for _, p := range t.privileges() {
+			if !e.cat.IsPrivilege(p) {
+				return nil, &FileError{File: f.Path, Line: t.Line, Msg: fmt.Sprintf("test %q: privilege %q does not exist in the %s configuration %s", t.Name, p, e.cat.Flavor, dir)}
+			}
+		}
 		res, err := e.run(ctx, t)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: test %q: %w", f.Path, t.Line, t.Name, err)

@@ -73,7 +73,7 @@ tests in CI" and "Rego tests".`,
 				}
 				regoFiles = append(regoFiles, f)
 			}
-			r := &policytest.Runner{DefaultConfig: g.configDir, Flavor: g.flavor}
+			r := &policytest.Runner{DefaultConfig: g.configDir, Flavor: g.flavor, PVEVersion: g.pveVersion}
 			var results []*policytest.FileResult
 			if len(bad) == 0 {
 				for _, f := range files {
