@@ -320,12 +320,7 @@ func TestServeSignedSidecar(t *testing.T) {
 			t.Fatalf("the wrong-key sidecar logged no verification error:\n%s", opa2Logs)
 		}
 	}
-	resp, err := http.Get(opa2 + "/health?bundles")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode == http.StatusOK {
+	if opaHealth(t, opa2) == http.StatusOK {
 		t.Errorf("the wrong-key sidecar activated the bundle")
 	}
 	if rev := opaRevision(t, opa2); rev != "" {
