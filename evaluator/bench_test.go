@@ -94,26 +94,29 @@ func env(b *testing.B, n int) *benchEnv {
 // BenchmarkAllow measures one data.pxacl.allow decision through the
 // embedded evaluator, reporting p50/p99 latency and the evaluator's heap.
 func BenchmarkAllow(b *testing.B) {
-	ctx := context.Background()
 	for _, n := range benchSizes() {
-		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
-			e := env(b, n)
-			lat := make([]time.Duration, 0, b.N)
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				start := time.Now()
-				if _, err := e.ev.Allowed(ctx, e.queries[i%len(e.queries)]); err != nil {
-					b.Fatal(err)
-				}
-				lat = append(lat, time.Since(start))
-			}
-			b.StopTimer()
-			slices.Sort(lat)
-			b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1000, "p50-µs")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1000, "p99-µs")
-			b.ReportMetric(e.heapMB, "heap-MB")
-		})
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) { measureAllow(b, env(b, n)) })
 	}
+}
+
+// measureAllow times b.N allow decisions over e's queries and reports the
+// p50/p99 latency and the evaluator's heap.
+func measureAllow(b *testing.B, e *benchEnv) {
+	ctx := context.Background()
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := e.ev.Allowed(ctx, e.queries[i%len(e.queries)]); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1000, "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1000, "p99-µs")
+	b.ReportMetric(e.heapMB, "heap-MB")
 }
 
 // BenchmarkAllowParallel measures decisions per second on all cores.
@@ -223,24 +226,7 @@ func pveEnv(b *testing.B, n int) *benchEnv {
 
 // BenchmarkAllowPVE is BenchmarkAllow on Proxmox VE configurations.
 func BenchmarkAllowPVE(b *testing.B) {
-	ctx := context.Background()
 	for _, n := range benchSizes() {
-		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
-			e := pveEnv(b, n)
-			lat := make([]time.Duration, 0, b.N)
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				start := time.Now()
-				if _, err := e.ev.Allowed(ctx, e.queries[i%len(e.queries)]); err != nil {
-					b.Fatal(err)
-				}
-				lat = append(lat, time.Since(start))
-			}
-			b.StopTimer()
-			slices.Sort(lat)
-			b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1000, "p50-µs")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1000, "p99-µs")
-			b.ReportMetric(e.heapMB, "heap-MB")
-		})
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) { measureAllow(b, pveEnv(b, n)) })
 	}
 }

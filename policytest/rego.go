@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -35,44 +34,9 @@ func IsRegoTest(path string) bool { return strings.HasSuffix(path, "_test.rego")
 // taken as given; a directory is searched recursively for *_test.rego
 // files (dot-directories are skipped).
 func DiscoverRego(paths []string) ([]string, error) {
-	var out []string
-	seen := map[string]bool{}
-	for _, p := range paths {
-		st, err := os.Stat(p)
-		if err != nil {
-			return nil, err
-		}
-		if !st.IsDir() {
-			if strings.HasSuffix(p, ".rego") && !seen[p] {
-				seen[p] = true
-				out = append(out, p)
-			}
-			continue
-		}
-		var found []string
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if path != p && strings.HasPrefix(d.Name(), ".") {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if IsRegoTest(path) && !seen[path] {
-				seen[path] = true
-				found = append(found, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		slices.Sort(found)
-		out = append(out, found...)
-	}
-	return out, nil
+	return discover(paths,
+		func(p string) bool { return strings.HasSuffix(p, ".rego") },
+		func(path string) (bool, error) { return IsRegoTest(path), nil })
 }
 
 // RegoFile is a parsed Rego test file.

@@ -29,6 +29,25 @@ var DefaultPaths = []string{"/", "/access", "/datastore", "/remote", "/system"}
 // top-level `tests:` key (dot-directories are skipped). The result is
 // sorted and deduplicated per argument.
 func Discover(paths []string) ([]string, error) {
+	return discover(paths,
+		func(p string) bool { return !strings.HasSuffix(p, ".rego") },
+		func(path string) (bool, error) {
+			ext := filepath.Ext(path)
+			if ext != ".yaml" && ext != ".yml" {
+				return false, nil
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return false, err
+			}
+			return hasTestsKey(data), nil
+		})
+}
+
+// discover expands paths: a file is taken when named(file) holds; a
+// directory is walked (skipping dot directories below it) for files that
+// match(file), each directory's finds sorted; duplicates are dropped.
+func discover(paths []string, named func(string) bool, match func(string) (bool, error)) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
 	for _, p := range paths {
@@ -37,7 +56,7 @@ func Discover(paths []string) ([]string, error) {
 			return nil, err
 		}
 		if !st.IsDir() {
-			if !strings.HasSuffix(p, ".rego") && !seen[p] {
+			if named(p) && !seen[p] {
 				seen[p] = true
 				out = append(out, p)
 			}
@@ -54,15 +73,11 @@ func Discover(paths []string) ([]string, error) {
 				}
 				return nil
 			}
-			ext := filepath.Ext(path)
-			if ext != ".yaml" && ext != ".yml" {
-				return nil
-			}
-			data, err := os.ReadFile(path)
+			ok, err := match(path)
 			if err != nil {
 				return err
 			}
-			if hasTestsKey(data) && !seen[path] {
+			if ok && !seen[path] {
 				seen[path] = true
 				found = append(found, path)
 			}

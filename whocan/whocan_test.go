@@ -85,9 +85,7 @@ func TestAgainstBruteForce(t *testing.T) {
 			}
 			c := load(t, dir)
 			paths := []string{"/", "/access", "/datastore", "/remote", "/system", "/datastore/nostore", "//datastore//", "/datastore/store1/ns1/deeper"}
-			for _, p := range gen.Paths {
-				paths = append(paths, p)
-			}
+			paths = append(paths, gen.Paths...)
 			pruned := 0
 			for _, p := range paths {
 				for _, priv := range privs {
