@@ -52,6 +52,21 @@ type benchEnv struct {
 
 var benchEnvs = map[int]*benchEnv{}
 
+// load compiles and loads the configuration in dir, returning the
+// evaluator and the heap it added, in MB.
+func load(b *testing.B, dir string) (*Evaluator, float64) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	ev, err := FromConfigDir(context.Background(), dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	return ev, float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)
+}
+
 // env generates, compiles and loads a configuration of n entries once.
 func env(b *testing.B, n int) *benchEnv {
 	if e, ok := benchEnvs[n]; ok {
@@ -62,15 +77,7 @@ func env(b *testing.B, n int) *benchEnv {
 	if err := cfg.WriteDir(dir); err != nil {
 		b.Fatal(err)
 	}
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	ev, err := FromConfigDir(context.Background(), dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	runtime.GC()
-	runtime.ReadMemStats(&after)
+	ev, heapMB := load(b, dir)
 	r := rand.New(rand.NewSource(2))
 	var qs []Query
 	for range 4096 {
@@ -86,7 +93,7 @@ func env(b *testing.B, n int) *benchEnv {
 		}
 		qs = append(qs, Query{AuthID: id, Path: path, Privileges: []string{"Datastore.Backup"}, Now: 1800000000})
 	}
-	e := &benchEnv{ev: ev, queries: qs, heapMB: float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)}
+	e := &benchEnv{ev: ev, queries: qs, heapMB: heapMB}
 	benchEnvs[n] = e
 	return e
 }
@@ -201,15 +208,7 @@ func pveEnv(b *testing.B, n int) *benchEnv {
 	if err := cfg.WriteDir(dir); err != nil {
 		b.Fatal(err)
 	}
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	ev, err := FromConfigDir(context.Background(), dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	runtime.GC()
-	runtime.ReadMemStats(&after)
+	ev, heapMB := load(b, dir)
 	r := rand.New(rand.NewSource(2))
 	var qs []Query
 	for range 4096 {
@@ -219,7 +218,7 @@ func pveEnv(b *testing.B, n int) *benchEnv {
 		}
 		qs = append(qs, Query{AuthID: id, Path: cfg.Paths[r.Intn(len(cfg.Paths))], Privileges: []string{"VM.Audit"}, Now: 1800000000})
 	}
-	e := &benchEnv{ev: ev, queries: qs, heapMB: float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)}
+	e := &benchEnv{ev: ev, queries: qs, heapMB: heapMB}
 	pveEnvs[n] = e
 	return e
 }

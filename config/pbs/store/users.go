@@ -199,18 +199,9 @@ func (s *Store) ListTokens(userid string) (*TokenList, error) {
 // realm must exist; a password (pbs realm only) goes hashed into
 // shadow.json.
 func (s *Store) CreateUser(userid string, f UserFields, password *string) error {
-	a, err := parseUserid(userid)
+	a, err := checkUserInput(userid, f, false, password)
 	if err != nil {
 		return err
-	}
-	if err := f.check(false); err != nil {
-		return err
-	}
-	if err := checkPassword(password); err != nil {
-		return err
-	}
-	if password != nil && a.Realm != "pbs" {
-		return fmt.Errorf("pxacl can set passwords only for the pbs realm, not '%s'", a.Realm)
 	}
 	unlock, err := s.lock(UserLock)
 	if err != nil {
@@ -257,18 +248,9 @@ func deref(p *string) string {
 // absent, the comment is trimmed; del names properties to delete
 // (comment, firstname, lastname, email).
 func (s *Store) UpdateUser(userid string, f UserFields, del []string, password *string, digest string) error {
-	a, err := parseUserid(userid)
+	a, err := checkUserInput(userid, f, true, password)
 	if err != nil {
 		return err
-	}
-	if err := f.check(true); err != nil {
-		return err
-	}
-	if err := checkPassword(password); err != nil {
-		return err
-	}
-	if password != nil && a.Realm != "pbs" {
-		return fmt.Errorf("pxacl can set passwords only for the pbs realm, not '%s'", a.Realm)
 	}
 	for _, d := range del {
 		switch d {
@@ -624,4 +606,24 @@ func (s *Store) lockUsers(digest string) (c *pbs.UserConfig, unlock func(), err 
 		return nil, nil, err
 	}
 	return c, unlock, nil
+}
+
+// checkUserInput validates the arguments of create and update: the user
+// id, the fields (update normalises), and a password, which only the pbs
+// realm can store.
+func checkUserInput(userid string, f UserFields, update bool, password *string) (authid.Authid, error) {
+	a, err := parseUserid(userid)
+	if err != nil {
+		return a, err
+	}
+	if err := f.check(update); err != nil {
+		return a, err
+	}
+	if err := checkPassword(password); err != nil {
+		return a, err
+	}
+	if password != nil && a.Realm != "pbs" {
+		return a, fmt.Errorf("pxacl can set passwords only for the pbs realm, not '%s'", a.Realm)
+	}
+	return a, nil
 }
