@@ -53,7 +53,7 @@ func RunPVE(ctx context.Context, dir, pveVersion string) (*Result, error) {
 	}
 	l := &pveLinter{cfg: cfg, cat: cat, ev: ev, file: userFile, v8: cat.Version != catalog.MustLoad("pve").Version}
 	l.warnings()
-	l.acl()
+	l.acl(strings.Split(string(raw), "\n"))
 	l.roles(raw)
 	if err := l.tokens(ctx); err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func (l *pveLinter) warnings() {
 
 // acl reports ACL entries for unknown users, groups and tokens, and
 // Administrator on / for anyone but root@pam.
-func (l *pveLinter) acl() {
+func (l *pveLinter) acl(lines []string) {
 	l.cfg.Walk(func(path string, n *pve.ACLNode) {
 		for _, kind := range []string{"user", "token", "group"} {
 			m := map[string]map[string]map[string]pve.RoleEntry{"user": n.Users, "token": n.Tokens, "group": n.Groups}[kind]
@@ -124,7 +124,11 @@ func (l *pveLinter) acl() {
 		const p = "user config - ignore invalid acl token '"
 		if strings.HasPrefix(w.Msg, p) {
 			tok := strings.TrimSuffix(strings.TrimPrefix(w.Msg, p), "'")
-			l.unknown(w.Line, "token", tok, "", strings.TrimPrefix(w.Msg, "user config - "))
+			path := ""
+			if f := strings.Split(lines[w.Line-1], ":"); len(f) > 2 {
+				path, _ = pve.NormalizePath(strings.TrimSpace(f[2]))
+			}
+			l.unknown(w.Line, "token", tok, path, strings.TrimPrefix(w.Msg, "user config - "))
 		}
 	}
 }

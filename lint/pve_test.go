@@ -17,7 +17,7 @@ func TestPVEFindings(t *testing.T) {
 		{"pve-unknown", "", []string{
 			"user.cfg:3 error unknown-subject ghost@pve /vms/100",
 			"user.cfg:4 error unknown-subject @nogroup /",
-			"user.cfg:5 error unknown-subject alice@pve!gone ",
+			"user.cfg:5 error unknown-subject alice@pve!gone /storage",
 		}},
 		{"pve-warnings", "", []string{
 			"user.cfg:1 warning pve-warning  ",
