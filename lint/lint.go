@@ -1,5 +1,5 @@
-// Package lint finds risky or useless entries in a PBS access-control
-// configuration (issue 4, part 4): each finding has a severity, the
+// Package lint finds risky or useless entries in a PBS or PVE
+// access-control configuration (issue 4, part 4): each finding has a severity, the
 // file:line responsible and a fix hint.
 package lint
 
@@ -115,7 +115,12 @@ func Run(ctx context.Context, dir string) (*Result, error) {
 	if err := l.run(ctx); err != nil {
 		return nil, err
 	}
-	res := &Result{Dir: dir, Findings: l.out}
+	return newResult(dir, l.out), nil
+}
+
+// newResult sorts the findings and counts them by severity.
+func newResult(dir string, findings []Finding) *Result {
+	res := &Result{Dir: dir, Findings: findings}
 	slices.SortStableFunc(res.Findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Code, b.Code),
 			cmp.Compare(a.Subject, b.Subject), cmp.Compare(a.Path, b.Path))
@@ -133,7 +138,7 @@ func Run(ctx context.Context, dir string) (*Result, error) {
 	if res.Findings == nil {
 		res.Findings = []Finding{}
 	}
-	return res, nil
+	return res
 }
 
 type linter struct {

@@ -18,8 +18,10 @@ func newLintCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lint",
 		Short: "Report risky or useless ACL entries, users and tokens (exit 1 when a finding reaches --fail-level)",
-		Long: `Lint the PBS configuration in --config-dir. Each finding has a severity
-(info, warning, error), the file:line responsible and a fix hint:
+		Long: `Lint the PBS or PVE configuration in --config-dir. Each finding has a
+severity (info, warning, error), the file:line responsible and a fix hint.
+
+PBS:
 
   error    unknown-subject    ACL entry for a user or token missing from user.cfg
   warning  group-acl          @group entry (PBS has no groups: it grants nothing)
@@ -29,6 +31,20 @@ func newLintCmd(g *globals) *cobra.Command {
   info     token-no-expiry    a token without expiry
   info     token-clamped      a token's ACL grants privileges its owner lacks
   info     needs-pbs-3.3      a role that PBS <= 3.2 does not know
+
+PVE (user.cfg; --pve-version picks the catalog):
+  error    unknown-subject    ACL entry for a user, token or group missing from
+                              user.cfg
+  warning  pve-warning        a line PVE warns about when reading user.cfg
+  warning  admin-on-root      anyone but root@pam has Administrator on /
+  warning  removed-in-pve-9   (--pve-version 8) a custom role lists a privilege
+                              PVE 9 removed; info with --pve-version 9
+  info     token-no-expiry    a token without expiry
+  info     token-no-privsep   a privsep=0 token: all its owner's privileges
+  info     token-clamped      a privsep=1 token's ACL grants privileges its
+                              owner lacks
+  info     new-in-pve-9       (--pve-version 8) a custom role lists a privilege
+                              new in PVE 9
 
 Exit 0 when no finding reaches --fail-level (default error), 1 otherwise,
 2 on bad input.`,
@@ -45,10 +61,15 @@ Exit 0 when no finding reaches --fail-level (default error), 1 otherwise,
 			if err != nil {
 				return err
 			}
-			if flavor != config.PBS {
-				return fmt.Errorf("lint: the %s flavor is not supported yet", flavor)
+			var res *lint.Result
+			switch flavor {
+			case config.PBS:
+				res, err = lint.Run(cmd.Context(), g.configDir)
+			case config.PVE:
+				res, err = lint.RunPVE(cmd.Context(), g.configDir, g.pveVersion)
+			default:
+				return fmt.Errorf("lint: the %s flavor is not supported", flavor)
 			}
-			res, err := lint.Run(cmd.Context(), g.configDir)
 			if err != nil {
 				return err
 			}
