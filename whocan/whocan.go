@@ -8,8 +8,17 @@
 // root@pam; so the candidates are the subjects with entries in data.pxacl.acl
 // at the normalised path and its ancestors (a token only if its owner is a
 // candidate too, or root@pam), plus root@pam. Each candidate is then checked
-// with the evaluator (allow, not partial). On PVE, where groups and pools
-// also grant, the candidate set is every user and token (no pruning).
+// with the evaluator (allow, not partial).
+//
+// On PVE (pve-semantics.md §3) groups and pools grant too. The paths that
+// can decide are the normalised path and its ancestors and, when the path
+// is a pool member (pool_of, /vms/<id> or /storage/<id>), /pool/<p> of each
+// of its pools and that path's ancestors (nested pools inherit through
+// them). The candidates are root@pam, the users with entries of their own
+// there, the members of groups with entries there, the tokens without
+// privilege separation whose owner is a candidate (they use the owner's
+// privileges) and the privilege-separated tokens with entries of their own
+// there whose owner is a candidate (they hold the intersection).
 package whocan
 
 import (
@@ -28,6 +37,9 @@ import (
 type Config struct {
 	Doc *compiler.Document
 	Ev  *evaluator.Evaluator
+
+	membersOnce sync.Once
+	members     map[string][]string // PVE: group -> member users
 }
 
 // Load compiles the configuration in dir (flavor "" = detect; pveVersion
@@ -92,9 +104,13 @@ func PathAndAncestors(path string) []string {
 // Candidates are the identities that may hold anything on path, sorted: on
 // PBS the configured users and tokens with an ACL entry at the path or an
 // ancestor (tokens only if their owner is such a user, or root@pam), plus
-// root@pam; on PVE every identity.
+// root@pam; on PVE see pveCandidates.
 func (c *Config) Candidates(path string) []string {
-	if c.Doc.Meta.Flavor != "pbs" {
+	switch c.Doc.Meta.Flavor {
+	case "pbs":
+	case "pve":
+		return c.pveCandidates(path)
+	default:
 		return c.Identities()
 	}
 	withEntry := map[string]bool{}
@@ -114,6 +130,83 @@ func (c *Config) Candidates(path string) []string {
 		}
 		if t, ok := c.Doc.Tokens[s]; ok && (withEntry[t.Owner] || t.Owner == compiler.Superuser) {
 			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// pvePaths are the paths whose entries can decide on path (PVE): the
+// normalised path and its ancestors, and /pool/<p> with its ancestors for
+// every pool p the path is a member of. The pool lookup of the policy is by
+// the exact path given (§3.2); the normalised path's pools are added too,
+// which can only widen the candidates.
+func (c *Config) pvePaths(path string) []string {
+	paths := PathAndAncestors(path)
+	n := Normalize(path)
+	for _, key := range []string{path, n} {
+		for _, pool := range c.Doc.PoolOf[key] {
+			paths = append(paths, PathAndAncestors("/pool/"+pool)...)
+		}
+		if key == n {
+			break
+		}
+	}
+	slices.Sort(paths)
+	return slices.Compact(paths)
+}
+
+// groupMembers returns the members of each group (the inverse of
+// user_groups), built once.
+func (c *Config) groupMembers() map[string][]string {
+	c.membersOnce.Do(func() {
+		c.members = map[string][]string{}
+		for u, gs := range c.Doc.UserGroups {
+			for g, in := range gs {
+				if in {
+					c.members[g] = append(c.members[g], u)
+				}
+			}
+		}
+	})
+	return c.members
+}
+
+// pveCandidates are the PVE identities that may hold anything on path,
+// sorted: root@pam; configured users with an entry of their own, or a
+// group with an entry, at one of pvePaths; tokens without privilege
+// separation whose owner is a candidate; privilege-separated tokens with an
+// entry of their own there whose owner is a candidate. Anyone else has no
+// applicable entry on any level roles() walks for the path or its pools,
+// so holds nothing (a privsep token's privileges are intersected with its
+// owner's, a privsep=0 token's are its owner's).
+func (c *Config) pveCandidates(path string) []string {
+	users := map[string]bool{compiler.Superuser: true}
+	ownEntry := map[string]bool{} // tokens with entries of their own
+	members := c.groupMembers()
+	for _, p := range c.pvePaths(path) {
+		for s := range c.Doc.ACL[p] {
+			if _, ok := c.Doc.Users[s]; ok {
+				users[s] = true
+			} else if _, ok := c.Doc.Tokens[s]; ok {
+				ownEntry[s] = true
+			}
+		}
+		for g := range c.Doc.GroupACL[p] {
+			for _, u := range members[g] {
+				if _, ok := c.Doc.Users[u]; ok {
+					users[u] = true
+				}
+			}
+		}
+	}
+	out := slices.Collect(maps.Keys(users))
+	for id, t := range c.Doc.Tokens {
+		if !users[t.Owner] {
+			continue
+		}
+		if t.Privsep == nil || !*t.Privsep || ownEntry[id] {
+			out = append(out, id)
 		}
 	}
 	slices.Sort(out)
