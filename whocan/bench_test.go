@@ -14,39 +14,9 @@ import (
 // PXACL_WHOCAN_ENTRIES overrides the size). It reports the candidates
 // evaluated per query against the identities of the configuration.
 func BenchmarkWhoCan(b *testing.B) {
-	n := 500_000
-	if s := os.Getenv("PXACL_WHOCAN_ENTRIES"); s != "" {
-		if v, err := strconv.Atoi(s); err == nil {
-			n = v
-		}
-	}
-	gen := configgen.Generate(configgen.Spec{Entries: n, Seed: 1})
-	dir := b.TempDir()
-	if err := gen.WriteDir(dir); err != nil {
-		b.Fatal(err)
-	}
-	c, err := Load(context.Background(), dir, "", "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	paths := []string{"/datastore/store7/ns1", "/datastore/store42", "/remote"}
-	var cands, ids, holders int
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		r, err := c.WhoCan(ctx, "Datastore.Backup", paths[i%len(paths)], 0)
-		if err != nil {
-			b.Fatal(err)
-		}
-		cands += r.Candidates
-		ids = r.Identities
-		holders += len(r.Holders)
-		i++
-	}
-	b.ReportMetric(float64(cands)/float64(i), "candidates/op")
-	b.ReportMetric(float64(ids), "identities")
-	b.ReportMetric(float64(holders)/float64(i), "holders/op")
+	n := envInt("PXACL_WHOCAN_ENTRIES", 500_000)
+	benchWhoCan(b, configgen.Generate(configgen.Spec{Entries: n, Seed: 1}),
+		"Datastore.Backup", []string{"/datastore/store7/ns1", "/datastore/store42", "/remote"})
 }
 
 // BenchmarkWhoCanPVE answers who-can on PVE paths of a generated user.cfg
@@ -55,28 +25,35 @@ func BenchmarkWhoCan(b *testing.B) {
 // a VM outside every pool and a storage. It reports the candidates
 // evaluated per query against the identities.
 func BenchmarkWhoCanPVE(b *testing.B) {
-	n := 50_000
-	if s := os.Getenv("PXACL_WHOCAN_PVE_ENTRIES"); s != "" {
-		if v, err := strconv.Atoi(s); err == nil {
-			n = v
-		}
+	n := envInt("PXACL_WHOCAN_PVE_ENTRIES", 50_000)
+	benchWhoCan(b, configgen.GeneratePVE(configgen.PVESpec{Entries: n, GroupMembers: 10, Pools: 500, VMs: 5000, Seed: 1}),
+		"VM.PowerMgmt", []string{"/vms/150", "/vms/9999", "/storage/store7"})
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
 	}
-	gen := configgen.GeneratePVE(configgen.PVESpec{Entries: n, GroupMembers: 10, Pools: 500, VMs: 5000, Seed: 1})
+	return def
+}
+
+// benchWhoCan writes cfg, loads it and asks who holds priv on each path in
+// turn, reporting candidates per query, identities and holders per query.
+func benchWhoCan(b *testing.B, cfg interface{ WriteDir(string) error }, priv string, paths []string) {
 	dir := b.TempDir()
-	if err := gen.WriteDir(dir); err != nil {
-		b.Fatal(err)
-	}
-	c, err := Load(context.Background(), dir, "", "")
-	if err != nil {
+	if err := cfg.WriteDir(dir); err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	paths := []string{"/vms/150", "/vms/9999", "/storage/store7"}
+	c, err := Load(ctx, dir, "", "")
+	if err != nil {
+		b.Fatal(err)
+	}
 	var cands, ids, holders int
 	b.ResetTimer()
 	i := 0
 	for b.Loop() {
-		r, err := c.WhoCan(ctx, "VM.PowerMgmt", paths[i%len(paths)], 0)
+		r, err := c.WhoCan(ctx, priv, paths[i%len(paths)], 0)
 		if err != nil {
 			b.Fatal(err)
 		}
