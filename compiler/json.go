@@ -26,36 +26,20 @@ func (d *Document) JSON() ([]byte, error) {
 	}()
 	var rest bytes.Buffer
 	rest.Grow(len(d.Nodes)*60 + len(d.Users)*80 + len(d.Tokens)*100 + 4096)
-	small := []struct {
-		key string
-		v   any
-	}{
+	small := []member{
 		{"meta", d.Meta}, {"privileges", d.Privileges},
 		{"privsets", d.PrivSets}, {"roles", d.Roles}, {"sources", d.Sources},
 	}
-	for _, s := range small {
-		raw, err := json.Marshal(s.v)
-		if err != nil {
-			<-done
-			return nil, err
-		}
-		rest.WriteString(`,"` + s.key + `":`)
-		rest.Write(raw)
+	if err := writeMembers(&rest, small); err != nil {
+		<-done
+		return nil, err
 	}
 	rest.WriteString(`,"nodes":`)
 	writeNodes(&rest, d.NodeIndex, d.Nodes)
 	if d.Meta.Flavor == "pve" {
-		for _, s := range []struct {
-			key string
-			v   any
-		}{{"pool_of", d.PoolOf}, {"user_groups", d.UserGroups}} {
-			raw, err := json.Marshal(s.v)
-			if err != nil {
-				<-done
-				return nil, err
-			}
-			rest.WriteString(`,"` + s.key + `":`)
-			rest.Write(raw)
+		if err := writeMembers(&rest, []member{{"pool_of", d.PoolOf}, {"user_groups", d.UserGroups}}); err != nil {
+			<-done
+			return nil, err
 		}
 	}
 	rest.WriteString(`,"tokens":`)
@@ -66,6 +50,26 @@ func (d *Document) JSON() ([]byte, error) {
 	<-done
 	out := make([]byte, 0, acl.Len()+rest.Len())
 	return append(append(out, acl.Bytes()...), rest.Bytes()...), nil
+}
+
+// member is one small top-level key of the document, written by
+// encoding/json.
+type member struct {
+	key string
+	v   any
+}
+
+// writeMembers writes `,"key":<json>` for each member.
+func writeMembers(b *bytes.Buffer, ms []member) error {
+	for _, m := range ms {
+		raw, err := json.Marshal(m.v)
+		if err != nil {
+			return err
+		}
+		b.WriteString(`,"` + m.key + `":`)
+		b.Write(raw)
+	}
+	return nil
 }
 
 // writeNodes writes the node index in tree order.

@@ -203,15 +203,11 @@ func (s *Store) CreateUser(userid string, f UserFields, password *string) error 
 	if err != nil {
 		return err
 	}
-	unlock, err := s.lock(UserLock)
+	c, unlock, err := s.lockUsers("") // create takes no digest
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	c, err := s.readUsers()
-	if err != nil {
-		return err
-	}
 	if c.User(a.String()) != nil || c.Token(a.String()) != nil {
 		return fmt.Errorf("user '%s' already exists.", a) // PBS wording (staticcheck.conf)
 	}
