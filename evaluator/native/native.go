@@ -19,26 +19,118 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pxacl/pxacl/compiler"
 )
 
-// Engine decides over one compiled document. It never modifies the
-// document and is safe for concurrent use.
+// Engine decides over one compiled document. It is safe for concurrent
+// use.
+//
+// New re-indexes the document by subject: a decision makes one lookup in a
+// table the size of the configuration (the auth id) and then only touches
+// the subject's own entries, its owner's and (PVE) its groups', so its cost
+// barely moves with the configuration's size. The Rego looks the same
+// entries up as data.pxacl.acl[path][subject].
 type Engine struct {
-	d   *compiler.Document
-	pve bool
-	all map[string]bool // every privilege, propagating (all_privileges)
-	now func() int64
+	pve       bool
+	superuser string
+	all       map[string]bool     // every privilege, propagating (all_privileges)
+	subjects  map[string]*subject // every user, token and ACL subject
+	poolOf    map[string][]string // PVE: pools of a /vms or /storage path
+	now       func() int64
+}
+
+// subject is one auth id: its user or token section (if configured) and
+// its ACL entries by normalised path.
+type subject struct {
+	user, token *compiler.Account
+	owner       *subject            // tokens: the owning user's subject
+	entries     map[string]*entry   // path -> this subject's entry
+	groups      []map[string]*entry // PVE users: each group's entries by path
+}
+
+// entry is a compiler.Entry with its privilege sets resolved; a nil set
+// means the entry has none of that kind (no leaf or inherit key).
+type entry struct {
+	leaf, inherit             map[string]bool
+	noaccess, noaccessInherit bool
 }
 
 // New returns an engine over d. The document must not change afterwards.
 func New(d *compiler.Document) *Engine {
-	all := make(map[string]bool, len(d.Privileges))
-	for p := range d.Privileges {
-		all[p] = true
+	e := &Engine{
+		pve:       d.Meta.Flavor == "pve",
+		superuser: d.Meta.Superuser,
+		all:       make(map[string]bool, len(d.Privileges)),
+		subjects:  make(map[string]*subject, len(d.Users)+len(d.Tokens)),
+		poolOf:    d.PoolOf,
+		now:       func() int64 { return time.Now().Unix() },
 	}
-	return &Engine{d: d, pve: d.Meta.Flavor == "pve", all: all, now: func() int64 { return time.Now().Unix() }}
+	for p := range d.Privileges {
+		e.all[p] = true
+	}
+	set := func(key string) map[string]bool {
+		m, ok := d.PrivSets[key]
+		if !ok {
+			return nil
+		}
+		if m == nil {
+			m = map[string]bool{} // the empty set (NoAccess) is still a set
+		}
+		return m
+	}
+	resolve := func(x *compiler.Entry) *entry {
+		return &entry{leaf: set(x.Leaf), inherit: set(x.Inherit), noaccess: x.NoAccess, noaccessInherit: x.NoAccessInherit}
+	}
+	for id, a := range d.Users {
+		e.subject(id).user = &a
+	}
+	for id, a := range d.Tokens {
+		s := e.subject(id)
+		s.token = &a
+		s.owner = e.subject(a.Owner)
+	}
+	for path, subs := range d.ACL {
+		for id, x := range subs {
+			s := e.subject(id)
+			if s.entries == nil {
+				s.entries = map[string]*entry{}
+			}
+			s.entries[path] = resolve(x)
+		}
+	}
+	if !e.pve {
+		return e
+	}
+	groups := map[string]map[string]*entry{}
+	for path, subs := range d.GroupACL {
+		for g, x := range subs {
+			if groups[g] == nil {
+				groups[g] = map[string]*entry{}
+			}
+			groups[g][path] = resolve(x)
+		}
+	}
+	for u, gs := range d.UserGroups {
+		s := e.subject(u)
+		for g := range gs {
+			if m := groups[g]; m != nil {
+				s.groups = append(s.groups, m)
+			}
+		}
+	}
+	return e
+}
+
+// subject returns the subject of id, creating it.
+func (e *Engine) subject(id string) *subject {
+	s := e.subjects[id]
+	if s == nil {
+		s = &subject{}
+		e.subjects[id] = s
+	}
+	return s
 }
 
 // Query is the input of a decision (the Rego input object).
@@ -53,19 +145,20 @@ type Query struct {
 // Allowed is data.pxacl.allow: the auth id is active (§4.2) and holds the
 // requested privileges on the path.
 func (e *Engine) Allowed(q Query) bool {
-	if len(q.Privileges) == 0 || !e.active(q.AuthID, q.Now) {
+	s := e.subjects[q.AuthID]
+	if len(q.Privileges) == 0 || !e.active(s, q.Now) {
 		return false
 	}
 	if e.pve {
 		return held(e.Permissions(q.AuthID, q.Path), q)
 	}
 	// PBS: allow's user branch needs a user section, the token branch a
-	// token section (an id is never found in both).
-	if t, ok := e.d.Tokens[q.AuthID]; ok {
-		target := e.target(q.Path)
-		return tokenHeld(e.ownPrivileges(q.AuthID, target), e.subjectPrivileges(t.Owner, target), q)
+	// token section (an id is never both).
+	target := normalise(q.Path)
+	if s.token != nil {
+		return tokenHeld(ownPrivileges(s, target), e.subjectPrivileges(s.token.Owner, s.owner, target), q)
 	}
-	return held(e.subjectPrivileges(q.AuthID, e.target(q.Path)), q)
+	return held(e.subjectPrivileges(q.AuthID, s, target), q)
 }
 
 // held is the Rego held(privs): every requested privilege is in privs, or
@@ -109,15 +202,17 @@ func (e *Engine) Permissions(authID, path string) map[string]bool {
 	if e.pve {
 		return e.pvePermissions(authID, path)
 	}
-	target := e.target(path)
-	if !e.isToken(authID) {
-		return e.subjectPrivileges(authID, target) // user_privileges
+	target := normalise(path)
+	s := e.subjects[authID]
+	if !isToken(authID, s) {
+		return e.subjectPrivileges(authID, s, target) // user_privileges
 	}
-	own := e.ownPrivileges(authID, target) // token_privileges
+	own := ownPrivileges(s, target) // token_privileges
 	if len(own) == 0 {
 		return own
 	}
-	return intersect(own, e.subjectPrivileges(e.owner(authID), target))
+	owner := ownerOf(authID, s)
+	return intersect(own, e.subjectPrivileges(owner, e.subjects[owner], target))
 }
 
 // intersect is the token clamp (§4.1): privileges in both, propagate flags
@@ -137,20 +232,20 @@ func intersect(own, owner map[string]bool) map[string]bool {
 // ---------------------------------------------------------------------------
 
 // isToken: a configured token, or an id with a '!' after its last '@'.
-func (e *Engine) isToken(id string) bool {
-	if _, ok := e.d.Tokens[id]; ok {
+func isToken(id string, s *subject) bool {
+	if s != nil && s.token != nil {
 		return true
 	}
 	at := strings.LastIndexByte(id, '@')
 	return at >= 0 && strings.LastIndexByte(id, '!') > at
 }
 
-// owner is the user a token belongs to, or the id itself.
-func (e *Engine) owner(id string) string {
-	if t, ok := e.d.Tokens[id]; ok {
-		return t.Owner
+// ownerOf is the user a token belongs to, or the id itself.
+func ownerOf(id string, s *subject) string {
+	if s != nil && s.token != nil {
+		return s.token.Owner
 	}
-	if e.isToken(id) {
+	if isToken(id, s) {
 		return id[:strings.LastIndexByte(id, '!')]
 	}
 	return id
@@ -158,19 +253,18 @@ func (e *Engine) owner(id string) string {
 
 // active: the user section exists and is active; for a token the token
 // section and its owner's.
-func (e *Engine) active(id string, now int64) bool {
+func (e *Engine) active(s *subject, now int64) bool {
+	if s == nil {
+		return false
+	}
 	if now == 0 {
 		now = e.now()
 	}
-	if u, ok := e.d.Users[id]; ok {
-		return accountActive(u, now)
+	if s.user != nil {
+		return accountActive(*s.user, now)
 	}
-	t, ok := e.d.Tokens[id]
-	if !ok || !accountActive(t, now) {
-		return false
-	}
-	u, ok := e.d.Users[t.Owner]
-	return ok && accountActive(u, now)
+	return s.token != nil && accountActive(*s.token, now) &&
+		s.owner.user != nil && accountActive(*s.owner.user, now)
 }
 
 // accountActive: enable is not false and expire is 0 (never) or ahead.
@@ -182,11 +276,9 @@ func accountActive(a compiler.Account, now int64) bool {
 // Paths (pxacl.rego: target, ancestors)
 // ---------------------------------------------------------------------------
 
-// target is the normalised path: empty components dropped, "/" if none.
-func (e *Engine) target(path string) string {
-	if _, ok := e.d.NodeIndex[path]; ok {
-		return path
-	}
+// normalise is the Rego target: the path with empty components dropped,
+// "/" if none.
+func normalise(path string) string {
 	if isNormal(path) {
 		return path
 	}
@@ -240,37 +332,32 @@ func prefixes(path string, withSelf bool, f func(string) bool) {
 // ---------------------------------------------------------------------------
 
 // subjectPrivileges: everything for the superuser, else own ACL entries.
-func (e *Engine) subjectPrivileges(s, target string) map[string]bool {
-	if s == e.d.Meta.Superuser {
+func (e *Engine) subjectPrivileges(id string, s *subject, target string) map[string]bool {
+	if id == e.superuser {
 		return e.all
 	}
-	return e.ownPrivileges(s, target)
+	return ownPrivileges(s, target)
 }
+
+var none = map[string]bool{}
 
 // ownPrivileges: the leaf set at the target if s has roles there, else the
 // inherit set of the deepest ancestor that has one (§3.2, §3.3).
-func (e *Engine) ownPrivileges(s, target string) map[string]bool {
-	if x := e.d.ACL[target][s]; x != nil && x.Leaf != "" {
-		return e.d.PrivSets[x.Leaf]
+func ownPrivileges(s *subject, target string) map[string]bool {
+	if s == nil || len(s.entries) == 0 {
+		return none
 	}
-	set := ""
-	visit := func(k string) bool {
-		if x := e.d.ACL[k][s]; x != nil && x.Inherit != "" {
-			set = x.Inherit
+	if x := s.entries[target]; x != nil && x.leaf != nil {
+		return x.leaf
+	}
+	set := none
+	prefixes(target, false, func(k string) bool {
+		if x := s.entries[k]; x != nil && x.inherit != nil {
+			set = x.inherit
 		}
 		return true
-	}
-	if n, ok := e.d.NodeIndex[target]; ok {
-		for _, k := range n.Up {
-			visit(k)
-		}
-	} else {
-		prefixes(target, false, visit)
-	}
-	if set == "" {
-		return map[string]bool{}
-	}
-	return e.d.PrivSets[set]
+	})
+	return set
 }
 
 // ---------------------------------------------------------------------------
@@ -280,27 +367,27 @@ func (e *Engine) ownPrivileges(s, target string) map[string]bool {
 // pvePermissions is pve.rego's effective.
 func (e *Engine) pvePermissions(id, path string) map[string]bool {
 	if path == "" { // permissions(authid, '') is {} (§3.1)
-		return map[string]bool{}
+		return none
 	}
-	target := e.target(path)
-	if id == e.d.Meta.Superuser {
+	target := normalise(path)
+	if id == e.superuser {
 		return e.all
 	}
-	if !e.isToken(id) {
+	s := e.subjects[id]
+	if !isToken(id, s) {
 		if !validPVEUserid(id) {
-			return map[string]bool{}
+			return none
 		}
-		return e.pveCompiled(id, target, path)
+		return e.pveCompiled(s, target, path)
 	}
-	t, ok := e.d.Tokens[id]
-	if !ok || t.Privsep == nil {
-		return map[string]bool{}
+	if s == nil || s.token == nil || s.token.Privsep == nil {
+		return none
 	}
-	owner := e.pveUserPermissions(t.Owner, target, path)
-	if !*t.Privsep {
+	owner := e.pveUserPermissions(s.token.Owner, s.owner, target, path)
+	if !*s.token.Privsep {
 		return owner
 	}
-	return intersect(e.pveCompiled(id, target, path), owner)
+	return intersect(e.pveCompiled(s, target, path), owner)
 }
 
 var pveUserid = regexp.MustCompile(`^[^\s:/]+@[A-Za-z][A-Za-z0-9.\-_]+$`)
@@ -308,15 +395,15 @@ var pveUserid = regexp.MustCompile(`^[^\s:/]+@[A-Za-z][A-Za-z0-9.\-_]+$`)
 // validPVEUserid is pve_valid_userid (verify_username, §1.2); the length
 // counts characters, as Rego's count does.
 func validPVEUserid(u string) bool {
-	n := len([]rune(u))
+	n := utf8.RuneCountInString(u)
 	return n >= 3 && n <= 64 && pveUserid.MatchString(u)
 }
 
-func (e *Engine) pveUserPermissions(u, target, path string) map[string]bool {
-	if u == e.d.Meta.Superuser {
+func (e *Engine) pveUserPermissions(id string, s *subject, target, path string) map[string]bool {
+	if id == e.superuser {
 		return e.all
 	}
-	return e.pveCompiled(u, target, path)
+	return e.pveCompiled(s, target, path)
 }
 
 // level is what one path level gives a subject (pve_level, pve_roles).
@@ -329,23 +416,26 @@ type level struct {
 // pveCompiled is pve_compiled: the ACL roles of s on the target with the
 // roles of the target's pools added (never propagating); NoAccess on the
 // ACL roles wins, else NoAccess among the pool roles (pve_combine).
-func (e *Engine) pveCompiled(s, target, path string) map[string]bool {
-	regular := e.pveRoles(s, target)
-	if regular.noaccess {
-		return map[string]bool{}
+func (e *Engine) pveCompiled(s *subject, target, path string) map[string]bool {
+	if s == nil {
+		return none
 	}
-	pools := e.d.PoolOf[path] // the raw input path, as pve_pool looks it up
+	regular := pveRoles(s, target)
+	if regular.noaccess {
+		return none
+	}
+	pools := e.poolOf[path] // the raw input path, as pve_pool looks it up
 	if len(pools) == 0 {
 		if regular.privs == nil {
-			return map[string]bool{}
+			return none
 		}
 		return regular.privs
 	}
 	poolPrivs := map[string]bool{}
 	for _, pool := range pools {
-		r := e.pveRoles(s, "/pool/"+pool)
+		r := pveRoles(s, "/pool/"+pool)
 		if r.noaccess {
-			return map[string]bool{}
+			return none
 		}
 		for p := range r.privs {
 			poolPrivs[p] = false
@@ -359,22 +449,15 @@ func (e *Engine) pveCompiled(s, target, path string) map[string]bool {
 
 // pveRoles is pve_roles: the deepest level with an applicable entry for s
 // on path decides and replaces everything above.
-func (e *Engine) pveRoles(s, path string) level {
+func pveRoles(s *subject, path string) level {
 	var decided level
-	visit := func(k string, final bool) {
-		if l := e.pveLevel(s, k, final); l.found {
-			decided = l
-		}
-	}
-	if n, ok := e.d.NodeIndex[path]; ok {
-		for _, k := range n.Up {
-			visit(k, false)
-		}
-		visit(path, true)
+	if len(s.entries) == 0 && len(s.groups) == 0 {
 		return decided
 	}
 	prefixes(path, true, func(k string) bool {
-		visit(k, k == path)
+		if l := pveLevel(s, k, k == path); l.found {
+			decided = l
+		}
 		return true
 	})
 	return decided
@@ -383,27 +466,19 @@ func (e *Engine) pveRoles(s, path string) level {
 // pveLevel is pve_level: the entry of s itself (token or user) if it
 // applies (final, or propagating), else the union of the applicable entries
 // of s's groups.
-func (e *Engine) pveLevel(s, k string, final bool) level {
-	if x := e.d.ACL[k][s]; x != nil {
-		if l := e.pveView(x, final); l.found {
+func pveLevel(s *subject, k string, final bool) level {
+	if x := s.entries[k]; x != nil {
+		if l := x.view(final); l.found {
 			return l
 		}
 	}
-	groups := e.d.UserGroups[s]
-	if len(groups) == 0 {
-		return level{}
-	}
-	at := e.d.GroupACL[k]
-	if len(at) == 0 {
-		return level{}
-	}
 	var out level
-	for g := range groups {
-		x := at[g]
+	for _, g := range s.groups {
+		x := g[k]
 		if x == nil {
 			continue
 		}
-		v := e.pveView(x, final)
+		v := x.view(final)
 		if !v.found {
 			continue
 		}
@@ -418,20 +493,12 @@ func (e *Engine) pveLevel(s, k string, final bool) level {
 	return out
 }
 
-// pveView is pve_view: the privileges an entry gives at the target (all
+// view is pve_view: the privileges an entry gives at the target (all
 // roles) or below it (propagating roles only), and whether NoAccess is
 // among those roles. found is false when the entry has no such set.
-func (e *Engine) pveView(x *compiler.Entry, final bool) level {
+func (x *entry) view(final bool) level {
 	if final {
-		if x.Leaf == "" {
-			return level{}
-		}
-		set, ok := e.d.PrivSets[x.Leaf]
-		return level{privs: set, noaccess: x.NoAccess, found: ok}
+		return level{privs: x.leaf, noaccess: x.noaccess, found: x.leaf != nil}
 	}
-	if x.Inherit == "" {
-		return level{}
-	}
-	set, ok := e.d.PrivSets[x.Inherit]
-	return level{privs: set, noaccess: x.NoAccessInherit, found: ok}
+	return level{privs: x.inherit, noaccess: x.noaccessInherit, found: x.inherit != nil}
 }
