@@ -3,6 +3,7 @@ package evaluator
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/pxacl/pxacl/configgen"
+	"github.com/pxacl/pxacl/internal/batchgc"
 )
 
 // Benchmark sizes (acl.cfg entries). PXACL_BENCH_SIZES overrides them,
@@ -169,7 +171,9 @@ func BenchmarkPermissions(b *testing.B) {
 // BenchmarkBuild measures parse + compile + bundle write of a config dir,
 // reporting the bundle size, with the GC setting of `pxacl bundle build`.
 func BenchmarkBuild(b *testing.B) {
-	defer debug.SetGCPercent(debug.SetGCPercent(BuildGCPercent))
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	batchgc.Tune()
 	for _, n := range benchSizes() {
 		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
 			cfg := configgen.Generate(configgen.Spec{Entries: n, Seed: 1})

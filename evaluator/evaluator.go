@@ -153,10 +153,6 @@ func FromDocument(ctx context.Context, doc *compiler.Document, opts ...Option) (
 	return e, nil
 }
 
-// BuildGCPercent is the GOGC setting `pxacl bundle build` uses: compiling
-// is a one-shot batch job that allocates a lot and keeps most of it.
-const BuildGCPercent = 400
-
 // BuildDir compiles the configuration in dir into a bundle.
 func BuildDir(dir string) (*bundle.Bundle, error) {
 	return BuildDirFlavor(dir, "", "")
