@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -361,7 +360,7 @@ func (e *Evaluator) Allowed(ctx context.Context, q Query) (bool, error) {
 // (data.pxacl.permissions).
 func (e *Evaluator) Permissions(ctx context.Context, authID, path string) (map[string]bool, error) {
 	if e.native != nil {
-		return maps.Clone(e.native.Permissions(authID, path)), nil
+		return e.native.Permissions(authID, path), nil
 	}
 	p, err := e.prepared(ctx)
 	if err != nil {

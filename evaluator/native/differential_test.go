@@ -29,7 +29,7 @@ var (
 	pbsPrivs = []string{"Datastore.Audit", "Datastore.Backup", "Datastore.Modify", "Datastore.Prune", "Datastore.Read", "Sys.Audit", "Sys.Modify", "Permissions.Modify", "Remote.Read"}
 
 	pveRoles = []string{"PVEAuditor", "PVEVMUser", "PVEVMAdmin", "NoAccess", "PVEDatastoreUser", "Administrator", "custom1"}
-	pvePaths = []string{"/", "/vms", "/vms/100", "/vms/101", "/storage", "/storage/local", "/pool/p1", "/pool/p2", "/nodes", "/nodes/n1", "/access/groups/g1"}
+	pvePaths = []string{"/", "/vms", "/vms/100", "/vms/101", "/vms/102", "/storage", "/storage/local", "/pool", "/pool/p1", "/pool/p2", "/pool/p1/sub", "/nodes", "/nodes/n1", "/access/groups/g1"}
 	pveUsers = []string{"root@pam", "u1@pve", "u2@pve", "u3@pve", "u4@pam"}
 	pveToks  = []string{"root@pam!t", "u1@pve!t1", "u1@pve!t2", "u2@pve!t1", "u3@pve!t1"}
 	pvePrivs = []string{"VM.Audit", "VM.Console", "VM.PowerMgmt", "VM.Allocate", "Datastore.Audit", "Datastore.AllocateSpace", "Sys.Audit", "Permissions.Modify", "Pool.Audit"}
@@ -136,6 +136,7 @@ func genPVE(r *rand.Rand, dir string) error {
 	b.WriteString("\n")
 	fmt.Fprintf(&b, "pool:p1::%s:%s:\n", pick(r, []string{"100", "100,101", "101", ""}), pick(r, []string{"local", ""}))
 	fmt.Fprintf(&b, "pool:p2::%s:%s:\n", pick(r, []string{"100", "101", ""}), pick(r, []string{"local", ""}))
+	fmt.Fprintf(&b, "pool:p1/sub::%s:%s:\n", pick(r, []string{"102", ""}), pick(r, []string{"local", ""}))
 	b.WriteString("\nrole:custom1:VM.Audit,VM.Console,Sys.Audit:\n\n")
 	ids := append(append([]string{}, pveUsers...), pveToks...)
 	for range 8 + r.Intn(24) {

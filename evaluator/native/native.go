@@ -16,8 +16,10 @@
 package native
 
 import (
+	"maps"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -37,7 +39,7 @@ type Engine struct {
 	superuser string
 	all       map[string]bool     // every privilege, propagating (all_privileges)
 	subjects  map[string]*subject // every user, token and ACL subject
-	poolOf    map[string][]string // PVE: pools of a /vms or /storage path
+	poolPaths map[string][]string // PVE: "/pool/<p>" of the pools of a /vms or /storage path
 	now       func() int64
 }
 
@@ -48,6 +50,7 @@ type subject struct {
 	owner       *subject            // tokens: the owning user's subject
 	entries     map[string]*entry   // path -> this subject's entry
 	groups      []map[string]*entry // PVE users: each group's entries by path
+	poolEntries bool                // PVE: s or a group of s has an entry on a /pool/<p>
 }
 
 // entry is a compiler.Entry with its privilege sets resolved; a nil set
@@ -64,7 +67,7 @@ func New(d *compiler.Document) *Engine {
 		superuser: d.Meta.Superuser,
 		all:       make(map[string]bool, len(d.Privileges)),
 		subjects:  make(map[string]*subject, len(d.Users)+len(d.Tokens)),
-		poolOf:    d.PoolOf,
+		poolPaths: make(map[string][]string, len(d.PoolOf)),
 		now:       func() int64 { return time.Now().Unix() },
 	}
 	for p := range d.Privileges {
@@ -103,6 +106,13 @@ func New(d *compiler.Document) *Engine {
 	if !e.pve {
 		return e
 	}
+	for path, pools := range d.PoolOf {
+		pp := make([]string, len(pools))
+		for i, p := range pools {
+			pp[i] = "/pool/" + p
+		}
+		e.poolPaths[path] = pp
+	}
 	groups := map[string]map[string]*entry{}
 	for path, subs := range d.GroupACL {
 		for g, x := range subs {
@@ -112,15 +122,33 @@ func New(d *compiler.Document) *Engine {
 			groups[g][path] = resolve(x)
 		}
 	}
+	groupOnPools := map[string]bool{}
+	for g, m := range groups {
+		groupOnPools[g] = onPools(m)
+	}
 	for u, gs := range d.UserGroups {
 		s := e.subject(u)
 		for g := range gs {
 			if m := groups[g]; m != nil {
 				s.groups = append(s.groups, m)
+				s.poolEntries = s.poolEntries || groupOnPools[g]
 			}
 		}
 	}
+	for _, s := range e.subjects {
+		s.poolEntries = s.poolEntries || onPools(s.entries)
+	}
 	return e
+}
+
+// onPools reports whether any of the entries sits on a /pool/<p> path.
+func onPools(entries map[string]*entry) bool {
+	for path := range entries {
+		if strings.HasPrefix(path, "/pool/") {
+			return true
+		}
+	}
+	return false
 }
 
 // subject returns the subject of id, creating it.
@@ -150,7 +178,9 @@ func (e *Engine) Allowed(q Query) bool {
 		return false
 	}
 	if e.pve {
-		return held(e.Permissions(q.AuthID, q.Path), q)
+		sc := getScratch()
+		defer scratchPool.Put(sc)
+		return held(e.pvePermissions(sc, q.AuthID, q.Path), q)
 	}
 	// PBS: allow's user branch needs a user section, the token branch a
 	// token section (an id is never both).
@@ -197,11 +227,18 @@ func tokenHeld(own, owner map[string]bool, q Query) bool {
 }
 
 // Permissions is data.pxacl.permissions: {privilege: propagate} of authID
-// on path; empty when none. The returned map must not be modified.
+// on path; empty when none. The map is the caller's.
 func (e *Engine) Permissions(authID, path string) map[string]bool {
+	sc := getScratch()
+	defer scratchPool.Put(sc)
 	if e.pve {
-		return e.pvePermissions(authID, path)
+		return maps.Clone(e.pvePermissions(sc, authID, path))
 	}
+	return maps.Clone(e.pbsPermissions(sc, authID, path))
+}
+
+// pbsPermissions is pxacl.rego's effective.
+func (e *Engine) pbsPermissions(sc *scratch, authID, path string) map[string]bool {
 	target := normalise(path)
 	s := e.subjects[authID]
 	if !isToken(authID, s) {
@@ -212,13 +249,39 @@ func (e *Engine) Permissions(authID, path string) map[string]bool {
 		return own
 	}
 	owner := ownerOf(authID, s)
-	return intersect(own, e.subjectPrivileges(owner, e.subjects[owner], target))
+	return intersect(sc, own, e.subjectPrivileges(owner, e.subjects[owner], target))
+}
+
+// scratch lends out maps for the intermediate results of one decision, so
+// that a decision allocates nothing once the pool is warm.
+type scratch struct {
+	maps []map[string]bool
+	used int
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func getScratch() *scratch {
+	sc := scratchPool.Get().(*scratch)
+	sc.used = 0
+	return sc
+}
+
+// get returns an empty map, valid until the scratch is put back.
+func (sc *scratch) get() map[string]bool {
+	if sc.used == len(sc.maps) {
+		sc.maps = append(sc.maps, make(map[string]bool, 32))
+	}
+	m := sc.maps[sc.used]
+	clear(m)
+	sc.used++
+	return m
 }
 
 // intersect is the token clamp (§4.1): privileges in both, propagate flags
 // ANDed.
-func intersect(own, owner map[string]bool) map[string]bool {
-	out := make(map[string]bool, len(own))
+func intersect(sc *scratch, own, owner map[string]bool) map[string]bool {
+	out := sc.get()
 	for p, prop := range own {
 		if oprop, ok := owner[p]; ok {
 			out[p] = prop && oprop
@@ -365,7 +428,7 @@ func ownPrivileges(s *subject, target string) map[string]bool {
 // ---------------------------------------------------------------------------
 
 // pvePermissions is pve.rego's effective.
-func (e *Engine) pvePermissions(id, path string) map[string]bool {
+func (e *Engine) pvePermissions(sc *scratch, id, path string) map[string]bool {
 	if path == "" { // permissions(authid, '') is {} (§3.1)
 		return none
 	}
@@ -378,16 +441,16 @@ func (e *Engine) pvePermissions(id, path string) map[string]bool {
 		if !validPVEUserid(id) {
 			return none
 		}
-		return e.pveCompiled(s, target, path)
+		return e.pveCompiled(sc, s, target, path)
 	}
 	if s == nil || s.token == nil || s.token.Privsep == nil {
 		return none
 	}
-	owner := e.pveUserPermissions(s.token.Owner, s.owner, target, path)
+	owner := e.pveUserPermissions(sc, s.token.Owner, s.owner, target, path)
 	if !*s.token.Privsep {
 		return owner
 	}
-	return intersect(e.pveCompiled(s, target, path), owner)
+	return intersect(sc, e.pveCompiled(sc, s, target, path), owner)
 }
 
 var pveUserid = regexp.MustCompile(`^[^\s:/]+@[A-Za-z][A-Za-z0-9.\-_]+$`)
@@ -399,11 +462,11 @@ func validPVEUserid(u string) bool {
 	return n >= 3 && n <= 64 && pveUserid.MatchString(u)
 }
 
-func (e *Engine) pveUserPermissions(id string, s *subject, target, path string) map[string]bool {
+func (e *Engine) pveUserPermissions(sc *scratch, id string, s *subject, target, path string) map[string]bool {
 	if id == e.superuser {
 		return e.all
 	}
-	return e.pveCompiled(s, target, path)
+	return e.pveCompiled(sc, s, target, path)
 }
 
 // level is what one path level gives a subject (pve_level, pve_roles).
@@ -416,29 +479,51 @@ type level struct {
 // pveCompiled is pve_compiled: the ACL roles of s on the target with the
 // roles of the target's pools added (never propagating); NoAccess on the
 // ACL roles wins, else NoAccess among the pool roles (pve_combine).
-func (e *Engine) pveCompiled(s *subject, target, path string) map[string]bool {
+func (e *Engine) pveCompiled(sc *scratch, s *subject, target, path string) map[string]bool {
 	if s == nil {
 		return none
 	}
-	regular := pveRoles(s, target)
+	regular := pveRoles(sc, s, target)
 	if regular.noaccess {
 		return none
 	}
-	pools := e.poolOf[path] // the raw input path, as pve_pool looks it up
+	pools := e.poolPaths[path] // the raw input path, as pve_pool looks it up
 	if len(pools) == 0 {
 		if regular.privs == nil {
 			return none
 		}
 		return regular.privs
 	}
-	poolPrivs := map[string]bool{}
-	for _, pool := range pools {
-		r := pveRoles(s, "/pool/"+pool)
+	// roles(s, /pool/P) for each pool P: the level at /pool/P if s or
+	// its groups have an entry that applies there, else the deepest of
+	// "/" and "/pool" (the same for every pool, found once); a nested
+	// pool walks its parents
+	base := pveAbove(sc, s, "/pool")
+	poolPrivs := sc.get()
+	add := func(r level) bool {
 		if r.noaccess {
-			return none
+			return false
 		}
 		for p := range r.privs {
 			poolPrivs[p] = false
+		}
+		return true
+	}
+	if !s.poolEntries {
+		if len(pools) > 0 && !add(base) {
+			return none
+		}
+	} else {
+		for _, pool := range pools {
+			var r level
+			if strings.IndexByte(pool[len("/pool/"):], '/') >= 0 {
+				r = pveRoles(sc, s, pool) // a nested pool: walk its parents too
+			} else if r = pveLevel(sc, s, pool, true); !r.found {
+				r = base
+			}
+			if !add(r) {
+				return none
+			}
 		}
 	}
 	for p, prop := range regular.privs {
@@ -449,13 +534,26 @@ func (e *Engine) pveCompiled(s *subject, target, path string) map[string]bool {
 
 // pveRoles is pve_roles: the deepest level with an applicable entry for s
 // on path decides and replaces everything above.
-func pveRoles(s *subject, path string) level {
+func pveRoles(sc *scratch, s *subject, path string) level {
 	var decided level
 	if len(s.entries) == 0 && len(s.groups) == 0 {
 		return decided
 	}
 	prefixes(path, true, func(k string) bool {
-		if l := pveLevel(s, k, k == path); l.found {
+		if l := pveLevel(sc, s, k, k == path); l.found {
+			decided = l
+		}
+		return true
+	})
+	return decided
+}
+
+// pveAbove is pve_roles for a path strictly below path: the deepest level
+// among path and its prefixes at which an entry propagates.
+func pveAbove(sc *scratch, s *subject, path string) level {
+	var decided level
+	prefixes(path, true, func(k string) bool {
+		if l := pveLevel(sc, s, k, false); l.found {
 			decided = l
 		}
 		return true
@@ -466,13 +564,14 @@ func pveRoles(s *subject, path string) level {
 // pveLevel is pve_level: the entry of s itself (token or user) if it
 // applies (final, or propagating), else the union of the applicable entries
 // of s's groups.
-func pveLevel(s *subject, k string, final bool) level {
+func pveLevel(sc *scratch, s *subject, k string, final bool) level {
 	if x := s.entries[k]; x != nil {
 		if l := x.view(final); l.found {
 			return l
 		}
 	}
 	var out level
+	merged := false // out.privs is a scratch map, not an entry's set
 	for _, g := range s.groups {
 		x := g[k]
 		if x == nil {
@@ -483,7 +582,15 @@ func pveLevel(s *subject, k string, final bool) level {
 			continue
 		}
 		if !out.found {
-			out = level{privs: map[string]bool{}, found: true}
+			out = v // one group: its set as it is
+			continue
+		}
+		if !merged {
+			m := sc.get()
+			for p, prop := range out.privs {
+				m[p] = prop
+			}
+			out.privs, merged = m, true
 		}
 		for p, prop := range v.privs {
 			out.privs[p] = out.privs[p] || prop
