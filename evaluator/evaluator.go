@@ -256,6 +256,7 @@ func documentOf(root map[string]any) (*compiler.Document, error) {
 func (e *Evaluator) prepared(ctx context.Context) (*prepared, error) {
 	e.opaOnce.Do(func() {
 		b, err := e.load()
+		e.load = nil // let the compiled document go once OPA has the bundle
 		if err != nil {
 			e.opaError = err
 			return
