@@ -56,7 +56,8 @@ type Account struct {
 }
 
 // Node is the structural index of one ACL tree node: Up lists the strict
-// ancestors of the node that carry ACL entries, root first. A lookup whose
+// ancestors of the node that carry ACL entries, root first. Up is shared
+// between nodes and must not be modified. A lookup whose
 // normalised path is a node walks only these instead of every prefix.
 type Node struct {
 	Up []string `json:"up"`
@@ -134,14 +135,23 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 		d.Sources[pbs.ACLCfg] = cfg.ACL.Digest
 		var jobs []*nodeJob
 		var withEntries []string // ancestors of the current node that carry entries
+		var up []string          // a read-only copy of withEntries, shared until it changes
 		cfg.ACL.Walk(func(path string, n *pbs.ACLNode) {
 			d.Nodes = append(d.Nodes, path)
 			for len(withEntries) > 0 && !isAncestor(withEntries[len(withEntries)-1], path) {
 				withEntries = withEntries[:len(withEntries)-1]
+				up = nil
 			}
-			d.NodeIndex[path] = Node{Up: append([]string{}, withEntries...)}
+			if up == nil {
+				up = slices.Clip(slices.Clone(withEntries))
+				if up == nil {
+					up = []string{}
+				}
+			}
+			d.NodeIndex[path] = Node{Up: up}
 			if len(n.Users) > 0 || len(n.Groups) > 0 {
 				withEntries = append(withEntries, path)
+				up = nil
 				jobs = append(jobs, &nodeJob{path: path, node: n})
 			}
 		})
