@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"unicode/utf8"
 )
 
 // FileName is tfa.json in a PBS configuration directory (§9).
@@ -58,6 +59,19 @@ func Parse(file string, data []byte, now int64) (*File, error) {
 	var raw json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, syntaxError(file, data, err)
+	}
+	if !utf8.Valid(data) { // serde_json reads UTF-8 only
+		pos := 0
+		for pos < len(data) {
+			r, n := utf8.DecodeRune(data[pos:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			pos += n
+		}
+		line := 1 + bytes.Count(data[:pos], []byte("\n"))
+		col := pos - bytes.LastIndexByte(data[:pos], '\n')
+		return nil, &ParseError{File: file, Line: line, Column: col, Offset: int64(pos), Msg: "invalid UTF-8"}
 	}
 	p := &parser{file: file, now: now}
 	f, err := p.parseFile(raw)
