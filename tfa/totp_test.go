@@ -156,10 +156,10 @@ func TestParseURI(t *testing.T) {
 		{"otpauth://totp/john%40pbs?secret=" + s, 6, otp.AlgorithmSHA1, 30, "", "john@pbs", false, true},
 		{"otpauth://totp/I%20x:john%40pbs?secret=" + s + "&digits=8&algorithm=sha256&period=60", 8, otp.AlgorithmSHA256, 60, "I x", "john@pbs", true, true},
 		{"otpauth://totp/a?secret=" + strings.ToLower(s) + "&algorithm=SHA512&issuer=Corp", 6, otp.AlgorithmSHA512, 30, "Corp", "a", true, true},
-		{"otpauth://totp/L:a?issuer=P&secret=" + s, 6, otp.AlgorithmSHA1, 30, "P", "a", true, true},   // the parameter wins
+		{"otpauth://totp/L:a?issuer=P&secret=" + s, 6, otp.AlgorithmSHA1, 30, "P", "a", true, true},                  // the parameter wins
 		{"otpauth://totp/a?secret=" + s + "&digits=%2B6&period=+30", 6, otp.AlgorithmSHA1, 30, "", "a", false, true}, // Rust parse takes '+'
 		{"otpauth://totp/a?secret=" + s + "====", 6, otp.AlgorithmSHA1, 30, "", "a", false, true},                    // trailing '=' ignored
-		{"otpauth://totp/a+b?secret=" + s, 6, otp.AlgorithmSHA1, 30, "", "a+b", false, true},                          // '+' is not a space
+		{"otpauth://totp/a+b?secret=" + s, 6, otp.AlgorithmSHA1, 30, "", "a+b", false, true},                         // '+' is not a space
 		{"otpauth://totp/?secret=" + s, 6, otp.AlgorithmSHA1, 30, "", "", false, true},
 	}
 	for _, tt := range ok {

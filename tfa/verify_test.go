@@ -11,7 +11,7 @@ import (
 // clock is a controllable time source for the lockout sequences.
 type clock struct{ t time.Time }
 
-func (c *clock) now() time.Time           { return c.t }
+func (c *clock) now() time.Time          { return c.t }
 func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 // fixture is a file with one user that has a TOTP (the RFC 6238 SHA1
