@@ -169,9 +169,9 @@ func cmpOr(s, def string) string {
 	return s
 }
 
-// checkDescription is the description schema of add_tfa_entry: required,
+// CheckDescription is the description schema of add_tfa_entry: required,
 // at most 255 characters; pxacl also refuses control characters.
-func checkDescription(d *string) error {
+func CheckDescription(d *string) error {
 	if d == nil {
 		return errors.New("'description' is required for new entries") // PBS wording
 	}
@@ -196,7 +196,7 @@ func (s *Store) AddTOTP(userid string, description *string, key *tfa.Key, code s
 	if err != nil {
 		return "", err
 	}
-	if err := checkDescription(description); err != nil {
+	if err := CheckDescription(description); err != nil {
 		return "", err
 	}
 	f, unlock, err := s.lockTFA()
