@@ -92,7 +92,7 @@ func newTFAListCmd(g *globals, st func() *store.Store) *cobra.Command {
 						u.Userid, tfa.TOTPFailureLimit, u.Userid)
 				}
 				if u.TFALockedUntil != nil {
-					fmt.Fprintf(out, "%s: every second factor locked until %s after %d consecutive failures, or 'pxacl user tfa unlock %s'\n",
+					fmt.Fprintf(out, "%s: every second factor locked until %s after %d consecutive failures: wait, or 'pxacl user tfa unlock %s'\n",
 						u.Userid, epochText(*u.TFALockedUntil), tfa.TFAFailureLimit, u.Userid)
 				}
 			}
