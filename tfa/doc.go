@@ -7,9 +7,11 @@
 // the lockout counters PBS keeps per user in its challenge-data file.
 //
 // The package is pure: it turns bytes into a File and back, and decides a
-// verification given a File, the user's Counters and the time. Locking,
-// atomic replacement and the files themselves are the job of
-// config/pbs/store, like every other PBS file.
+// verification given a File, the user's Counters and the time (so tests
+// control the clock). Locking (tfa.json.lock), atomic replacement and the
+// challenge-data files are the job of config/pbs/store, like every other
+// PBS file; ReadFile is only a lock-free read for queries (PBS replaces
+// tfa.json atomically).
 //
 // A File is lossless: what pxacl does not manage (the top-level webauthn
 // and u2f configuration, WebAuthn, U2F and Yubico entries, unknown keys)
