@@ -48,6 +48,7 @@ test: opa
 	$(GO) test -run='^$$' -fuzz='^FuzzParseDomainsCfg$$' -fuzztime=$(FUZZTIME) ./config/pbs
 	$(GO) test -run='^$$' -fuzz='^FuzzAuthid$$' -fuzztime=$(FUZZTIME) ./authid
 	$(GO) test -run='^$$' -fuzz='^FuzzParsePVEUserCfg$$' -fuzztime=$(FUZZTIME) ./config/pve
+	$(GO) test -run='^$$' -fuzz='^FuzzNativeMatchesRego$$' -fuzztime=$(FUZZTIME) ./evaluator/native
 	$(GO) test -run='^$$' -fuzz='^FuzzParseTFA$$' -fuzztime=$(FUZZTIME) ./tfa
 	$(GO) test -run='^$$' -fuzz='^FuzzParseURI$$' -fuzztime=$(FUZZTIME) ./tfa
 

@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -373,5 +375,45 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 func TestReadFileMissing(t *testing.T) {
 	if _, err := ReadFile(filepath.Join(t.TempDir(), "absent.tar.gz")); err == nil {
 		t.Errorf("ReadFile of a missing file: no error")
+	}
+}
+
+// A bundle larger than one gzip chunk is written as several gzip members,
+// compressed in parallel; OPA's reader (the one `opa run -b` uses) reads it
+// whole, and the bytes do not depend on the number of cores.
+func TestLargeBundleMultiMember(t *testing.T) {
+	var doc strings.Builder
+	doc.WriteString(`{"big":[`)
+	for i := range 3 * gzipChunk / 20 {
+		if i > 0 {
+			doc.WriteByte(',')
+		}
+		fmt.Fprintf(&doc, `"v%015d"`, i)
+	}
+	doc.WriteString(`]}`)
+	b, err := Build([]byte(doc.String()), Metadata{Flavor: "pbs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := b.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if members := bytes.Count(raw, []byte{0x1f, 0x8b, 0x08}); members < 2 {
+		t.Fatalf("%d gzip members; want several", members)
+	}
+	prev := runtime.GOMAXPROCS(1)
+	one, err := b.Bytes()
+	runtime.GOMAXPROCS(prev)
+	if err != nil || !bytes.Equal(one, raw) {
+		t.Fatalf("output differs with GOMAXPROCS=1 (err %v)", err)
+	}
+	ob, err := Read(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	big, _ := ob.Data[Root].(map[string]any)["big"].([]any)
+	if len(big) != 3*gzipChunk/20 || big[len(big)-1] != fmt.Sprintf("v%015d", len(big)-1) {
+		t.Fatalf("read back %d values", len(big))
 	}
 }

@@ -12,9 +12,12 @@ import (
 	"io/fs"
 	"maps"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pxacl/pxacl/authid"
@@ -148,45 +151,41 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 	sets := newSetInterner(d.PrivSets, cat)
 	if cfg.ACL != nil {
 		d.Sources[pbs.ACLCfg] = cfg.ACL.Digest
-		var err error
+		var jobs []*nodeJob
 		var withEntries []string // ancestors of the current node that carry entries
 		cfg.ACL.Walk(func(path string, n *pbs.ACLNode) {
-			if err != nil {
-				return
-			}
 			d.Nodes = append(d.Nodes, path)
 			for len(withEntries) > 0 && !isAncestor(withEntries[len(withEntries)-1], path) {
 				withEntries = withEntries[:len(withEntries)-1]
 			}
 			d.NodeIndex[path] = Node{Up: append([]string{}, withEntries...)}
 			if len(n.Users) > 0 || len(n.Groups) > 0 {
-				defer func() { withEntries = append(withEntries, path) }()
-			}
-			if len(n.Users) > 0 {
-				m, e := compileNode(n.Users, cat, sets)
-				if e != nil {
-					err = fmt.Errorf("%s: %w", path, e)
-					return
-				}
-				if len(m) > 0 {
-					d.ACL[path] = m
-					d.entries += len(m)
-				}
-			}
-			if len(n.Groups) > 0 {
-				m, e := compileNode(n.Groups, cat, sets)
-				if e != nil {
-					err = fmt.Errorf("%s: %w", path, e)
-					return
-				}
-				if len(m) > 0 {
-					d.GroupACL[path] = m
-					d.entries += len(m)
-				}
+				withEntries = append(withEntries, path)
+				jobs = append(jobs, &nodeJob{path: path, node: n})
 			}
 		})
-		if err != nil {
-			return nil, err
+		// Expanding the roles of a million entries is the bulk of the work:
+		// it runs on every core. Privilege-set keys are then assigned in
+		// walk order, so the document does not depend on the core count.
+		parallel(len(jobs), func(i int) {
+			j := jobs[i]
+			j.users, j.err = compileNode(j.node.Users, cat)
+			if j.err == nil {
+				j.groups, j.err = compileNode(j.node.Groups, cat)
+			}
+		})
+		for _, j := range jobs {
+			if j.err != nil {
+				return nil, fmt.Errorf("%s: %w", j.path, j.err)
+			}
+			if m := sets.intern(j.users); len(m) > 0 {
+				d.ACL[j.path] = m
+				d.entries += len(m)
+			}
+			if m := sets.intern(j.groups); len(m) > 0 {
+				d.GroupACL[j.path] = m
+				d.entries += len(m)
+			}
 		}
 	}
 	if cfg.Domains != nil {
@@ -214,10 +213,49 @@ func account(enable *bool, expire *int64, line int) Account {
 	return a
 }
 
-// compileNode expands the role maps of one node into entries.
-func compileNode(ugids map[string]map[string]pbs.RoleEntry, cat *catalog.Catalog, sets *setInterner) (map[string]*Entry, error) {
-	out := make(map[string]*Entry, len(ugids))
-	// Sorted, so that privilege-set keys are assigned deterministically.
+// nodeJob is one ACL node to compile.
+type nodeJob struct {
+	path          string
+	node          *pbs.ACLNode
+	users, groups []ugidRoles // compiled entries, sorted by ugid
+	err           error
+}
+
+// ugidRoles is one subject's compiled entry at a node and the signature of
+// its role map.
+type ugidRoles struct {
+	ugid  string
+	entry *Entry
+	sig   string
+}
+
+// parallel runs f(0..n-1) on every core, in chunks.
+func parallel(n int, f func(int)) {
+	const chunk = 256
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				start := int(next.Add(chunk)) - chunk
+				if start >= n {
+					return
+				}
+				for i := start; i < min(n, start+chunk); i++ {
+					f(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// compileNode turns the role maps of one node into entries (without their
+// privilege-set keys), sorted by ugid.
+func compileNode(ugids map[string]map[string]pbs.RoleEntry, cat *catalog.Catalog) ([]ugidRoles, error) {
+	out := make([]ugidRoles, 0, len(ugids))
 	for _, ugid := range sortedKeys(ugids) {
 		roles := ugids[ugid]
 		if len(roles) == 0 {
@@ -231,10 +269,23 @@ func compileNode(ugids map[string]map[string]pbs.RoleEntry, cat *catalog.Catalog
 			e.Roles[role] = re.Propagate
 			e.Lines[role] = re.Line
 		}
-		e.Leaf, e.Inherit = sets.forRoles(e.Roles)
-		out[ugid] = e
+		out = append(out, ugidRoles{ugid: ugid, entry: e, sig: signature(e.Roles)})
 	}
 	return out, nil
+}
+
+// intern gives the compiled entries of one node their privilege-set keys
+// and returns them by ugid.
+func (s *setInterner) intern(entries []ugidRoles) map[string]*Entry {
+	if len(entries) == 0 {
+		return nil
+	}
+	out := make(map[string]*Entry, len(entries))
+	for _, x := range entries {
+		x.entry.Leaf, x.entry.Inherit = s.forRoles(x.sig, x.entry.Roles)
+		out[x.ugid] = x.entry
+	}
+	return out
 }
 
 // setInterner gives each distinct privilege map a short key, so that a
@@ -255,8 +306,8 @@ func newSetInterner(sets map[string]map[string]bool, cat *catalog.Catalog) *setI
 // inherit set (propagating roles only; "" when nothing propagates).
 // NoAccess is exclusive per ugid and node (§3.1); in force it yields the
 // empty set, which still counts as a non-empty role map (§3.2).
-func (s *setInterner) forRoles(roles map[string]bool) (leafKey, inheritKey string) {
-	sig := signature(roles)
+// sig is signature(roles).
+func (s *setInterner) forRoles(sig string, roles map[string]bool) (leafKey, inheritKey string) {
 	if k, ok := s.byRoles[sig]; ok {
 		return k[0], k[1]
 	}

@@ -9,7 +9,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	opabundle "github.com/open-policy-agent/opa/v1/bundle"
@@ -18,6 +20,8 @@ import (
 
 	"github.com/pxacl/pxacl/bundle"
 	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/evaluator/native"
+	"github.com/pxacl/pxacl/policies"
 )
 
 // Queries answered by the evaluator (the Rego API of DESIGN.md).
@@ -37,55 +41,116 @@ type Query struct {
 	Now        int64 // epoch seconds for enable/expire checks; 0 = the clock
 }
 
-// Evaluator answers permission queries over one bundle.
+// Engine selects how Allowed and Permissions are decided.
+type Engine int
+
+const (
+	// Auto decides natively (package evaluator/native) when the bundle's
+	// policies are pxacl's own, else with OPA. The default.
+	Auto Engine = iota
+	// Rego always evaluates the Rego policies with OPA.
+	Rego
+)
+
+// ParseEngine parses "auto" or "rego".
+func ParseEngine(s string) (Engine, error) {
+	switch s {
+	case "", "auto":
+		return Auto, nil
+	case "rego":
+		return Rego, nil
+	}
+	return Auto, fmt.Errorf("unknown engine %q (want auto or rego)", s)
+}
+
+// Option configures an Evaluator.
+type Option func(*options)
+
+type options struct{ engine Engine }
+
+// WithEngine selects the engine for Allowed and Permissions.
+func WithEngine(e Engine) Option { return func(o *options) { o.engine = e } }
+
+func collect(opts []Option) options {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	return o
+}
+
+// Evaluator answers permission queries over one bundle. Allowed and
+// Permissions are decided by the native engine when the bundle's policies
+// are pxacl's own (and WithEngine(Rego) was not given); Explain, CheckExpr
+// and everything else by OPA, whose queries are prepared on first use.
 type Evaluator struct {
-	allow, permissions, explain rego.PreparedEvalQuery
-	checkExpr                   rego.PreparedEvalQuery
-	revision                    string
-	nodes                       []string
-	poolMembers                 []string
+	native      *native.Engine // nil: decide with OPA
+	nodes       []string
+	poolMembers []string
+
+	load     func() (opabundle.Bundle, error) // the bundle for OPA
+	opaOnce  sync.Once
+	opa      *prepared
+	opaError error
+}
+
+// prepared are the OPA queries over the bundle.
+type prepared struct {
+	allow, permissions, explain, checkExpr rego.PreparedEvalQuery
+	revision                               string
 }
 
 // PoolMembers are the /vms/<id> and /storage/<id> paths of pool members
 // (PVE), sorted.
 func (e *Evaluator) PoolMembers() []string { return e.poolMembers }
 
+// Native reports whether Allowed and Permissions are decided natively.
+func (e *Evaluator) Native() bool { return e.native != nil }
+
 // FromConfigDir compiles the configuration in dir in memory.
-func FromConfigDir(ctx context.Context, dir string) (*Evaluator, error) {
-	return FromConfigDirFlavor(ctx, dir, "", "")
+func FromConfigDir(ctx context.Context, dir string, opts ...Option) (*Evaluator, error) {
+	return FromConfigDirFlavor(ctx, dir, "", "", opts...)
 }
 
 // FromConfigDirFlavor compiles the configuration in dir as flavor ("" =
 // detect); pveVersion picks the PVE catalog ("", "9" or "8").
-func FromConfigDirFlavor(ctx context.Context, dir, flavor, pveVersion string) (*Evaluator, error) {
+func FromConfigDirFlavor(ctx context.Context, dir, flavor, pveVersion string, opts ...Option) (*Evaluator, error) {
 	doc, err := compiler.CompileDirFlavor(dir, flavor, pveVersion)
 	if err != nil {
 		return nil, err
 	}
-	return FromDocument(ctx, doc)
+	return FromDocument(ctx, doc, opts...)
 }
 
 // FromDocument loads a compiled document, for callers that also read the
-// document itself (who-can, diff).
-func FromDocument(ctx context.Context, doc *compiler.Document) (*Evaluator, error) {
-	b, err := buildDocument(doc)
-	if err != nil {
-		return nil, err
+// document itself (who-can, diff). The document must not change afterwards.
+func FromDocument(ctx context.Context, doc *compiler.Document, opts ...Option) (*Evaluator, error) {
+	e := &Evaluator{nodes: slices.Clone(doc.Nodes)}
+	slices.Sort(e.nodes)
+	for p := range doc.PoolOf {
+		e.poolMembers = append(e.poolMembers, p)
 	}
-	raw, err := b.Bytes()
-	if err != nil {
-		return nil, err
+	slices.Sort(e.poolMembers)
+	e.load = func() (opabundle.Bundle, error) {
+		b, err := buildDocument(doc)
+		if err != nil {
+			return opabundle.Bundle{}, err
+		}
+		raw, err := b.Bytes()
+		if err != nil {
+			return opabundle.Bundle{}, err
+		}
+		return bundle.Read(bytes.NewReader(raw))
 	}
-	ob, err := bundle.Read(bytes.NewReader(raw))
-	if err != nil {
-		return nil, err
+	if collect(opts).engine == Rego {
+		if _, err := e.prepared(ctx); err != nil {
+			return nil, err
+		}
+		return e, nil
 	}
-	return New(ctx, ob)
+	e.native = native.New(doc)
+	return e, nil
 }
-
-// BuildGCPercent is the GOGC setting `pxacl bundle build` uses: compiling
-// is a one-shot batch job that allocates a lot and keeps most of it.
-const BuildGCPercent = 400
 
 // BuildDir compiles the configuration in dir into a bundle.
 func BuildDir(dir string) (*bundle.Bundle, error) {
@@ -115,61 +180,130 @@ func buildDocument(doc *compiler.Document) (*bundle.Bundle, error) {
 }
 
 // FromBundleFile loads a bundle file written by `pxacl bundle build`.
-func FromBundleFile(ctx context.Context, path string) (*Evaluator, error) {
+func FromBundleFile(ctx context.Context, path string, opts ...Option) (*Evaluator, error) {
 	b, err := bundle.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return New(ctx, b)
+	return New(ctx, b, opts...)
 }
 
-// New prepares the queries over a parsed bundle.
-func New(ctx context.Context, b opabundle.Bundle) (*Evaluator, error) {
+// New prepares the queries over a parsed bundle. Its data is also decided
+// natively if its policies are exactly pxacl's own.
+func New(ctx context.Context, b opabundle.Bundle, opts ...Option) (*Evaluator, error) {
+	e := &Evaluator{load: func() (opabundle.Bundle, error) { return b, nil }}
+	if _, err := e.prepared(ctx); err != nil {
+		return nil, err
+	}
+	root, _ := b.Data[bundle.Root].(map[string]any)
+	if nodes, ok := root["nodes"].(map[string]any); ok {
+		for n := range nodes {
+			e.nodes = append(e.nodes, n)
+		}
+		slices.Sort(e.nodes)
+	}
+	if pools, ok := root["pool_of"].(map[string]any); ok {
+		for p := range pools {
+			e.poolMembers = append(e.poolMembers, p)
+		}
+		slices.Sort(e.poolMembers)
+	}
+	if collect(opts).engine == Rego || !ownPolicies(b) {
+		return e, nil
+	}
+	doc, err := documentOf(root)
+	if err != nil {
+		return nil, err
+	}
+	e.native = native.New(doc)
+	return e, nil
+}
+
+// ownPolicies reports whether the bundle's modules are exactly pxacl's
+// embedded policies, so that the native engine decides as they would.
+func ownPolicies(b opabundle.Bundle) bool {
+	own := policies.Modules()
+	if len(b.Modules) != len(own) {
+		return false
+	}
+	want := make(map[string][]byte, len(own))
+	for _, m := range own {
+		want[bundle.Root+"/"+m.Name] = m.Src
+	}
+	for _, m := range b.Modules {
+		src, ok := want[strings.TrimPrefix(m.Path, "/")]
+		if !ok || !bytes.Equal(src, m.Raw) {
+			return false
+		}
+	}
+	return true
+}
+
+// documentOf decodes a bundle's data.pxacl into a compiler.Document.
+func documentOf(root map[string]any) (*compiler.Document, error) {
+	raw, err := json.Marshal(root)
+	if err != nil {
+		return nil, fmt.Errorf("evaluator: bundle data: %w", err)
+	}
+	var doc compiler.Document
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("evaluator: bundle data: %w", err)
+	}
+	return &doc, nil
+}
+
+// prepared loads the bundle into OPA and prepares the queries, once.
+func (e *Evaluator) prepared(ctx context.Context) (*prepared, error) {
+	e.opaOnce.Do(func() {
+		b, err := e.load()
+		if err != nil {
+			e.opaError = err
+			return
+		}
+		e.opa, e.opaError = prepare(ctx, b)
+	})
+	return e.opa, e.opaError
+}
+
+func prepare(ctx context.Context, b opabundle.Bundle) (*prepared, error) {
 	store := inmem.NewFromObjectWithOpts(b.Data, inmem.OptRoundTripOnWrite(false))
 	opts := []func(*rego.Rego){rego.Store(store)}
 	for _, m := range b.Modules {
 		opts = append(opts, rego.ParsedModule(m.Parsed))
 	}
-	prepare := func(q string) (rego.PreparedEvalQuery, error) {
+	one := func(q string) (rego.PreparedEvalQuery, error) {
 		pq, err := rego.New(append([]func(*rego.Rego){rego.Query(q)}, opts...)...).PrepareForEval(ctx)
 		if err != nil {
 			return pq, fmt.Errorf("evaluator: preparing %s: %w", q, err)
 		}
 		return pq, nil
 	}
-	e := &Evaluator{revision: b.Manifest.Revision}
+	p := &prepared{revision: b.Manifest.Revision}
 	var err error
-	if e.allow, err = prepare(AllowQuery); err != nil {
+	if p.allow, err = one(AllowQuery); err != nil {
 		return nil, err
 	}
-	if e.permissions, err = prepare(PermissionsQuery); err != nil {
+	if p.permissions, err = one(PermissionsQuery); err != nil {
 		return nil, err
 	}
-	if e.explain, err = prepare(ExplainQuery); err != nil {
+	if p.explain, err = one(ExplainQuery); err != nil {
 		return nil, err
 	}
-	if e.checkExpr, err = prepare(CheckExprQuery); err != nil {
+	if p.checkExpr, err = one(CheckExprQuery); err != nil {
 		return nil, err
 	}
-	if root, ok := b.Data[bundle.Root].(map[string]any); ok {
-		if nodes, ok := root["nodes"].(map[string]any); ok {
-			for n := range nodes {
-				e.nodes = append(e.nodes, n)
-			}
-			sort.Strings(e.nodes)
-		}
-		if pools, ok := root["pool_of"].(map[string]any); ok {
-			for p := range pools {
-				e.poolMembers = append(e.poolMembers, p)
-			}
-			sort.Strings(e.poolMembers)
-		}
-	}
-	return e, nil
+	return p, nil
 }
 
-// Revision is the bundle's revision (a content hash).
-func (e *Evaluator) Revision() string { return e.revision }
+// Revision is the bundle's revision (a content hash); "" if the bundle
+// cannot be built.
+func (e *Evaluator) Revision() string {
+	p, err := e.prepared(context.Background())
+	if err != nil {
+		return ""
+	}
+	return p.revision
+}
 
 // Nodes returns every ACL node path of the configuration, sorted.
 func (e *Evaluator) Nodes() []string { return e.nodes }
@@ -207,7 +341,14 @@ func eval(ctx context.Context, pq rego.PreparedEvalQuery, in ast.Value) (any, er
 // Allowed reports whether q.AuthID is active and holds q.Privileges on
 // q.Path (data.pxacl.allow).
 func (e *Evaluator) Allowed(ctx context.Context, q Query) (bool, error) {
-	v, err := eval(ctx, e.allow, q.input())
+	if e.native != nil {
+		return e.native.Allowed(native.Query(q)), nil
+	}
+	p, err := e.prepared(ctx)
+	if err != nil {
+		return false, err
+	}
+	v, err := eval(ctx, p.allow, q.input())
 	if err != nil {
 		return false, err
 	}
@@ -218,7 +359,14 @@ func (e *Evaluator) Allowed(ctx context.Context, q Query) (bool, error) {
 // Permissions returns {privilege: propagate} of authID on path
 // (data.pxacl.permissions).
 func (e *Evaluator) Permissions(ctx context.Context, authID, path string) (map[string]bool, error) {
-	v, err := eval(ctx, e.permissions, Query{AuthID: authID, Path: path}.input())
+	if e.native != nil {
+		return e.native.Permissions(authID, path), nil
+	}
+	p, err := e.prepared(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := eval(ctx, p.permissions, Query{AuthID: authID, Path: path}.input())
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +381,11 @@ func (e *Evaluator) Permissions(ctx context.Context, authID, path string) (map[s
 
 // Explain returns the structured account of a decision (data.pxacl.explain).
 func (e *Evaluator) Explain(ctx context.Context, q Query) (*Explanation, error) {
-	v, err := eval(ctx, e.explain, q.input())
+	p, err := e.prepared(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := eval(ctx, p.explain, q.input())
 	if err != nil {
 		return nil, err
 	}
@@ -260,7 +412,11 @@ func (e *Evaluator) CheckExpr(ctx context.Context, authID string, expr any, para
 	if err != nil {
 		return false, fmt.Errorf("evaluator: %w", err)
 	}
-	r, err := eval(ctx, e.checkExpr, v)
+	p, err := e.prepared(ctx)
+	if err != nil {
+		return false, err
+	}
+	r, err := eval(ctx, p.checkExpr, v)
 	if err != nil {
 		return false, err
 	}

@@ -1,11 +1,18 @@
 package evaluator
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/pxacl/pxacl/bundle"
 
 	"github.com/pxacl/pxacl/configgen"
 )
@@ -91,6 +98,9 @@ func TestBundleFileMatchesConfigDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !fromFile.Native() || !fromDir.Native() {
+		t.Fatalf("native engine: bundle file %v, config dir %v; want both", fromFile.Native(), fromDir.Native())
+	}
 	if fromFile.Revision() != fromDir.Revision() || fromFile.Revision() != b.Manifest.Revision {
 		t.Fatalf("revisions differ: file %s, dir %s, built %s", fromFile.Revision(), fromDir.Revision(), b.Manifest.Revision)
 	}
@@ -101,5 +111,66 @@ func TestBundleFileMatchesConfigDir(t *testing.T) {
 				t.Errorf("%s %s: bundle file %s, config dir %s", id, p, a, b)
 			}
 		}
+	}
+}
+
+// A bundle whose policies are not exactly pxacl's own is decided by OPA on
+// its own Rego, never by the native engine: here an edited allow grants
+// everything, and the evaluator must say so.
+func TestForeignPoliciesUseRego(t *testing.T) {
+	ctx := context.Background()
+	b, err := BuildDir("../examples/pbs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := b.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ob, err := bundle.Read(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := New(ctx, ob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ev.Native() {
+		t.Fatal("pxacl's own bundle is not decided natively")
+	}
+	q := Query{AuthID: "audit@pbs", Path: "/datastore/store1", Privileges: []string{"Datastore.Prune"}}
+	if ok, _ := ev.Allowed(ctx, q); ok {
+		t.Fatal("audit@pbs may prune in the example; the test premise is wrong")
+	}
+	for i, m := range ob.Modules {
+		if strings.HasSuffix(m.Path, "/pxacl.rego") {
+			src := append(slices.Clone(m.Raw), []byte("\nallow if input.auth_id == \"audit@pbs\"\n")...)
+			parsed, err := ast.ParseModuleWithOpts(m.Path, string(src), ast.ParserOptions{RegoVersion: ast.RegoV1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ob.Modules[i].Raw, ob.Modules[i].Parsed = src, parsed
+		}
+	}
+	edited, err := New(ctx, ob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edited.Native() {
+		t.Fatal("a bundle with edited policies is decided natively")
+	}
+	if ok, err := edited.Allowed(ctx, q); err != nil || !ok {
+		t.Fatalf("edited policy: allowed=%v (%v), want true", ok, err)
+	}
+}
+
+func TestParseEngine(t *testing.T) {
+	for in, want := range map[string]Engine{"": Auto, "auto": Auto, "rego": Rego} {
+		if got, err := ParseEngine(in); err != nil || got != want {
+			t.Errorf("ParseEngine(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := ParseEngine("fast"); err == nil {
+		t.Error(`ParseEngine("fast"): no error`)
 	}
 }

@@ -18,6 +18,8 @@ type Explanation struct {
 	Privileges map[string]bool `json:"privileges"`
 	Missing    []string        `json:"missing"`
 	Groups     []GroupEntry    `json:"groups"`
+	Flavor     string          `json:"flavor"`  // pbs or pve
+	Privsep    *bool           `json:"privsep"` // PVE tokens: privilege separation
 	TFA        *TFAReport      `json:"tfa"`
 }
 

@@ -26,6 +26,8 @@ explain := {
 	"privileges": permissions,
 	"missing": missing,
 	"groups": group_entries,
+	"flavor": data.pxacl.meta.flavor,
+	"privsep": privsep_or_null,
 	"tfa": tfa_report,
 }
 
@@ -59,6 +61,11 @@ requested_list := sort(requested)
 default owner_or_null := null
 
 owner_or_null := owner if is_token
+
+# privsep_or_null: a PVE token's privilege separation flag (pve §3.2)
+default privsep_or_null := null
+
+privsep_or_null := token.privsep if pve
 
 # ---------------------------------------------------------------------------
 # Activity, with the reasons for an inactive auth id (§4.2)

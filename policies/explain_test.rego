@@ -53,6 +53,8 @@ test_explain_full_user_decision if {
 		"privileges": {"Datastore.Audit": true, "Datastore.Read": true},
 		"missing": ["Datastore.Modify"],
 		"groups": [{"path": "/datastore", "group": "@admins", "roles": {"Admin"}}],
+		"flavor": "pbs",
+		"privsep": null,
 		"tfa": null,
 	}
 }

@@ -254,4 +254,4 @@ pve_pool_entries(s) := [x |
 
 pve_pool_status(r) := "pool NoAccess: no privileges on the member (§3.2)" if r.noaccess
 
-else := "pool roles added to the member, not propagated (§3.2)"
+else := "pool roles added to the member, not propagated (pve §3.2)"

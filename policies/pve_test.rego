@@ -217,3 +217,11 @@ test_explain_root_token_owner if {
 	x := explained("root@pam!sep", "/nodes", ["VM.Audit"])
 	x.owner_acl.superuser
 }
+
+# explain names the flavor and a PVE token's privilege separation (§3.2)
+test_explain_privsep if {
+	explained("u1@pve!sep", "/vms/100", ["VM.Audit"]).privsep == true
+	explained("u1@pve!full", "/vms/100", ["VM.Audit"]).privsep == false
+	explained("u1@pve", "/vms/100", ["VM.Audit"]).privsep == null
+	explained("u1@pve", "/vms/100", ["VM.Audit"]).flavor == "pve"
+}

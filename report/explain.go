@@ -42,19 +42,23 @@ func WriteExplanation(w io.Writer, x *evaluator.Explanation) error {
 		}
 	}
 
-	if x.Superuser {
+	pve := x.Flavor == "pve"
+	switch {
+	case x.Superuser:
 		b.WriteString("\nroot@pam is the superuser: every privilege on every path, whatever acl.cfg says (§3.4)\n")
-	} else {
+	case pve && x.Token:
+		writePVEToken(&b, x, path)
+	default:
 		title := "ACL entries"
 		if x.Token {
 			title = "The token's own ACL entries (a token does not inherit its owner's entries, §4.1)"
 		}
-		writeSubject(&b, title, path, &x.ACL)
+		writeSubject(&b, title, path, &x.ACL, inheritRef(pve))
 		if x.Token && x.OwnerACL != nil {
 			if x.OwnerACL.Superuser {
 				fmt.Fprintf(&b, "\nOwner %s is the superuser: the token keeps its own privileges\n", x.OwnerACL.Subject)
 			} else {
-				writeSubject(&b, fmt.Sprintf("Owner %s's ACL entries (the token is clamped to them at the same path, §4.1)", x.OwnerACL.Subject), path, x.OwnerACL)
+				writeSubject(&b, fmt.Sprintf("Owner %s's ACL entries (the token is clamped to them at the same path, §4.1)", x.OwnerACL.Subject), path, x.OwnerACL, inheritRef(pve))
 			}
 			if len(x.Clamped) > 0 {
 				fmt.Fprintf(&b, "\nToken clamp: dropped %s (granted to the token but not held by its owner on %s)\n", strings.Join(x.Clamped, ", "), path)
@@ -77,6 +81,57 @@ func WriteExplanation(w io.Writer, x *evaluator.Explanation) error {
 	return err
 }
 
+// writePVEToken explains a PVE API token (pve-semantics.md §3.2): with
+// privilege separation its own ACL intersected with its owner's privileges,
+// without it exactly its owner's privileges.
+func writePVEToken(b *strings.Builder, x *evaluator.Explanation, path string) {
+	switch {
+	case x.Privsep == nil:
+		b.WriteString("\nThe token is not configured in user.cfg: it has no privileges (pve §3.2)\n")
+	case *x.Privsep:
+		writeSubject(b, "The token's own ACL entries (privilege-separated token, privsep 1: its own ACL, limited to its owner's privileges, pve §3.2)", path, &x.ACL, inheritRef(true))
+		writePVEOwner(b, x, path, "the token is limited to them, pools included")
+		if len(x.Clamped) > 0 {
+			fmt.Fprintf(b, "\nPrivilege separation: dropped %s (granted to the token but not held by its owner on %s)\n", strings.Join(x.Clamped, ", "), path)
+		} else {
+			b.WriteString("\nPrivilege separation: nothing dropped\n")
+		}
+	default:
+		if len(x.ACL.Entries) > 0 {
+			fmt.Fprintf(b, "\nToken without privilege separation (privsep 0): it has exactly its owner's privileges; its own %d ACL entr%s on the path %s ignored (pve §3.2)\n",
+				len(x.ACL.Entries), plural(len(x.ACL.Entries), "y", "ies"), plural(len(x.ACL.Entries), "is", "are"))
+		} else {
+			b.WriteString("\nToken without privilege separation (privsep 0): it has exactly its owner's privileges (pve §3.2)\n")
+		}
+		writePVEOwner(b, x, path, "the token's privileges")
+	}
+}
+
+func writePVEOwner(b *strings.Builder, x *evaluator.Explanation, path, role string) {
+	switch {
+	case x.OwnerACL == nil:
+	case x.OwnerACL.Superuser:
+		fmt.Fprintf(b, "\nOwner %s is the superuser: every privilege on every path\n", x.OwnerACL.Subject)
+	default:
+		writeSubject(b, fmt.Sprintf("Owner %s's ACL entries (%s, pve §3.2)", x.OwnerACL.Subject, role), path, x.OwnerACL, inheritRef(true))
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// inheritRef cites the rule by which a path inherits from an ancestor.
+func inheritRef(pve bool) string {
+	if pve {
+		return "pve §3.1"
+	}
+	return "§3.3"
+}
+
 func tokenNote(x *evaluator.Explanation) string {
 	if x.Token && x.Owner != nil {
 		return fmt.Sprintf(" (API token of %s)", *x.Owner)
@@ -84,7 +139,7 @@ func tokenNote(x *evaluator.Explanation) string {
 	return ""
 }
 
-func writeSubject(b *strings.Builder, title, path string, r *evaluator.SubjectReport) {
+func writeSubject(b *strings.Builder, title, path string, r *evaluator.SubjectReport, ref string) {
 	fmt.Fprintf(b, "\n%s:\n", title)
 	if len(r.Entries) == 0 {
 		fmt.Fprintf(b, "  none on %s or above: no privileges\n", path)
@@ -111,7 +166,7 @@ func writeSubject(b *strings.Builder, title, path string, r *evaluator.SubjectRe
 		fmt.Fprintf(b, "  %-24s from %s\n", "", strings.Join(dedupe(lines), ", "))
 	}
 	if r.DecidedAt != nil && *r.DecidedAt != path {
-		fmt.Fprintf(b, "  no entry of %s on %s itself: it inherits from %s (§3.3)\n", r.Subject, path, *r.DecidedAt)
+		fmt.Fprintf(b, "  no entry of %s on %s itself: it inherits from %s (%s)\n", r.Subject, path, *r.DecidedAt, ref)
 	}
 	fmt.Fprintf(b, "  => %s\n", privList(r.Privileges))
 }

@@ -10,6 +10,8 @@ import (
 
 func strp(s string) *string { return &s }
 
+func boolp(b bool) *bool { return &b }
+
 // TestWriteExplanation renders hand-built explanations and checks the key
 // lines. The wording cites the rules it explains: §3.2/§3.3 (propagation
 // and replacement), §3.4 (superuser), §3.5 (groups), §4.1 (token clamp),
@@ -130,6 +132,61 @@ func TestWriteExplanation(t *testing.T) {
 			},
 			// OwnerACL nil: no owner section, no clamp line.
 			notWant: []string{"Token clamp", "Owner jane@pbs", "  active"},
+		},
+		{
+			// pve-semantics.md §3.2: a privsep=1 token is its own ACL
+			// limited to its owner's privileges
+			name: "pve privilege-separated token",
+			x: evaluator.Explanation{
+				InputOK: true, AuthID: "deploy@pve!ci", Path: strp("/vms/100"),
+				Requested: []string{"VM.Audit"}, Flavor: "pve", Privsep: boolp(true),
+				Token: true, Owner: strp("deploy@pve"),
+				Active:     evaluator.Activity{Active: true},
+				ACL:        evaluator.SubjectReport{Subject: "deploy@pve!ci", DecidedAt: strp("/vms")},
+				OwnerACL:   &evaluator.SubjectReport{Subject: "deploy@pve", DecidedAt: strp("/")},
+				Clamped:    []string{"VM.Console"},
+				Privileges: map[string]bool{"VM.Audit": true},
+			},
+			want: []string{
+				"privilege-separated token, privsep 1",
+				"Owner deploy@pve's ACL entries (the token is limited to them, pools included, pve §3.2):",
+				"it inherits from /vms (pve §3.1)",
+				"\nPrivilege separation: dropped VM.Console (granted to the token but not held by its owner on /vms/100)\n",
+			},
+			notWant: []string{"§4.1", "Token clamp", "(§3.3)"},
+		},
+		{
+			// pve-semantics.md §3.2: a privsep=0 token has exactly its
+			// owner's privileges; its own ACL is ignored
+			name: "pve token without privilege separation",
+			x: evaluator.Explanation{
+				InputOK: true, AuthID: "deploy@pve!full", Path: strp("/vms/100"),
+				Requested: []string{"VM.Audit"}, Flavor: "pve", Privsep: boolp(false),
+				Token: true, Owner: strp("deploy@pve"),
+				Active: evaluator.Activity{Active: true},
+				ACL: evaluator.SubjectReport{Subject: "deploy@pve!full", Entries: []evaluator.EntryReport{{
+					Path: "/vms", Via: "token", Status: "decides",
+					Roles: []evaluator.RoleReport{{Role: "PVEVMAdmin", Propagate: true, Line: "user.cfg:9"}},
+				}}},
+				OwnerACL:   &evaluator.SubjectReport{Subject: "deploy@pve"},
+				Privileges: map[string]bool{},
+			},
+			want: []string{
+				"Token without privilege separation (privsep 0): it has exactly its owner's privileges; its own 1 ACL entry on the path is ignored (pve §3.2)",
+				"Owner deploy@pve's ACL entries (the token's privileges, pve §3.2):",
+			},
+			notWant: []string{"PVEVMAdmin", "Token clamp", "Privilege separation:"},
+		},
+		{
+			name: "pve token not in user.cfg",
+			x: evaluator.Explanation{
+				InputOK: true, AuthID: "deploy@pve!nope", Path: strp("/"),
+				Requested: []string{"VM.Audit"}, Flavor: "pve", Token: true, Owner: strp("deploy@pve"),
+				OwnerACL:   &evaluator.SubjectReport{Subject: "deploy@pve"},
+				Privileges: map[string]bool{},
+			},
+			want:    []string{"The token is not configured in user.cfg: it has no privileges (pve §3.2)"},
+			notWant: []string{"Owner deploy@pve"},
 		},
 		{
 			name: "inactive user without problems",

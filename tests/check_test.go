@@ -33,11 +33,14 @@ func TestCheckMessages(t *testing.T) {
 			"denied: Permission check failed (/vms/101, VM.PowerMgmt|VM.Console)\n"},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			r := runPxacl(t, append([]string{"--config-dir", c.dir}, c.args...)...)
-			if r.code != c.code || r.stdout != c.out {
-				t.Fatalf("got %s; want exit %d and %q", r, c.code, c.out)
-			}
-		})
+		// the native engine (default) and OPA on the Rego answer the same
+		for _, engine := range []string{"auto", "rego"} {
+			t.Run(c.name+"/"+engine, func(t *testing.T) {
+				r := runPxacl(t, append([]string{"--config-dir", c.dir, "--engine", engine}, c.args...)...)
+				if r.code != c.code || r.stdout != c.out {
+					t.Fatalf("got %s; want exit %d and %q", r, c.code, c.out)
+				}
+			})
+		}
 	}
 }

@@ -265,18 +265,29 @@ func TestScenarios(t *testing.T) {
 			if err != nil {
 				t.Fatalf("evaluator.FromConfigDir: %v", err)
 			}
+			if !ev.Native() {
+				t.Fatal("the evaluator does not decide natively")
+			}
+			// the embedded evaluator also runs the Rego itself
+			evRego, err := evaluator.FromConfigDir(ctx, dir, evaluator.WithEngine(evaluator.Rego))
+			if err != nil {
+				t.Fatalf("evaluator.FromConfigDir (rego): %v", err)
+			}
 			opaResults := opaEvalCases(t, dir, sf.Cases)
 			for i, c := range sf.Cases {
 				t.Run(fmt.Sprintf("%s[%s]", c.Name, c.Ref), func(t *testing.T) {
 					t.Parallel()
-					runScenarioCase(t, ev, dir, cat, c, opaResults[i])
+					runScenarioCase(t, ev, evRego, dir, cat, c, opaResults[i])
 				})
 			}
 		})
 	}
 }
 
-func runScenarioCase(t *testing.T, ev *evaluator.Evaluator, dir string, cat *catalog.Catalog, c scenarioCase, opaRes opaCaseResult) {
+// runScenarioCase checks one case through the embedded evaluator (native
+// engine), the same evaluator running the Rego (evRego), the real opa binary
+// (opaRes) and the CLI.
+func runScenarioCase(t *testing.T, ev, evRego *evaluator.Evaluator, dir string, cat *catalog.Catalog, c scenarioCase, opaRes opaCaseResult) {
 	ctx := context.Background()
 	id, path := *c.AuthID, *c.Path
 	_, idErr := authid.ParseAny(id)
@@ -296,6 +307,13 @@ func runScenarioCase(t *testing.T, ev *evaluator.Evaluator, dir string, cat *cat
 	}
 	if c.Permissions != nil && !reflect.DeepEqual(evPerms, *c.Permissions) {
 		t.Errorf("evaluator permissions of %q on %q:\n got  %v\n want %v", id, path, evPerms, *c.Permissions)
+	}
+	regoPerms, err := evRego.Permissions(ctx, id, path)
+	if err != nil {
+		t.Fatalf("evaluator (rego) permissions: %v", err)
+	}
+	if !reflect.DeepEqual(regoPerms, evPerms) {
+		t.Errorf("evaluator (rego) permissions of %q on %q = %v, native engine says %v", id, path, regoPerms, evPerms)
 	}
 	if !reflect.DeepEqual(opaRes.Permissions, evPerms) {
 		t.Errorf("opa permissions of %q on %q = %v, evaluator says %v", id, path, opaRes.Permissions, evPerms)
@@ -355,6 +373,9 @@ func runScenarioCase(t *testing.T, ev *evaluator.Evaluator, dir string, cat *cat
 		}
 		if got != d.want {
 			t.Errorf("evaluator %s: %q on %q (now %v): allowed=%v, want %v", d.label, id, path, c.now(), got, d.want)
+		}
+		if viaRego, err := evRego.Allowed(ctx, q); err != nil || viaRego != got {
+			t.Errorf("evaluator (rego) %s: allowed=%v (%v), native engine says %v", d.label, viaRego, err, got)
 		}
 		x, err := ev.Explain(ctx, q)
 		if err != nil {

@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pxacl/pxacl/evaluator"
+	"github.com/pxacl/pxacl/internal/batchgc"
 	"github.com/pxacl/pxacl/report"
 )
 
@@ -21,8 +21,7 @@ func newBundleCmd(g *globals) *cobra.Command {
 			if err := g.checkFlavor(); err != nil {
 				return err
 			}
-			// A one-shot batch job: trade memory for less GC work.
-			debug.SetGCPercent(evaluator.BuildGCPercent)
+			batchgc.Tune() // a one-shot job: trade memory for less GC work
 			bun, err := evaluator.BuildDirFlavor(g.configDir, g.flavor, g.pveVersion)
 			if err != nil {
 				return err

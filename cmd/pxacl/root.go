@@ -24,6 +24,7 @@ type globals struct {
 	outputFormat string
 	bundleFile   string
 	pveVersion   string
+	engine       string
 }
 
 func newRootCmd() *cobra.Command {
@@ -34,6 +35,9 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if _, err := evaluator.ParseEngine(g.engine); err != nil {
+				return err
+			}
 			return report.CheckFormat(g.outputFormat)
 		},
 	}
@@ -47,6 +51,7 @@ func newRootCmd() *cobra.Command {
 	pf.StringVar(&g.outputFormat, "output-format", report.Text, "text, json or json-pretty")
 	pf.StringVar(&g.pveVersion, "pve-version", "9", "PVE privilege catalog: 9 or 8")
 	pf.StringVar(&g.bundleFile, "bundle", "", "answer from a bundle file built by 'pxacl bundle build' instead of --config-dir")
+	pf.StringVar(&g.engine, "engine", "auto", "how allow and permissions are decided: auto (natively when the policies are pxacl's own) or rego (OPA on the Rego policies)")
 	root.AddCommand(newUserCmd(g), newACLCmd(g), newCheckCmd(g), newExplainCmd(g), newBundleCmd(g),
 		newCheckExprCmd(g), newTestCmd(g), newLintCmd(g), newServeCmd(g), newWhoCanCmd(g), newDiffCmd(g))
 	return root
@@ -54,13 +59,17 @@ func newRootCmd() *cobra.Command {
 
 // evaluator loads the bundle file or compiles the configuration directory.
 func (g *globals) evaluator(ctx context.Context) (*evaluator.Evaluator, error) {
+	engine, err := evaluator.ParseEngine(g.engine)
+	if err != nil {
+		return nil, err
+	}
 	if g.bundleFile != "" {
-		return evaluator.FromBundleFile(ctx, g.bundleFile)
+		return evaluator.FromBundleFile(ctx, g.bundleFile, evaluator.WithEngine(engine))
 	}
 	if err := g.checkFlavor(); err != nil {
 		return nil, err
 	}
-	return evaluator.FromConfigDirFlavor(ctx, g.configDir, g.flavor, g.pveVersion)
+	return evaluator.FromConfigDirFlavor(ctx, g.configDir, g.flavor, g.pveVersion, evaluator.WithEngine(engine))
 }
 
 func (g *globals) checkFlavor() error {
