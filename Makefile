@@ -49,6 +49,8 @@ test: opa
 	$(GO) test -run='^$$' -fuzz='^FuzzAuthid$$' -fuzztime=$(FUZZTIME) ./authid
 	$(GO) test -run='^$$' -fuzz='^FuzzParsePVEUserCfg$$' -fuzztime=$(FUZZTIME) ./config/pve
 	$(GO) test -run='^$$' -fuzz='^FuzzNativeMatchesRego$$' -fuzztime=$(FUZZTIME) ./evaluator/native
+	$(GO) test -run='^$$' -fuzz='^FuzzParseTFA$$' -fuzztime=$(FUZZTIME) ./tfa
+	$(GO) test -run='^$$' -fuzz='^FuzzParseURI$$' -fuzztime=$(FUZZTIME) ./tfa
 
 bench: build opa
 	$(GO) test -run='^$$' -bench=. -benchtime=2s ./evaluator

@@ -7,19 +7,24 @@
 package compiler
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pbs"
+	"github.com/pxacl/pxacl/tfa"
 )
 
 // Superuser is the auth id that holds every privilege everywhere (§3.4).
@@ -63,6 +68,16 @@ type Node struct {
 	Up []string `json:"up"`
 }
 
+// TFAUser is what the bundle holds of a user's second factors (§9): no
+// secret, no URI, no hash. Factors maps each factor type the user has in
+// tfa.json (totp, webauthn, u2f, yubico, recovery) to what is usable of
+// it: enabled entries, or for recovery the unused keys.
+type TFAUser struct {
+	Factors        map[string]int `json:"factors"`
+	TOTPLocked     bool           `json:"totp_locked"`
+	TFALockedUntil int64          `json:"tfa_locked_until"` // epoch seconds; 0 = not locked
+}
+
 // Meta describes the compiled document.
 type Meta struct {
 	Flavor         string `json:"flavor"`
@@ -89,7 +104,11 @@ type Document struct {
 	// the pools of each /vms/<id> and /storage/<id> path.
 	UserGroups map[string]map[string]bool `json:"user_groups,omitempty"`
 	PoolOf     map[string][]string        `json:"pool_of,omitempty"`
-	Warnings   []string                   `json:"-"`
+	// PBS only: the second-factor state of the users of tfa.json that is
+	// not secret; nil when tfa.json was not read (CompilePBS alone, or an
+	// unreadable file), empty when nobody has a second factor.
+	TFA      map[string]TFAUser `json:"tfa,omitempty"`
+	Warnings []string           `json:"-"`
 
 	entries int // subject entries in ACL and GroupACL, to size the JSON
 }
@@ -362,7 +381,42 @@ func CompileDirFlavor(dir, flavor, pveVersion string) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	return CompilePBS(cfg, cat)
+	d, err := CompilePBS(cfg, cat)
+	if err != nil {
+		return nil, err
+	}
+	d.TFA, err = LoadTFA(dir, time.Now().Unix())
+	if errors.Is(err, fs.ErrPermission) {
+		d.Warnings = append(d.Warnings, TFAUnreadable(dir, err))
+		return d, nil
+	}
+	return d, err
+}
+
+// LoadTFA reads tfa.json in dir (missing: nobody has a second factor) and
+// returns its non-secret state as of now (expired locks dropped, §9). A
+// malformed file is an error naming it; its content is never shown.
+func LoadTFA(dir string, now int64) (map[string]TFAUser, error) {
+	f, err := tfa.ReadFile(filepath.Join(dir, tfa.FileName), now)
+	if err != nil {
+		return nil, err
+	}
+	return TFAState(f.Status()), nil
+}
+
+// TFAState converts tfa.Status to the document's form.
+func TFAState(status map[string]tfa.Status) map[string]TFAUser {
+	out := make(map[string]TFAUser, len(status))
+	for id, st := range status {
+		out[id] = TFAUser{Factors: maps.Clone(st.Factors), TOTPLocked: st.TOTPLocked, TFALockedUntil: st.LockedUntil}
+	}
+	return out
+}
+
+// TFAUnreadable is the warning for a tfa.json pxacl may not read (it is
+// mode 0600 root on a PBS host): the bundle then has no TFA state.
+func TFAUnreadable(dir string, err error) string {
+	return fmt.Sprintf("%v: the second-factor state is left out (run as root, or as the owner of tfa.json)", err)
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

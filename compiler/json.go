@@ -42,6 +42,12 @@ func (d *Document) JSON() ([]byte, error) {
 			return nil, err
 		}
 	}
+	if d.TFA != nil {
+		if err := writeMembers(&rest, []member{{"tfa", d.TFA}}); err != nil {
+			<-done
+			return nil, err
+		}
+	}
 	rest.WriteString(`,"tokens":`)
 	writeAccounts(&rest, d.Tokens)
 	rest.WriteString(`,"users":`)

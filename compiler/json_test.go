@@ -44,6 +44,7 @@ func roundTrip(t *testing.T, d *Document) []byte {
 		{"nodes", back.NodeIndex, d.NodeIndex},
 		{"sources", back.Sources, d.Sources},
 		{"meta", back.Meta, d.Meta},
+		{"tfa", back.TFA, d.TFA},
 	}
 	for _, c := range checks {
 		if !reflect.DeepEqual(c.got, c.want) {

@@ -20,6 +20,18 @@ type Explanation struct {
 	Groups     []GroupEntry    `json:"groups"`
 	Flavor     string          `json:"flavor"`  // pbs or pve
 	Privsep    *bool           `json:"privsep"` // PVE tokens: privilege separation
+	TFA        *TFAReport      `json:"tfa"`
+}
+
+// TFAReport is the second-factor state of the user (a token's owner), when
+// the bundle holds it (§9).
+type TFAReport struct {
+	User          string   `json:"user"`
+	Factors       []string `json:"factors"`       // usable types, sorted
+	RecoveryKeys  *int     `json:"recovery_keys"` // unused keys; nil without a set
+	TOTPLocked    bool     `json:"totp_locked"`
+	LockedUntil   *int64   `json:"locked_until"`   // every factor locked until then
+	TokenBypasses bool     `json:"token_bypasses"` // the auth id is a token: no second factor needed
 }
 
 // Activity says whether the auth id is active, and why not.

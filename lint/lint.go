@@ -13,10 +13,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pbs"
 	"github.com/pxacl/pxacl/evaluator"
+	"github.com/pxacl/pxacl/tfa"
 )
 
 // Severity orders findings: Info < Warning < Error.
@@ -60,6 +64,11 @@ const (
 	CodeBackupCanPrune = "backup-can-delete" // token with Datastore.Backup and Prune or Modify
 	CodeTokenClamped   = "token-clamped"     // token ACL grants what its owner lacks
 	CodeNeedsPBS33     = "needs-pbs-3.3"     // role that does not exist in PBS ≤ 3.2
+	// second factors (tfa.json, §9)
+	CodeNoSecondFactor = "no-second-factor"      // powerful user without a usable second factor
+	CodeTOTPNoRecovery = "totp-without-recovery" // TOTP is the only factor and no recovery key is left
+	CodeTFALocked      = "tfa-locked"            // TOTP or every factor of a user is locked
+	CodeTFAUnreadable  = "tfa-unreadable"        // tfa.json could not be read: no TFA checks
 )
 
 // Finding is one lint result.
@@ -103,18 +112,25 @@ func Run(ctx context.Context, dir string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	ev, err := evaluator.FromConfigDir(ctx, dir)
+	doc, err := compiler.CompileDirFlavor(dir, config.PBS, "")
+	if err != nil {
+		return nil, err
+	}
+	ev, err := evaluator.FromDocument(ctx, doc)
 	if err != nil {
 		return nil, err
 	}
 	l := &linter{
-		cfg: cfg, ev: ev, old: old,
+		cfg: cfg, ev: ev, old: old, doc: doc,
 		aclFile:  filepath.Join(dir, pbs.ACLCfg),
 		userFile: filepath.Join(dir, pbs.UserCfg),
+		tfaFile:  filepath.Join(dir, tfa.FileName),
+		now:      time.Now().Unix(),
 	}
 	if err := l.run(ctx); err != nil {
 		return nil, err
 	}
+	l.tfaChecks()
 	return newResult(dir, l.out), nil
 }
 
@@ -145,8 +161,11 @@ type linter struct {
 	cfg      *pbs.Config
 	ev       *evaluator.Evaluator
 	old      *catalog.Catalog
+	doc      *compiler.Document
 	aclFile  string
 	userFile string
+	tfaFile  string
+	now      int64
 	out      []Finding
 }
 

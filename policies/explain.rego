@@ -6,8 +6,8 @@ package pxacl
 #   A structured account of the decision for the input of allow: whether
 #   the auth id is active and why not, every ACL entry found on the path
 #   for the auth id (and the owner of a token) with the acl.cfg lines, the
-#   entry that decided, the entries it replaced, the token clamp, and the
-#   privileges held and missing.
+#   entry that decided, the entries it replaced, the token clamp, the
+#   privileges held and missing, and the user's second factors.
 # entrypoint: true
 explain := {
 	"allowed": allow,
@@ -28,6 +28,7 @@ explain := {
 	"groups": group_entries,
 	"flavor": data.pxacl.meta.flavor,
 	"privsep": privsep_or_null,
+	"tfa": tfa_report,
 }
 
 default partial := false
@@ -205,3 +206,37 @@ group_entries := [{"path": k, "group": g, "roles": object.keys(e.roles)} |
 	some k in node_keys
 	some g, e in data.pxacl.group_acl[k]
 ]
+
+# ---------------------------------------------------------------------------
+# Second factors (§9)
+# ---------------------------------------------------------------------------
+
+# tfa_report: the second factors of the user (a token's owner) as the
+# bundle holds them from tfa.json: the usable factor types, the unused
+# recovery keys (null without a set), and the locks in force at now. Null
+# when the bundle holds no TFA state (PVE, an unreadable tfa.json). A
+# second factor guards interactive logins only: an API token never needs
+# its owner's.
+default tfa_report := null
+
+tfa_report := {
+	"user": owner,
+	"factors": sort({t | some t, n in state.factors; n > 0}),
+	"recovery_keys": object.get(state.factors, "recovery", null),
+	"totp_locked": state.totp_locked,
+	"locked_until": tfa_locked_until(state),
+	"token_bypasses": is_token,
+} if {
+	not pve
+	is_object(data.pxacl.tfa)
+	state := object.get(data.pxacl.tfa, owner, tfa_none)
+}
+
+# tfa_none is the state of a user without TFA data
+tfa_none := {"factors": {}, "totp_locked": false, "tfa_locked_until": 0}
+
+# tfa_locked_until(state): the end of a lock of every factor still in
+# force at now (§9: locked while now < tfa-locked-until), else null
+tfa_locked_until(state) := state.tfa_locked_until if state.tfa_locked_until > now
+
+else := null

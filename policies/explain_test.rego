@@ -55,6 +55,7 @@ test_explain_full_user_decision if {
 		"groups": [{"path": "/datastore", "group": "@admins", "roles": {"Admin"}}],
 		"flavor": "pbs",
 		"privsep": null,
+		"tfa": null,
 	}
 }
 
@@ -349,4 +350,59 @@ test_explain_non_string_auth_id[name] if {
 	e.token == false
 	e.superuser == false
 	e.owner == null
+}
+
+# ---------------------------------------------------------------------------
+# Second factors (§9)
+# ---------------------------------------------------------------------------
+
+tfa_state := {
+	"alice@pbs": {"factors": {"totp": 1, "recovery": 0, "webauthn": 0}, "totp_locked": true, "tfa_locked_until": 3000},
+	"bob@pbs": {"factors": {"webauthn": 2, "recovery": 7}, "totp_locked": false, "tfa_locked_until": 1000},
+}
+
+explain_tfa(inp) := x if {
+	x := pxacl.explain.tfa with input as object.union({"now": now, "privilege": "Sys.Audit", "path": "/"}, inp)
+		with data.pxacl.meta as fixture.meta
+		with data.pxacl.users as fixture.users
+		with data.pxacl.tokens as fixture.tokens
+		with data.pxacl.acl as fixture.acl
+		with data.pxacl.tfa as tfa_state
+}
+
+tfa_cases := {
+	"usable factors only; a lock in force at now; TOTP locked": [{"auth_id": "alice@pbs"}, {
+		"user": "alice@pbs", "factors": ["totp"], "recovery_keys": 0, "totp_locked": true,
+		"locked_until": 3000, "token_bypasses": false,
+	}],
+	"a lock ended before now is not in force": [{"auth_id": "bob@pbs"}, {
+		"user": "bob@pbs", "factors": ["recovery", "webauthn"], "recovery_keys": 7, "totp_locked": false,
+		"locked_until": null, "token_bypasses": false,
+	}],
+	"the lock ends: now = tfa-locked-until is not locked": [{"auth_id": "alice@pbs", "now": 3000}, {
+		"user": "alice@pbs", "factors": ["totp"], "recovery_keys": 0, "totp_locked": true,
+		"locked_until": null, "token_bypasses": false,
+	}],
+	"a token reports its owner's factors, which it bypasses": [{"auth_id": "alice@pbs!ok"}, {
+		"user": "alice@pbs", "factors": ["totp"], "recovery_keys": 0, "totp_locked": true,
+		"locked_until": 3000, "token_bypasses": true,
+	}],
+	"a user without TFA data has no factor": [{"auth_id": "zed@pbs"}, {
+		"user": "zed@pbs", "factors": [], "recovery_keys": null, "totp_locked": false,
+		"locked_until": null, "token_bypasses": false,
+	}],
+}
+
+test_explain_tfa[name] if {
+	some name, [inp, want] in tfa_cases
+	explain_tfa(inp) == want
+}
+
+# without TFA state in the bundle (or on PVE) the report is null
+test_explain_tfa_absent if {
+	explained({"auth_id": "alice@pbs", "path": "/", "privilege": "Sys.Audit"}).tfa == null
+	x := pxacl.explain.tfa with input as {"auth_id": "alice@pbs", "path": "/", "privilege": "Sys.Audit", "now": now}
+		with data.pxacl.meta as {"flavor": "pve"}
+		with data.pxacl.tfa as tfa_state
+	x == null
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/pxacl/pxacl/evaluator"
 )
@@ -69,6 +70,8 @@ func WriteExplanation(w io.Writer, x *evaluator.Explanation) error {
 	for _, g := range x.Groups {
 		fmt.Fprintf(&b, "\nNote: group entry @%s on %s (%s) grants nothing: PBS has no user groups (§3.5)\n", g.Group, g.Path, strings.Join(g.Roles, ", "))
 	}
+
+	writeTFA(&b, x.TFA)
 
 	fmt.Fprintf(&b, "\nEffective privileges on %s: %s\n", path, privList(x.Privileges))
 	if len(x.Missing) > 0 {
@@ -221,4 +224,30 @@ func dedupe(s []string) []string {
 		}
 	}
 	return out
+}
+
+// writeTFA describes the user's second factors (§9), when the bundle holds
+// them and there is something to say: the factors and locks of a user
+// that has any, and for a token that it needs none of them.
+func writeTFA(b *strings.Builder, t *evaluator.TFAReport) {
+	if t == nil || (len(t.Factors) == 0 && t.RecoveryKeys == nil && !t.TOTPLocked && t.LockedUntil == nil) {
+		return
+	}
+	factors := "none usable"
+	if len(t.Factors) > 0 {
+		factors = strings.Join(t.Factors, ", ")
+	}
+	if t.RecoveryKeys != nil {
+		factors += fmt.Sprintf(" (%d unused recovery keys)", *t.RecoveryKeys)
+	}
+	fmt.Fprintf(b, "\nSecond factors of %s (tfa.json, §9): %s\n", t.User, factors)
+	if t.TOTPLocked {
+		b.WriteString("  TOTP is locked (8 consecutive failures) until a recovery key is used or an admin unlocks it\n")
+	}
+	if t.LockedUntil != nil {
+		fmt.Fprintf(b, "  every second factor is locked until %s (100 consecutive failures)\n", time.Unix(*t.LockedUntil, 0).UTC().Format(time.RFC3339))
+	}
+	if t.TokenBypasses {
+		b.WriteString("  an API token authenticates without its owner's second factor\n")
+	}
 }

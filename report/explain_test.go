@@ -319,3 +319,43 @@ func TestWriteExplanation(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteExplanationTFA: the second factors (§9) are described when the
+// user has any, with the locks, and a token is said to bypass them.
+func TestWriteExplanationTFA(t *testing.T) {
+	seven, until := 7, int64(4102444800)
+	base := evaluator.Explanation{InputOK: true, AuthID: "john@pbs", Path: strp("/"), Requested: []string{"Sys.Audit"},
+		Active: evaluator.Activity{Active: true}, ACL: evaluator.SubjectReport{Subject: "john@pbs"}}
+	tests := []struct {
+		tfa     *evaluator.TFAReport
+		want    []string
+		notWant []string
+	}{
+		{nil, nil, []string{"Second factors"}},
+		{&evaluator.TFAReport{User: "john@pbs", Factors: []string{}}, nil, []string{"Second factors"}},
+		{&evaluator.TFAReport{User: "john@pbs", Factors: []string{"recovery", "totp"}, RecoveryKeys: &seven},
+			[]string{"\nSecond factors of john@pbs (tfa.json, §9): recovery, totp (7 unused recovery keys)\n"}, []string{"locked", "API token"}},
+		{&evaluator.TFAReport{User: "john@pbs", Factors: []string{"totp"}, TOTPLocked: true, LockedUntil: &until, TokenBypasses: true},
+			[]string{"  TOTP is locked (8 consecutive failures)", "  every second factor is locked until 2100-01-01T00:00:00Z", "  an API token authenticates without its owner's second factor"}, nil},
+		{&evaluator.TFAReport{User: "john@pbs", Factors: []string{}, TOTPLocked: true},
+			[]string{"Second factors of john@pbs (tfa.json, §9): none usable\n"}, nil},
+	}
+	for i, tt := range tests {
+		x := base
+		x.TFA = tt.tfa
+		var b strings.Builder
+		if err := WriteExplanation(&b, &x); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%d: missing %q in\n%s", i, w, b.String())
+			}
+		}
+		for _, w := range tt.notWant {
+			if strings.Contains(b.String(), w) {
+				t.Errorf("%d: unexpected %q in\n%s", i, w, b.String())
+			}
+		}
+	}
+}

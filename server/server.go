@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/pxacl/pxacl/bundle"
+	"github.com/pxacl/pxacl/tfa"
 )
 
 // ContentType turns on OPA's long polling for the following requests.
@@ -191,8 +192,11 @@ func (s *Server) Run(ctx context.Context) {
 	}
 }
 
-// dirState fingerprints the configuration files (*.cfg) of dir: name,
-// size, mtime. Other files (logs, lock files, keys) are ignored.
+// dirState fingerprints the configuration files (*.cfg, and tfa.json for
+// the second-factor state) of dir: name, size, mtime. Other files (logs,
+// lock files, keys) are ignored. tfa.json changes at every TOTP login
+// (last-count); the rebuilt bundle then has the same revision unless a
+// factor or a lock changed.
 func dirState(dir string) string {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -200,7 +204,7 @@ func dirState(dir string) string {
 	}
 	var b strings.Builder
 	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".cfg") {
+		if !strings.HasSuffix(e.Name(), ".cfg") && e.Name() != tfa.FileName {
 			continue
 		}
 		fi, err := os.Stat(filepath.Join(dir, e.Name()))

@@ -451,3 +451,27 @@ func TestSignedBundleVerifies(t *testing.T) {
 		}
 	}
 }
+
+// TestDirStateTFA: a change of tfa.json (a new factor, a lock) triggers a
+// rebuild; its lock file and the challenge data do not.
+func TestDirStateTFA(t *testing.T) {
+	dir := t.TempDir()
+	before := dirState(dir)
+	for _, name := range []string{"tfa.json.lock", "noise.log"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, ".tfa-challenges"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if dirState(dir) != before {
+		t.Error("a lock file or the challenge data changed the state")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tfa.json"), []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if dirState(dir) == before {
+		t.Error("tfa.json is not watched")
+	}
+}

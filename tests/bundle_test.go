@@ -92,9 +92,10 @@ func TestBundleDeterministic(t *testing.T) {
 	secrets := map[string]string{
 		"token.shadow": `{"john@pbs!client1":"$5$SECRET-TOKEN-SHADOW-7f3a9c$Zq0"}` + "\n",
 		"shadow.json":  `{"john@pbs":"$5$SECRET-SHADOW-JSON-51e2b8$Pw9"}` + "\n",
-		"tfa.json":     `{"users":{"john@pbs":{"totp":[{"value":"SECRET-TFA-TOTP-c4d17e"}]}}}` + "\n",
+		"tfa.json": `{"users":{"john@pbs":{"totp":[{"id":"t1","created":1,"entry":"otpauth://totp/john%40pbs?secret=SECRETTFATOTPCDE"}],` +
+			`"recovery":{"secret":"SECRET-TFA-RECOVERY-9b2d","entries":["SECRET-TFA-HASH-1a2b",null],"created":1}}}}`,
 	}
-	markers := []string{"SECRET-TOKEN-SHADOW-7f3a9c", "SECRET-SHADOW-JSON-51e2b8", "SECRET-TFA-TOTP-c4d17e"}
+	markers := []string{"SECRET-TOKEN-SHADOW-7f3a9c", "SECRET-SHADOW-JSON-51e2b8", "SECRETTFATOTPCDE", "SECRET-TFA-RECOVERY-9b2d", "SECRET-TFA-HASH-1a2b"}
 	writeFiles(t, dir, secrets)
 
 	out := t.TempDir()

@@ -10,8 +10,9 @@ import (
 	"testing"
 )
 
-// TestLintExample runs `pxacl lint` on examples/pbs: one warning and four
-// infos, so exit 0 at the default --fail-level error and 1 at warning.
+// TestLintExample runs `pxacl lint` on examples/pbs: three warnings (two
+// of them admins without a second factor: the example has no tfa.json) and
+// four infos, so exit 0 at the default --fail-level error and 1 at warning.
 func TestLintExample(t *testing.T) {
 	r := runPxacl(t, "lint", "--config-dir", examplesDir())
 	if r.code != 0 {
@@ -22,8 +23,9 @@ func TestLintExample(t *testing.T) {
 		acl + ":1: warning [admin-on-root] admin@pbs has Admin on /",
 		acl + ":3: info [token-clamped] token pve-backup-user@pbs!pve-node-01 asks for Datastore.Audit, Datastore.Read, Datastore.Verify on /datastore/store1 in vain",
 		filepath.Join(examplesDir(), "user.cfg") + ":10: info [token-no-expiry] token john@pbs!client1 never expires",
+		filepath.Join(examplesDir(), "user.cfg") + ":29: warning [no-second-factor] admin@pbs holds Permissions.Modify, Sys.Modify, Datastore.Allocate on / (acl.cfg:1) and has no second factor (there is no tfa.json)",
 		"    fix: ",
-		"5 findings: 0 errors, 1 warnings, 4 infos",
+		"7 findings: 0 errors, 3 warnings, 4 infos",
 	} {
 		if !strings.Contains(r.stdout, w) {
 			t.Errorf("missing %q in:\n%s", w, r.stdout)
@@ -57,7 +59,7 @@ func TestLintJSONAndErrors(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
 		t.Fatalf("%v: %s", err, r.stdout)
 	}
-	if out.Errors != 1 || out.Warnings != 1 || len(out.Findings) != 2 {
+	if out.Errors != 1 || out.Warnings != 2 || len(out.Findings) != 3 { // root@pam has no second factor (§9)
 		t.Fatalf("%+v", out)
 	}
 	f := out.Findings[0]

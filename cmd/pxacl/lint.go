@@ -31,6 +31,14 @@ PBS:
   info     token-no-expiry    a token without expiry
   info     token-clamped      a token's ACL grants privileges its owner lacks
   info     needs-pbs-3.3      a role that PBS <= 3.2 does not know
+  warning  no-second-factor   an active user holding Permissions.Modify,
+                              Sys.Modify or Datastore.Allocate (Admin, or
+                              root@pam) has no usable second factor in
+                              tfa.json (no tfa.json: nobody has one)
+  info     totp-without-recovery  TOTP is a user's only second factor and
+                              no recovery key is left
+  info     tfa-locked         a user's TOTP, or every factor, is locked
+  info     tfa-unreadable     tfa.json cannot be read: no TFA checks
 
 PVE (user.cfg; --pve-version picks the catalog):
   error    unknown-subject    ACL entry for a user, token or group missing from

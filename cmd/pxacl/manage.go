@@ -133,16 +133,19 @@ func newUserManageCmds(g *globals) []*cobra.Command {
 		return store.New(g.configDir).UpdateUser(args[0], f, del, pw, digest)
 	}
 
-	var rmDigest string
+	var rmDigest, rmStateDir string
 	remove := &cobra.Command{
 		Use:   "remove USERID",
-		Short: "Remove a user, its tokens and their ACL entries",
+		Short: "Remove a user, its tokens and their ACL entries, and its second factors",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			return store.New(g.configDir).RemoveUser(args[0], rmDigest)
+			s := store.New(g.configDir)
+			s.StateDir = rmStateDir
+			return s.RemoveUser(args[0], rmDigest)
 		},
 	}
 	remove.Flags().StringVar(&rmDigest, "digest", "", "fail if user.cfg changed")
+	remove.Flags().StringVar(&rmStateDir, "state-dir", "", stateDirHelp)
 
 	listTokens := &cobra.Command{
 		Use:   "list-tokens USERID",

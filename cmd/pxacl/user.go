@@ -84,5 +84,6 @@ func newUserCmd(g *globals) *cobra.Command {
 	perms.Flags().StringVar(&path, "path", "", "only this ACL path")
 	user.AddCommand(perms)
 	user.AddCommand(newUserManageCmds(g)...)
+	user.AddCommand(newUserTFACmd(g))
 	return user
 }

@@ -15,11 +15,12 @@ import (
 	"github.com/pxacl/pxacl/config/pbs"
 )
 
-// File modes of the files written here (§8).
+// File modes of the files written here (§8, §9).
 const (
 	ConfigMode      = 0o640 // acl.cfg, user.cfg
 	TokenShadowMode = 0o640
 	ShadowMode      = 0o600
+	TFAMode         = 0o600 // tfa.json and the challenge-data files
 )
 
 // MaxNamespaceDepth is MAX_NAMESPACE_DEPTH of pbs-api-types (§7).
@@ -29,6 +30,11 @@ const MaxNamespaceDepth = 7
 type Store struct {
 	Dir     string
 	Timeout time.Duration // lock timeout; 0 means LockTimeout
+	// StateDir holds the per-user TFA challenge data (failure counters);
+	// "" means DefaultStateDir(Dir).
+	StateDir string
+	// Now is the clock of TFA operations; nil means time.Now.
+	Now func() time.Time
 }
 
 // New returns a Store on dir with PBS's 10 s lock timeout.

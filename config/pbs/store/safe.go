@@ -27,6 +27,7 @@ const (
 	UserLock        = ".user.lck"
 	TokenShadowLock = "token.shadow.lock"
 	ShadowLock      = "shadow.json.lock"
+	TFALock         = "tfa.json.lock"
 	LockTimeout     = 10 * time.Second
 )
 
@@ -42,28 +43,34 @@ func Lock(dir, name string, timeout time.Duration) (unlock func(), err error) {
 	if st, err := f.Stat(); err == nil && st.Mode().Perm() != 0o660 && st.Size() == 0 {
 		_ = f.Chmod(0o660) // undo the umask on a lock file we (probably) created
 	}
-	deadline := time.Now().Add(timeout)
-	wait := time.Millisecond
-	for {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, unix.EWOULDBLOCK) && !errors.Is(err, unix.EINTR) {
-			f.Close()
-			return nil, fmt.Errorf("Unable to acquire lock %s - %v", path, err) // PBS wording (staticcheck.conf)
-		}
-		if !time.Now().Before(deadline) {
-			f.Close()
-			return nil, fmt.Errorf("Unable to acquire lock %s - got timeout", path) // PBS wording (staticcheck.conf)
-		}
-		time.Sleep(min(wait, time.Until(deadline)))
-		wait = min(wait*2, 20*time.Millisecond)
+	if err := flockWait(f, path, timeout); err != nil {
+		f.Close()
+		return nil, err
 	}
 	return func() {
 		_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
 		f.Close()
 	}, nil
+}
+
+// flockWait takes an exclusive flock(2) on f, polling up to timeout.
+func flockWait(f *os.File, path string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	wait := time.Millisecond
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, unix.EWOULDBLOCK) && !errors.Is(err, unix.EINTR) {
+			return fmt.Errorf("Unable to acquire lock %s - %v", path, err) // PBS wording (staticcheck.conf)
+		}
+		if !time.Now().Before(deadline) {
+			return fmt.Errorf("Unable to acquire lock %s - got timeout", path) // PBS wording (staticcheck.conf)
+		}
+		time.Sleep(min(wait, time.Until(deadline)))
+		wait = min(wait*2, 20*time.Millisecond)
+	}
 }
 
 // testHookBeforeRename runs between fsync and rename (tests only).

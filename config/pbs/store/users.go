@@ -316,9 +316,12 @@ func (s *Store) UpdateUser(userid string, f UserFields, del []string, password *
 }
 
 // RemoveUser is delete_user (PBS ≥ 3.4): the user section goes, and so do
-// its tokens, their ACL entries and secrets, and its pbs-realm password.
-// The user's own ACL entries stay (§4.5). root@pam cannot be removed.
-// Lock order: user, then acl, token.shadow, shadow.json.
+// its tokens, their ACL entries and secrets, its pbs-realm password, its
+// tfa.json entry and its TFA challenge data. The user's own ACL entries
+// stay (§4.5). root@pam cannot be removed. Lock order as PBS: user, tfa,
+// acl (then token.shadow, shadow.json). tfa.json is read before anything
+// is written, so a malformed one stops the removal with nothing changed
+// (PBS would remove the user and only log the tfa.json error).
 func (s *Store) RemoveUser(userid, digest string) error {
 	a, err := parseUserid(userid)
 	if err != nil {
@@ -338,6 +341,11 @@ func (s *Store) RemoveUser(userid, digest string) error {
 	if !c.RemoveUser(a.String()) {
 		return fmt.Errorf("user '%s' does not exist.", a) // PBS wording (staticcheck.conf)
 	}
+	tfaFile, unlockTFA, err := s.lockTFA()
+	if err != nil {
+		return err
+	}
+	defer unlockTFA()
 	var tokens []string
 	for _, t := range c.Tokens {
 		if ta, err := authid.Parse(t.Tokenid); err == nil && ta.User() == a.String() {
@@ -348,6 +356,9 @@ func (s *Store) RemoveUser(userid, digest string) error {
 		c.RemoveToken(t)
 	}
 	if err := s.writeUsers(c); err != nil {
+		return err
+	}
+	if err := s.removeUserTFA(tfaFile, a.String()); err != nil {
 		return err
 	}
 	if len(tokens) > 0 {

@@ -1,0 +1,138 @@
+package compiler
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestCompileTFA: the document carries the non-secret second-factor state
+// of tfa.json (§9): factor types with what is usable of them, the locks in
+// force; expired locks are dropped; no secret of tfa.json appears in it.
+func TestCompileTFA(t *testing.T) {
+	d, err := CompileDir("testdata/tfa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]TFAUser{
+		"root@pam": {Factors: map[string]int{"totp": 1, "webauthn": 1, "recovery": 9}},
+		"john@pbs": {Factors: map[string]int{"totp": 1, "u2f": 1}, TOTPLocked: true, TFALockedUntil: 4102444800},
+		"ops@pbs":  {Factors: map[string]int{"webauthn": 1, "yubico": 1, "recovery": 0}},
+		"old@pbs":  {Factors: map[string]int{"recovery": 1}}, // its 2023 lock has expired
+	}
+	if !reflect.DeepEqual(d.TFA, want) {
+		t.Errorf("TFA:\n got %+v\nwant %+v", d.TFA, want)
+	}
+	j := roundTrip(t, d)
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(j, &top); err != nil {
+		t.Fatal(err)
+	}
+	if string(top["tfa"]) != `{"john@pbs":{"factors":{"totp":1,"u2f":1},"totp_locked":true,"tfa_locked_until":4102444800},`+
+		`"old@pbs":{"factors":{"recovery":1},"totp_locked":false,"tfa_locked_until":0},`+
+		`"ops@pbs":{"factors":{"recovery":0,"webauthn":1,"yubico":1},"totp_locked":false,"tfa_locked_until":0},`+
+		`"root@pam":{"factors":{"recovery":9,"totp":1,"webauthn":1},"totp_locked":false,"tfa_locked_until":0}}` {
+		t.Errorf("tfa JSON: %s", top["tfa"])
+	}
+	for _, s := range tfaSecrets(t, "testdata/tfa/tfa.json") {
+		if strings.Contains(string(j), s) {
+			t.Errorf("the document holds a secret of tfa.json: %q", s)
+		}
+	}
+	if _, ok := d.Sources["tfa.json"]; ok {
+		t.Error("tfa.json's digest is a source: it changes at every TOTP login")
+	}
+}
+
+// tfaSecrets lists every string value of tfa.json under an entry or a
+// recovery set that is long enough to be a secret (URIs, base32 secrets,
+// hashes, key material), plus the base32 secrets cut out of the URIs.
+func tfaSecrets(t *testing.T, path string) []string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Users map[string]map[string]json.RawMessage `json:"users"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			if len(v) >= 8 {
+				out = append(out, v)
+			}
+			if i := strings.Index(v, "secret="); i >= 0 {
+				out = append(out, strings.SplitN(v[i+len("secret="):], "&", 2)[0])
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	for _, u := range doc.Users {
+		for key, raw := range u {
+			var v any
+			if err := json.Unmarshal(raw, &v); err != nil {
+				t.Fatal(err)
+			}
+			if key == "recovery" {
+				walk(v)
+				continue
+			}
+			if list, ok := v.([]any); ok {
+				for _, e := range list {
+					if m, ok := e.(map[string]any); ok {
+						walk(m["entry"])
+					}
+				}
+			}
+		}
+	}
+	if len(out) < 10 {
+		t.Fatalf("only %d secrets found in %s", len(out), path)
+	}
+	return out
+}
+
+// TestCompileTFAErrors: a malformed tfa.json stops the compilation with an
+// error naming the file, never its content; an unreadable one is left out
+// with a warning.
+func TestCompileTFAErrors(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "user.cfg"), []byte("user: john@pbs\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "tfa.json")
+	secret := "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQ&x=1"
+	if err := os.WriteFile(path, []byte(`{"users":{"john@pbs":{"totp":[{"id":"a","created":1,"entry":"`+secret+`"}]}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := CompileDir(dir)
+	if err == nil || !strings.Contains(err.Error(), path) || strings.Contains(err.Error(), "GEZDGNBVGY3TQOJQ") {
+		t.Errorf("malformed tfa.json: %v", err)
+	}
+	if os.Geteuid() == 0 {
+		return // root reads a 0000 file
+	}
+	if err := os.Chmod(path, 0); err != nil {
+		t.Fatal(err)
+	}
+	d, err := CompileDir(dir)
+	if err != nil || d.TFA != nil || len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0], "tfa.json") {
+		t.Errorf("unreadable tfa.json: %v %v %v", err, d.TFA, d.Warnings)
+	}
+}

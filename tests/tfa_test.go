@@ -1,0 +1,461 @@
+package tests
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pxacl/pxacl/tfa"
+)
+
+// The `pxacl user tfa` commands end to end (pbs-semantics.md §9).
+
+// knownURI is a TOTP the tests know the secret of (the RFC 6238 SHA1 seed).
+const knownURI = "otpauth://totp/Proxmox%20Backup%20Server:john%40pbs?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=6&algorithm=SHA1&period=30&issuer=Proxmox%20Backup%20Server"
+
+func totpCode(t *testing.T, uri string, at time.Time) string {
+	t.Helper()
+	k, err := tfa.ParseURI(uri)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := k.CodeAt(at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// tfaDir is a copy of the example configuration.
+func tfaDir(t *testing.T) string {
+	t.Helper()
+	return copyDir(t, examplesDir())
+}
+
+func pxacl(t *testing.T, dir string, stdin string, args ...string) cliResult {
+	t.Helper()
+	var in []byte
+	if stdin != "" {
+		in = []byte(stdin)
+	}
+	return runCmd(t, pxaclBin, in, append([]string{"--config-dir", dir}, args...)...)
+}
+
+func want(t *testing.T, r cliResult, code int, substrings ...string) {
+	t.Helper()
+	if r.code != code {
+		t.Errorf("want exit %d: %s", code, r)
+		return
+	}
+	for _, s := range substrings {
+		if !strings.Contains(r.stdout+r.stderr, s) {
+			t.Errorf("missing %q: %s", s, r)
+		}
+	}
+}
+
+// TestTFAAddTOTPInteractive: add-totp prints the otpauth URI and a QR
+// code, reads the code from stdin and adds the entry only then.
+func TestTFAAddTOTPInteractive(t *testing.T) {
+	dir := tfaDir(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, pxaclBin, "--config-dir", dir, "user", "tfa", "add-totp", "john@pbs", "--description", "phone")
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stdout)
+	var uri string
+	var out []string
+	for sc.Scan() {
+		out = append(out, sc.Text())
+		if strings.HasPrefix(sc.Text(), "otpauth://") {
+			uri = sc.Text()
+			break
+		}
+	}
+	if uri == "" {
+		t.Fatalf("no otpauth URI printed: %q", out)
+	}
+	if !regexp.MustCompile(`^otpauth://totp/Proxmox%20Backup%20Server:john%40pbs\?secret=[A-Z2-7]{32}&digits=6&algorithm=SHA1&period=30&issuer=Proxmox%20Backup%20Server$`).MatchString(uri) {
+		t.Errorf("URI %s", uri)
+	}
+	if _, err := io.WriteString(stdin, totpCode(t, uri, time.Now())+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	stdin.Close()
+	rest, _ := io.ReadAll(stdout)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("add-totp: %v\n%s%s", err, rest, stderr.String())
+	}
+	if !strings.Contains(string(rest), "█") || !strings.Contains(string(rest), "▀") {
+		t.Errorf("no QR code drawn:\n%s", rest)
+	}
+	if !regexp.MustCompile(`added TOTP [0-9a-f-]{36} for john@pbs\n$`).Match(rest) {
+		t.Errorf("output:\n%s", rest)
+	}
+	if !strings.Contains(stderr.String(), "Current code from the authenticator: ") {
+		t.Errorf("no prompt: %q", stderr.String())
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "tfa.json"))
+	if err != nil || !strings.Contains(string(data), `"entry":"`+uri+`"`) {
+		t.Fatalf("tfa.json: %s %v", data, err)
+	}
+	if st, _ := os.Stat(filepath.Join(dir, "tfa.json")); st.Mode().Perm() != 0o600 {
+		t.Errorf("tfa.json mode %v", st.Mode())
+	}
+}
+
+// TestTFACommands: add (refused with a wrong code, nothing written), list,
+// verify (replay refused), recovery keys (once each), lockout, unlock,
+// delete, as PBS does them (§9).
+func TestTFACommands(t *testing.T) {
+	t.Setenv("TZ", "UTC")
+	dir := tfaDir(t)
+	path := filepath.Join(dir, "tfa.json")
+	want(t, pxacl(t, dir, "", "user", "tfa", "add-totp", "john@pbs", "--description", "phone", "--totp", knownURI, "--code", "000000"),
+		2, "pxacl: failed to verify TOTP challenge")
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a refused add-totp wrote tfa.json: %v", err)
+	}
+	want(t, pxacl(t, dir, "", "user", "tfa", "add-totp", "nobody@pbs", "--description", "x"), 2, "user 'nobody@pbs' does not exists.")
+	want(t, pxacl(t, dir, "", "user", "tfa", "add-totp", "john@pbs"), 2, "'description' is required for new entries")
+	want(t, pxacl(t, dir, "", "user", "tfa", "add-totp", "john@pbs", "--description", "x", "--totp", knownURI+"&foo=1"), 2,
+		"parameter 'totp' - unknown otpauth uri parameter: 'foo'")
+	r := pxacl(t, dir, "", "--output-format", "json", "user", "tfa", "add-totp", "john@pbs", "--description", "phone", "--totp", knownURI,
+		"--code", totpCode(t, knownURI, time.Now()))
+	var added struct{ ID string }
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &added) != nil || len(added.ID) != 36 || strings.Contains(r.stdout+r.stderr, "GEZDGNBV") {
+		t.Fatalf("add-totp --totp: %s", r)
+	}
+	r = pxacl(t, dir, "", "user", "tfa", "add-recovery", "john@pbs")
+	keys := regexp.MustCompile(`(?m)^ ?\d: ([0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})$`).FindAllStringSubmatch(r.stdout, -1)
+	if r.code != 0 || len(keys) != 10 || !strings.HasPrefix(r.stdout, "Recovery keys of john@pbs: each works once, and they are shown only now.\n") {
+		t.Fatalf("add-recovery: %s", r)
+	}
+	want(t, pxacl(t, dir, "", "user", "tfa", "add-recovery", "john@pbs"), 2, "user already has recovery keys")
+
+	// list: text and PBS's JSON shapes, never a secret
+	r = pxacl(t, dir, "", "user", "tfa", "list", "john@pbs")
+	tableRE := regexp.MustCompile(`^┌──────────────────────────────────────┬──────────┬─────────────┬──────────────────────────┬────────┐
+│ id                                   │ type     │ description │ created                  │ enable │
+╞══════════════════════════════════════╪══════════╪═════════════╪══════════════════════════╪════════╡
+│ recovery                             │ recovery │             │ \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} │      1 │
+├──────────────────────────────────────┼──────────┼─────────────┼──────────────────────────┼────────┤
+│ ` + added.ID + ` │ totp     │ phone       │ \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} │      1 │
+└──────────────────────────────────────┴──────────┴─────────────┴──────────────────────────┴────────┘
+$`)
+	if r.code != 0 || !tableRE.MatchString(r.stdout) {
+		t.Errorf("list john@pbs:\n%s", r)
+	}
+	r = pxacl(t, dir, "", "--output-format", "json", "user", "tfa", "list", "john@pbs")
+	var entries []map[string]any
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &entries) != nil || len(entries) != 2 || entries[0]["type"] != "recovery" ||
+		entries[1]["id"] != added.ID || entries[1]["description"] != "phone" || entries[1]["enable"] != nil {
+		t.Errorf("list json: %s", r)
+	}
+	r = pxacl(t, dir, "", "--output-format", "json", "user", "tfa", "list")
+	var users []struct {
+		Userid  string           `json:"userid"`
+		Entries []map[string]any `json:"entries"`
+	}
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &users) != nil || len(users) != 1 || users[0].Userid != "john@pbs" || len(users[0].Entries) != 2 {
+		t.Errorf("list all json: %s", r)
+	}
+	for _, r := range []cliResult{pxacl(t, dir, "", "user", "tfa", "list"), pxacl(t, dir, "", "--output-format", "json", "user", "tfa", "list")} {
+		if strings.Contains(r.stdout, "GEZDGNBV") || strings.Contains(r.stdout, "otpauth") || strings.Contains(r.stdout, keys[0][1]) {
+			t.Errorf("list shows a secret: %s", r.stdout)
+		}
+	}
+	want(t, pxacl(t, dir, "", "user", "tfa", "list", "audit@pbs"), 0)
+
+	// verify: TOTP once, replay refused; a recovery key once
+	now := time.Now()
+	code := totpCode(t, knownURI, now)
+	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs", "totp:"+code), 0, "ok: TOTP code accepted")
+	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs", "totp:"+code), 1, "refused: reused TOTP code")
+	want(t, pxacl(t, dir, "recovery:"+keys[3][1]+"\n", "user", "tfa", "verify", "john@pbs"), 0, "ok: recovery key accepted, 9 unused keys left")
+	r = pxacl(t, dir, "", "--output-format", "json", "user", "tfa", "verify", "john@pbs", "recovery:"+keys[3][1])
+	if r.code != 1 || !strings.Contains(r.stdout, `"reason": "wrong or used recovery key"`) && !strings.Contains(r.stdout, `"reason":"wrong or used recovery key"`) {
+		t.Errorf("second use of a recovery key: %s", r)
+	}
+	if strings.Contains(r.stdout+r.stderr, keys[3][1]) {
+		t.Errorf("the key is echoed: %s", r)
+	}
+	// the failure counters persist between runs; the recovery key's
+	// success reset the TOTP failures (§9), so 8 more lock TOTP
+	for i := 1; i <= 7; i++ {
+		want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs", "totp:000000"), 1, "refused: wrong TOTP code")
+	}
+	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs", "totp:000000"), 1, "refused: wrong TOTP code; TOTP is now locked (8 consecutive TOTP failures)")
+	next := totpCode(t, knownURI, now.Add(30*time.Second))
+	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs", "totp:"+next), 1, "refused: TOTP locked")
+	want(t, pxacl(t, dir, "", "user", "tfa", "list", "john@pbs"), 0, "john@pbs: TOTP locked after 8 consecutive failures")
+	want(t, pxacl(t, dir, "", "user", "tfa", "unlock", "john@pbs"), 0, "unlocked john@pbs")
+	want(t, pxacl(t, dir, "", "user", "tfa", "unlock", "john@pbs"), 0, "john@pbs was not locked; failure counters reset")
+	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs", "totp:"+next), 0, "ok: TOTP code accepted")
+	counters, err := os.ReadFile(filepath.Join(dir, ".tfa-challenges", "john@pbs"))
+	if err != nil || string(counters) != "{}" {
+		t.Errorf("challenge data: %q %v", counters, err)
+	}
+	// a separate --state-dir keeps its own counters
+	state := t.TempDir()
+	want(t, pxacl(t, dir, "", "user", "tfa", "--state-dir", state, "verify", "john@pbs", "totp:1"), 1, "wrong TOTP code")
+	if data, err := os.ReadFile(filepath.Join(state, "john@pbs")); err != nil || string(data) != `{"totp_failures":1,"tfa_failures":1}` {
+		t.Errorf("--state-dir: %q %v", data, err)
+	}
+
+	// bad input: exit 2
+	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs", "123456"), 2, "pxacl: invalid tfa response")
+	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs", `webauthn:{"a":1}`), 2, "only totp: and recovery: responses")
+	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "nobody@pbs", "totp:123456"), 2, "no such user 'nobody@pbs'")
+	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs"), 2, "no response given")
+	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "former@pbs", "totp:123456"), 1, "refused: user account disabled or expired.")
+	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "audit@pbs", "totp:123456"), 1, "refused: audit@pbs has no second factor")
+	want(t, pxacl(t, dir, "", "user", "tfa", "unlock", "audit@pbs"), 2, "pxacl: no such user")
+
+	// delete
+	want(t, pxacl(t, dir, "", "user", "tfa", "delete", "john@pbs", "nope"), 2, "no such tfa entry: john@pbs/nope")
+	want(t, pxacl(t, dir, "", "user", "tfa", "delete", "john@pbs", added.ID), 0)
+	want(t, pxacl(t, dir, "", "user", "tfa", "delete", "john@pbs", "recovery"), 0)
+	if data, _ := os.ReadFile(path); string(data) != "{}" {
+		t.Errorf("tfa.json after deleting everything: %s", data)
+	}
+}
+
+// TestTFAConcurrentVerifyCLI: 20 pxacl processes verify one recovery key
+// at once: exactly one is accepted (the whole verification runs under
+// tfa.json.lock).
+func TestTFAConcurrentVerifyCLI(t *testing.T) {
+	dir := tfaDir(t)
+	r := pxacl(t, dir, "", "--output-format", "json", "user", "tfa", "add-recovery", "john@pbs")
+	var rec struct{ Recovery []string }
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &rec) != nil || len(rec.Recovery) != 10 {
+		t.Fatalf("add-recovery: %s", r)
+	}
+	const n = 20
+	codes := make([]int, n)
+	outs := make([]string, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			r := pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs", "recovery:"+rec.Recovery[5])
+			codes[i], outs[i] = r.code, r.stdout+r.stderr
+		}()
+	}
+	close(start)
+	wg.Wait()
+	ok := 0
+	for i, c := range codes {
+		switch {
+		case c == 0:
+			ok++
+		case c == 1 && strings.Contains(outs[i], "refused: wrong or used recovery key"):
+		default:
+			t.Errorf("process %d: exit %d: %s", i, c, outs[i])
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d of %d concurrent verifications of one recovery key succeeded, want exactly 1", ok, n)
+	}
+}
+
+// TestTFAMalformed: a malformed tfa.json makes every command that reads it
+// exit 2 with the file's name and position, and changes no file.
+func TestTFAMalformed(t *testing.T) {
+	dir := tfaDir(t)
+	path := filepath.Join(dir, "tfa.json")
+	writeFiles(t, dir, map[string]string{
+		"tfa.json": `{"users":{"john@pbs":{"totp":[{"id":"x","created":1,"entry":"otpauth://totp/a?secret=GEZDGNBVGY3TQOJQ"}],}}}`,
+	})
+	// lock files first, so that the snapshot holds them
+	want(t, pxacl(t, dir, "", "acl", "update", "/", "Audit", "--auth-id", "john@pbs"), 0)
+	want(t, pxacl(t, dir, "", "acl", "update", "/", "Audit", "--auth-id", "john@pbs", "--delete"), 0)
+	want(t, pxacl(t, dir, "", "user", "update", "john@pbs", "--comment", "An example user."), 0)
+	if err := os.WriteFile(filepath.Join(dir, "tfa.json.lock"), nil, 0o660); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dir)
+	for _, args := range [][]string{
+		{"user", "tfa", "list"},
+		{"user", "tfa", "list", "john@pbs"},
+		{"user", "tfa", "add-totp", "john@pbs", "--description", "x", "--totp", knownURI, "--code", totpCode(t, knownURI, time.Now())},
+		{"user", "tfa", "add-recovery", "john@pbs"},
+		{"user", "tfa", "delete", "john@pbs", "x"},
+		{"user", "tfa", "unlock", "john@pbs"},
+		{"user", "tfa", "verify", "john@pbs", "totp:123456"},
+		{"user", "remove", "john@pbs"},
+		{"check", "john@pbs", "/", "Sys.Audit"},
+		{"bundle", "build", "-o", filepath.Join(t.TempDir(), "b.tar.gz")},
+		{"lint"},
+	} {
+		r := pxacl(t, dir, "", args...)
+		if r.code != 2 || !strings.Contains(r.stderr, path+":1:") || !strings.Contains(r.stderr, "invalid character '}'") || strings.Contains(r.stderr, "GEZDGNBV") {
+			t.Errorf("%q: want exit 2 naming %s:1:COL: %s", args, path, r)
+		}
+		if after := snapshot(t, dir); !mapsEqual(before, after) {
+			t.Errorf("%q changed the directory", args)
+		}
+	}
+}
+
+func mapsEqual(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestTFAUserRemove: user remove drops the user's tfa.json entry and
+// challenge data.
+func TestTFAUserRemove(t *testing.T) {
+	dir := tfaDir(t)
+	for _, u := range []string{"john@pbs", "audit@pbs"} {
+		want(t, pxacl(t, dir, "", "user", "tfa", "add-recovery", u), 0)
+		want(t, pxacl(t, dir, "", "user", "tfa", "verify", u, "recovery:nope"), 1)
+	}
+	want(t, pxacl(t, dir, "", "user", "remove", "john@pbs"), 0)
+	data, _ := os.ReadFile(filepath.Join(dir, "tfa.json"))
+	if strings.Contains(string(data), "john@pbs") || !strings.Contains(string(data), "audit@pbs") {
+		t.Errorf("tfa.json after user remove: %s", data)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".tfa-challenges", "john@pbs")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("challenge data kept: %v", err)
+	}
+}
+
+// TestTFABundleNoSecrets: a bundle built from a configuration with a
+// PBS-written tfa.json holds the non-secret TFA state and no secret of
+// tfa.json anywhere in the tar (§9; DESIGN: no secrets in a bundle); the
+// real opa binary explains the state from the bundle alone.
+func TestTFABundleNoSecrets(t *testing.T) {
+	dir := t.TempDir()
+	tfaJSON, err := os.ReadFile(filepath.Join(moduleRoot, "tfa", "testdata", "pbs-tfa.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{
+		"user.cfg": "user: root@pam\n\tcomment Superuser\n\nuser: john@pbs\n\ntoken: john@pbs!ci\n\nuser: ops@pbs\n",
+		"acl.cfg":  "acl:1:/datastore:john@pbs,john@pbs!ci:DatastoreAdmin\nacl:1:/:ops@pbs:Admin\n",
+		"tfa.json": string(tfaJSON),
+	})
+	out := filepath.Join(t.TempDir(), "pxacl.tar.gz")
+	want(t, pxacl(t, dir, "", "bundle", "build", "-o", out), 0)
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, plain := untar(t, raw)
+	secrets := secretsOf(t, tfaJSON)
+	for _, s := range secrets {
+		if strings.Contains(string(plain), s) || strings.Contains(string(raw), s) {
+			t.Errorf("the bundle holds a secret of tfa.json: %q", s)
+		}
+	}
+	data := string(files["pxacl/data.json"])
+	if !strings.Contains(data, `"tfa":{"john@pbs":{"factors":{"totp":1,"u2f":1},"totp_locked":true,"tfa_locked_until":4102444800}`) {
+		t.Errorf("data.json has no TFA state: %.400s", data)
+	}
+	if strings.Contains(data, "otpauth") || strings.Contains(data, `"secret"`) || strings.Contains(data, "tfa.json") {
+		t.Errorf("data.json mentions TFA secrets or tfa.json")
+	}
+	// the real opa binary answers explain's tfa from the bundle alone
+	in := filepath.Join(t.TempDir(), "input.json")
+	if err := os.WriteFile(in, []byte(`{"auth_id":"john@pbs!ci","path":"/datastore","privilege":"Datastore.Read","now":1750000000}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runCmd(t, opaBin(t), nil, "eval", "-b", out, "-i", in, "-f", "raw", "data.pxacl.explain.tfa")
+	wantTFA := `{"factors":["totp","u2f"],"locked_until":4102444800,"recovery_keys":null,"token_bypasses":true,"totp_locked":true,"user":"john@pbs"}`
+	if r.code != 0 || strings.TrimSpace(r.stdout) != wantTFA {
+		t.Errorf("opa eval explain.tfa: %s\nwant %s", r, wantTFA)
+	}
+	// and pxacl explain says it in words
+	want(t, pxacl(t, dir, "", "explain", "john@pbs!ci", "/datastore", "Datastore.Read"), 0,
+		"Second factors of john@pbs (tfa.json, §9): totp, u2f\n",
+		"  TOTP is locked (8 consecutive failures)",
+		"  every second factor is locked until 2100-01-01T00:00:00Z",
+		"  an API token authenticates without its owner's second factor")
+	// lint sees it too: ops@pbs (Admin) has WebAuthn and Yubico, root@pam
+	// TOTP, WebAuthn and recovery keys: no admin lacks a second factor
+	r = pxacl(t, dir, "", "lint")
+	if strings.Contains(r.stdout, "[no-second-factor]") || !strings.Contains(r.stdout, "[tfa-locked] john@pbs") {
+		t.Errorf("lint: %s", r)
+	}
+}
+
+// secretsOf lists the secret strings of a tfa.json: entry values (URIs,
+// key material), the base32 secrets in the URIs, recovery secrets and
+// hashes.
+func secretsOf(t *testing.T, data []byte) []string {
+	t.Helper()
+	var doc struct {
+		Users map[string]map[string]json.RawMessage `json:"users"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			if len(v) >= 8 {
+				out = append(out, v)
+			}
+			if _, s, ok := strings.Cut(v, "secret="); ok {
+				out = append(out, strings.SplitN(s, "&", 2)[0])
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	for _, u := range doc.Users {
+		for key, raw := range u {
+			var v any
+			if err := json.Unmarshal(raw, &v); err != nil {
+				t.Fatal(err)
+			}
+			switch key {
+			case "recovery":
+				walk(v)
+			case "totp", "webauthn", "u2f", "yubico":
+				for _, e := range v.([]any) {
+					walk(e.(map[string]any)["entry"])
+				}
+			}
+		}
+	}
+	if len(out) < 15 {
+		t.Fatalf("only %d secrets found", len(out))
+	}
+	return out
+}
