@@ -115,6 +115,10 @@ func TestBundleDeterministic(t *testing.T) {
 	if !bytes.Equal(first, second) {
 		t.Fatalf("two builds of the same directory differ (%d vs %d bytes)", len(first), len(second))
 	}
+	// -o - writes the same bytes to stdout
+	if r := runPxacl(t, "--config-dir", dir, "bundle", "build", "-o", "-"); r.code != 0 || r.stdout != string(first) {
+		t.Fatalf("pxacl bundle build -o -: exit %d, %d bytes on stdout, want %d", r.code, len(r.stdout), len(first))
+	}
 
 	// the library builds the same bytes as the CLI
 	b, err := evaluator.BuildDir(dir)

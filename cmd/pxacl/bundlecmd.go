@@ -26,6 +26,9 @@ func newBundleCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if out == "-" { // the tar.gz on stdout, nothing else
+				return bun.Write(cmd.OutOrStdout())
+			}
 			if err := bun.WriteFile(out); err != nil {
 				return err
 			}
@@ -38,7 +41,7 @@ func newBundleCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
-	build.Flags().StringVarP(&out, "output", "o", "pxacl.tar.gz", "bundle file to write")
+	build.Flags().StringVarP(&out, "output", "o", "pxacl.tar.gz", "bundle file to write (- for stdout)")
 	b.AddCommand(build)
 	return b
 }
