@@ -3,7 +3,10 @@ package pbs
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/pxacl/pxacl/authid"
@@ -27,10 +30,19 @@ func ParseACLCfg(file string, data []byte, isRole func(string) bool) (*ACLTree, 
 	t := NewACLTree()
 	sum := sha256.Sum256(data)
 	t.Digest = hex.EncodeToString(sum[:])
+	if len(data) >= parallelACLBytes {
+		if err := t.parseParallel(file, data, isRole); err != nil {
+			return nil, err
+		}
+		return t, nil
+	}
 	var perr *ParseError
 	ids := map[string]string{} // ug text -> canonical auth id, parsed once
 	splitLines(data, func(n int, raw []byte) bool {
-		perr = t.parseLine(file, n, raw, isRole, ids)
+		var rec aclLine
+		if rec, perr = parseACLLine(file, n, raw, isRole, ids); perr == nil {
+			t.apply(rec)
+		}
 		return perr == nil
 	})
 	if perr != nil {
@@ -39,58 +51,175 @@ func ParseACLCfg(file string, data []byte, isRole func(string) bool) (*ACLTree, 
 	return t, nil
 }
 
-// parseLine handles one acl.cfg line (parse_acl_line, §2.1).
-func (t *ACLTree) parseLine(file string, n int, raw []byte, isRole func(string) bool, ids map[string]string) *ParseError {
+// parallelACLBytes is the acl.cfg size from which lines are parsed on
+// every core (and then applied to the tree in file order).
+var parallelACLBytes = 1 << 20
+
+// aclLine is one parsed acl.cfg line: the (ugid, role) pairs to insert at
+// its path, in the order PBS inserts them.
+type aclLine struct {
+	line      int
+	propagate bool
+	path      string
+	pairs     []aclPair
+}
+
+// aclPair is one ugid × role of a line; group ugids are without the '@'.
+type aclPair struct {
+	ugid, role string
+	group      bool
+}
+
+// parseACLLine parses and validates one acl.cfg line (parse_acl_line,
+// §2.1) without touching the tree. An empty line gives no pairs.
+func parseACLLine(file string, n int, raw []byte, isRole func(string) bool, ids map[string]string) (aclLine, *ParseError) {
+	rec := aclLine{line: n}
 	if !utf8.Valid(raw) {
-		return errorf(file, n, string(raw), "invalid UTF-8: %q", raw)
+		return rec, errorf(file, n, string(raw), "invalid UTF-8: %q", raw)
 	}
 	line := strings.TrimSpace(string(raw))
 	if line == "" {
-		return nil
+		return rec, nil
 	}
 	items := strings.Split(line, ":")
 	if len(items) != 5 {
-		return errorf(file, n, line, "wrong number of items (expected 5 ':'-separated fields): '%s'", line)
+		return rec, errorf(file, n, line, "wrong number of items (expected 5 ':'-separated fields): '%s'", line)
 	}
 	if items[0] != "acl" {
-		return errorf(file, n, items[0], "line does not start with 'acl' (got '%s'): '%s'", items[0], line)
+		return rec, errorf(file, n, items[0], "line does not start with 'acl' (got '%s'): '%s'", items[0], line)
 	}
-	var propagate bool
 	switch items[1] {
 	case "0":
 	case "1":
-		propagate = true
+		rec.propagate = true
 	default:
-		return errorf(file, n, items[1], "expected '0' or '1' for propagate flag, got '%s'", items[1])
+		return rec, errorf(file, n, items[1], "expected '0' or '1' for propagate flag, got '%s'", items[1])
 	}
-	node := t.getOrInsert(items[2])
+	rec.path = items[2]
 	ugs := strings.Split(items[3], ",")
 	roles := strings.Split(items[4], ",")
 	for i := range roles {
 		roles[i] = strings.TrimSpace(roles[i])
 	}
+	rec.pairs = make([]aclPair, 0, len(ugs)*len(roles))
 	for _, ug := range ugs {
 		ug = strings.TrimSpace(ug)
 		for _, role := range roles {
 			if !isRole(role) {
-				return errorf(file, n, role, "unknown role '%s'", role)
+				return rec, errorf(file, n, role, "unknown role '%s'", role)
 			}
 			if group, ok := strings.CutPrefix(ug, "@"); ok {
-				node.Groups = insertRole(node.Groups, group, role, propagate, n)
+				rec.pairs = append(rec.pairs, aclPair{ugid: group, role: role, group: true})
 				continue
 			}
 			id, ok := ids[ug]
 			if !ok {
 				a, err := authid.Parse(ug)
 				if err != nil {
-					return errorf(file, n, ug, "invalid user or token id '%s': %v", ug, err)
+					return rec, errorf(file, n, ug, "invalid user or token id '%s': %v", ug, err)
 				}
 				id = a.String()
 				ids[ug] = id
 			}
-			node.Users = insertRole(node.Users, id, role, propagate, n)
+			rec.pairs = append(rec.pairs, aclPair{ugid: id, role: role})
 		}
 	}
+	return rec, nil
+}
+
+// apply inserts a parsed line's pairs with the semantics of §3.1; a
+// non-empty line creates its node even without pairs.
+func (t *ACLTree) apply(rec aclLine) {
+	if rec.pairs == nil {
+		return // an empty line
+	}
+	insertPairs(t.getOrInsert(rec.path), rec)
+}
+
+// insertPairs inserts a line's pairs at its node, in order.
+func insertPairs(node *ACLNode, rec aclLine) {
+	for _, p := range rec.pairs {
+		if p.group {
+			node.Groups = insertRole(node.Groups, p.ugid, p.role, rec.propagate, rec.line)
+		} else {
+			node.Users = insertRole(node.Users, p.ugid, p.role, rec.propagate, rec.line)
+		}
+	}
+}
+
+// parseParallel parses the lines of a large acl.cfg on every core, then
+// applies them to the tree in file order. The first error in file order
+// is the one reported, as in a sequential parse.
+func (t *ACLTree) parseParallel(file string, data []byte, isRole func(string) bool) *ParseError {
+	var lines [][]byte
+	splitLines(data, func(_ int, raw []byte) bool {
+		lines = append(lines, raw)
+		return true
+	})
+	const chunk = 4096
+	chunks := (len(lines) + chunk - 1) / chunk
+	recs := make([]aclLine, len(lines))
+	errs := make([]*ParseError, chunks)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ids := map[string]string{}
+			for c := int(next.Add(1)) - 1; c < chunks; c = int(next.Add(1)) - 1 {
+				for i := c * chunk; i < min(len(lines), (c+1)*chunk); i++ {
+					var perr *ParseError
+					if recs[i], perr = parseACLLine(file, i+1, lines[i], isRole, ids); perr != nil {
+						errs[c] = perr
+						break
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, perr := range errs {
+		if perr != nil {
+			return perr
+		}
+	}
+	// Create the nodes in file order, then insert the roles on every
+	// core: each node belongs to one worker, which applies that node's
+	// lines in file order, so every node sees its lines in order (§3.1).
+	nodes := make([]*ACLNode, len(recs))
+	owner := make([]uint8, len(recs))
+	byPath := map[string]*ACLNode{}
+	ids := map[*ACLNode]int{}
+	workers := min(runtime.GOMAXPROCS(0), 255)
+	for i, rec := range recs {
+		if rec.pairs == nil {
+			continue // an empty line
+		}
+		n := byPath[rec.path]
+		if n == nil {
+			n = t.getOrInsert(rec.path)
+			byPath[rec.path] = n
+		}
+		id, ok := ids[n]
+		if !ok {
+			id = len(ids)
+			ids[n] = id
+		}
+		nodes[i], owner[i] = n, uint8(id%workers)
+	}
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, rec := range recs {
+				if nodes[i] != nil && int(owner[i]) == w {
+					insertPairs(nodes[i], rec)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	return nil
 }
 
