@@ -115,6 +115,9 @@ func (p Permissions) WritePVEText(w io.Writer) error {
 			perms = append(perms, priv)
 			wPerm = max(wPerm, len(priv))
 		}
+		if len(perms) == 0 {
+			perms = []string{""} // pveum prints the path with an empty cell
+		}
 		wPath = max(wPath, len(path))
 		rows = append(rows, row{[]string{path}, perms})
 	}

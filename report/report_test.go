@@ -194,3 +194,17 @@ func TestWritePVEText(t *testing.T) {
 		t.Errorf("got:\n%s", got)
 	}
 }
+
+// pveum's $print_perm_result prints a path without privileges (what the
+// PVE API answers for --path, pve-semantics §3.4) with an empty cell.
+func TestWritePVETextEmptyPath(t *testing.T) {
+	var b strings.Builder
+	if err := (Permissions{"/nodes": {}}).WritePVEText(&b); err != nil {
+		t.Fatal(err)
+	}
+	want := "┌──────────┬─────────────┐\n│ ACL path │ Permissions │\n╞══════════╪═════════════╡\n│ /nodes   │             │\n└──────────┴─────────────┘\n" +
+		"Permissions marked with '(*)' have the 'propagate' flag set.\n"
+	if b.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+}

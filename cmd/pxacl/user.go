@@ -68,7 +68,9 @@ func newUserCmd(g *globals) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if len(privs) > 0 {
+				// PBS lists only paths with privileges; PVE's API answers
+				// --path with {path: permissions} even when empty (pve §3.4)
+				if len(privs) > 0 || (pve && cmd.Flags().Changed("path")) {
 					out[p] = privs
 				}
 			}
