@@ -56,11 +56,11 @@ var benchEnvs = map[int]*benchEnv{}
 
 // load compiles and loads the configuration in dir, returning the
 // evaluator and the heap it added, in MB.
-func load(b *testing.B, dir string) (*Evaluator, float64) {
+func load(b *testing.B, dir string, opts ...Option) (*Evaluator, float64) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	ev, err := FromConfigDir(context.Background(), dir)
+	ev, err := FromConfigDir(context.Background(), dir, opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -105,6 +105,23 @@ func env(b *testing.B, n int) *benchEnv {
 func BenchmarkAllow(b *testing.B) {
 	for _, n := range benchSizes() {
 		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) { measureAllow(b, env(b, n)) })
+	}
+}
+
+// BenchmarkAllowRego is BenchmarkAllow with OPA evaluating the Rego
+// (--engine rego), on the same configurations and queries.
+func BenchmarkAllowRego(b *testing.B) {
+	for _, n := range benchSizes() {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			e := env(b, n)
+			rego := *e
+			dir := filepath.Join(b.TempDir(), "etc")
+			if err := configgen.Generate(configgen.Spec{Entries: n, Seed: 1}).WriteDir(dir); err != nil {
+				b.Fatal(err)
+			}
+			rego.ev, rego.heapMB = load(b, dir, WithEngine(Rego))
+			measureAllow(b, &rego)
+		})
 	}
 }
 
