@@ -7,8 +7,9 @@
 // is a rule-by-rule translation of policies/pxacl.rego (PBS) and
 // policies/pve.rego (PVE) for the two hot queries; each function names the
 // Rego rule it mirrors. Tests hold the two to the same answers: every
-// scenario under tests/scenarios, the Rego unit fixtures, and randomised
-// configurations and queries (differential_test.go).
+// scenario under tests/scenarios is decided both ways and by the real opa
+// binary, and randomised configurations and queries are compared here
+// (differential_test.go, fuzz_test.go).
 //
 // Like the Rego, a decision looks up at most one entry per path level (plus,
 // on PVE, one per group of the user and per pool of the target); nothing
@@ -103,9 +104,15 @@ func New(d *compiler.Document) *Engine {
 			s.entries[path] = resolve(x)
 		}
 	}
-	if !e.pve {
-		return e
+	if e.pve {
+		e.indexPVE(d, resolve)
 	}
+	return e
+}
+
+// indexPVE adds what PVE decisions need: the /pool/<p> paths of each pool
+// member, and each user's groups with their entries.
+func (e *Engine) indexPVE(d *compiler.Document, resolve func(*compiler.Entry) *entry) {
 	for path, pools := range d.PoolOf {
 		pp := make([]string, len(pools))
 		for i, p := range pools {
@@ -138,7 +145,6 @@ func New(d *compiler.Document) *Engine {
 	for _, s := range e.subjects {
 		s.poolEntries = s.poolEntries || onPools(s.entries)
 	}
-	return e
 }
 
 // onPools reports whether any of the entries sits on a /pool/<p> path.
