@@ -175,8 +175,9 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 			}
 		})
 		// Expanding the roles of a million entries is the bulk of the work:
-		// it runs on every core. Privilege-set keys are then assigned in
-		// walk order, so the document does not depend on the core count.
+		// it runs on every core. Privilege-set keys are assigned in walk
+		// order (register), so the document does not depend on the core
+		// count; then every core gives the entries their keys.
 		parallel(len(jobs), func(i int) {
 			j := jobs[i]
 			j.users, j.err = compileNode(j.node.Users, cat)
@@ -188,13 +189,22 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 			if j.err != nil {
 				return nil, fmt.Errorf("%s: %w", j.path, j.err)
 			}
-			if m := sets.intern(j.users); len(m) > 0 {
-				d.ACL[j.path] = m
-				d.entries += len(m)
+			sets.register(j.users)
+			sets.register(j.groups)
+		}
+		parallel(len(jobs), func(i int) {
+			j := jobs[i]
+			j.userMap, j.groupMap = sets.entries(j.users), sets.entries(j.groups)
+		})
+		d.ACL = make(map[string]map[string]*Entry, len(jobs))
+		for _, j := range jobs {
+			if len(j.userMap) > 0 {
+				d.ACL[j.path] = j.userMap
+				d.entries += len(j.userMap)
 			}
-			if m := sets.intern(j.groups); len(m) > 0 {
-				d.GroupACL[j.path] = m
-				d.entries += len(m)
+			if len(j.groupMap) > 0 {
+				d.GroupACL[j.path] = j.groupMap
+				d.entries += len(j.groupMap)
 			}
 		}
 	}
@@ -225,10 +235,11 @@ func account(enable *bool, expire *int64, line int) Account {
 
 // nodeJob is one ACL node to compile.
 type nodeJob struct {
-	path          string
-	node          *pbs.ACLNode
-	users, groups []ugidRoles // compiled entries, sorted by ugid
-	err           error
+	path              string
+	node              *pbs.ACLNode
+	users, groups     []ugidRoles       // compiled entries, sorted by ugid
+	userMap, groupMap map[string]*Entry // the same with their set keys, by ugid
+	err               error
 }
 
 // ugidRoles is one subject's compiled entry at a node and the signature of
@@ -284,15 +295,26 @@ func compileNode(ugids map[string]map[string]pbs.RoleEntry, cat *catalog.Catalog
 	return out, nil
 }
 
-// intern gives the compiled entries of one node their privilege-set keys
-// and returns them by ugid.
-func (s *setInterner) intern(entries []ugidRoles) map[string]*Entry {
-	if len(entries) == 0 {
+// register assigns privilege-set keys to the role maps of entries not
+// seen before; called in walk order, it numbers the sets deterministically.
+func (s *setInterner) register(entries []ugidRoles) {
+	for _, x := range entries {
+		if _, ok := s.byRoles[x.sig]; !ok {
+			s.forRoles(x.sig, x.entry.Roles)
+		}
+	}
+}
+
+// entries gives registered entries their set keys and returns them by
+// ugid. It only reads the interner, so it may run on many goroutines.
+func (s *setInterner) entries(list []ugidRoles) map[string]*Entry {
+	if len(list) == 0 {
 		return nil
 	}
-	out := make(map[string]*Entry, len(entries))
-	for _, x := range entries {
-		x.entry.Leaf, x.entry.Inherit = s.forRoles(x.sig, x.entry.Roles)
+	out := make(map[string]*Entry, len(list))
+	for _, x := range list {
+		k := s.byRoles[x.sig]
+		x.entry.Leaf, x.entry.Inherit = k[0], k[1]
 		out[x.ugid] = x.entry
 	}
 	return out
