@@ -441,11 +441,26 @@ func TFAUnreadable(dir string, err error) string {
 	return fmt.Sprintf("%v: the second-factor state is left out (run as root, or as the owner of tfa.json)", err)
 }
 
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+func sortedKeys[V any](m map[string]V) []string {
+	if len(m) == 1 { // most nodes have one subject, most entries one role
+		for k := range m {
+			return []string{k}
+		}
+	}
+	return slices.Sorted(maps.Keys(m))
+}
 
 // signature is a canonical string for a name -> flag map ("A+,B," for
 // {A: true, B: false}).
 func signature(m map[string]bool) string {
+	if len(m) == 1 {
+		for n, prop := range m {
+			if prop {
+				return n + "+,"
+			}
+			return n + ","
+		}
+	}
 	var b strings.Builder
 	for _, n := range sortedKeys(m) {
 		b.WriteString(n)
