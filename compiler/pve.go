@@ -104,15 +104,16 @@ func CompilePVE(cfg *pve.Config, cat *catalog.Catalog) (*Document, error) {
 			withEntries = withEntries[:len(withEntries)-1]
 		}
 		d.NodeIndex[path] = Node{Up: append([]string{}, withEntries...)}
+		// sorted, so that privilege-set keys are numbered deterministically
 		subjects := map[string]*Entry{}
 		for _, m := range []map[string]map[string]pve.RoleEntry{n.Users, n.Tokens} {
-			for id, roles := range m {
-				subjects[id] = pveEntry(roles, sets, rolePrivs)
+			for _, id := range sortedKeys(m) {
+				subjects[id] = pveEntry(m[id], sets, rolePrivs)
 			}
 		}
 		groups := map[string]*Entry{}
-		for g, roles := range n.Groups {
-			groups[g] = pveEntry(roles, sets, rolePrivs)
+		for _, g := range sortedKeys(n.Groups) {
+			groups[g] = pveEntry(n.Groups[g], sets, rolePrivs)
 		}
 		if len(subjects) > 0 {
 			d.ACL[path] = subjects

@@ -154,17 +154,25 @@ func NormalizePath(p string) (string, bool) {
 	return p, true
 }
 
+var (
+	listSeparators = strings.NewReplacer(",", " ", ";", " ")
+	listSpace      = regexp.MustCompile(`\s+`)
+)
+
 // splitList is PVE::Tools::split_list.
 func splitList(s string) []string {
 	if strings.Contains(s, "\x00") {
 		return strings.Split(s, "\x00")
 	}
-	s = strings.NewReplacer(",", " ", ";", " ").Replace(s)
+	s = listSeparators.Replace(s)
 	s = strings.TrimLeft(s, " \t\n\r\f\v")
 	if s == "" {
 		return nil
 	}
-	return regexp.MustCompile(`\s+`).Split(s, -1)
+	if !strings.ContainsAny(s, " \t\n\f\r") {
+		return []string{s} // one item: the common case
+	}
+	return listSpace.Split(s, -1)
 }
 
 // decodeIf decodes a text field PVE stores only when it is truthy.
