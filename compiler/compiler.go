@@ -323,14 +323,15 @@ func (s *setInterner) entries(list []ugidRoles) map[string]*Entry {
 // setInterner gives each distinct privilege map a short key, so that a
 // million entries share a handful of sets.
 type setInterner struct {
-	cat     *catalog.Catalog
-	sets    map[string]map[string]bool
-	byKey   map[string]string
-	byRoles map[string][2]string // role-map signature -> leaf, inherit keys
+	cat        *catalog.Catalog
+	sets       map[string]map[string]bool
+	byKey      map[string]string
+	byRoles    map[string][2]string // role-map signature -> leaf, inherit keys
+	pveByRoles map[string]pveSets   // the same for PVE entries, with NoAccess flags
 }
 
 func newSetInterner(sets map[string]map[string]bool, cat *catalog.Catalog) *setInterner {
-	return &setInterner{cat: cat, sets: sets, byKey: map[string]string{}, byRoles: map[string][2]string{}}
+	return &setInterner{cat: cat, sets: sets, byKey: map[string]string{}, byRoles: map[string][2]string{}, pveByRoles: map[string]pveSets{}}
 }
 
 // forRoles expands a role map (role -> propagate) into the keys of its leaf

@@ -135,13 +135,24 @@ func CompilePVE(cfg *pve.Config, cat *catalog.Catalog) (*Document, error) {
 // and the inherit set (propagating roles only), unreduced by NoAccess,
 // which is flagged instead.
 func pveEntry(roles map[string]pve.RoleEntry, sets *setInterner, rolePrivs func(string) []string) *Entry {
-	e := &Entry{Roles: map[string]bool{}, Lines: map[string]int{}}
+	e := &Entry{Roles: make(map[string]bool, len(roles)), Lines: make(map[string]int, len(roles))}
+	for role, re := range roles {
+		e.Roles[role] = re.Propagate
+		e.Lines[role] = re.Line
+	}
+	// the same role map always gives the same sets: expand it once
+	sig := signature(e.Roles)
+	if k, ok := sets.pveByRoles[sig]; ok {
+		e.Leaf, e.Inherit, e.NoAccess, e.NoAccessInherit = k.leaf, k.inherit, k.noaccess, k.noaccessInherit
+		return e
+	}
+	defer func() {
+		sets.pveByRoles[sig] = pveSets{e.Leaf, e.Inherit, e.NoAccess, e.NoAccessInherit}
+	}()
 	leaf, inherit := map[string]bool{}, map[string]bool{}
 	propagates := false
 	for _, role := range sortedKeys(roles) {
 		re := roles[role]
-		e.Roles[role] = re.Propagate
-		e.Lines[role] = re.Line
 		propagates = propagates || re.Propagate
 		for _, p := range rolePrivs(role) {
 			leaf[p] = leaf[p] || re.Propagate
@@ -159,4 +170,10 @@ func pveEntry(roles map[string]pve.RoleEntry, sets *setInterner, rolePrivs func(
 		e.Inherit = sets.key(inherit)
 	}
 	return e
+}
+
+// pveSets is what pveEntry derives from one role map.
+type pveSets struct {
+	leaf, inherit             string
+	noaccess, noaccessInherit bool
 }

@@ -132,7 +132,7 @@ func FromDocument(ctx context.Context, doc *compiler.Document, opts ...Option) (
 	}
 	slices.Sort(e.poolMembers)
 	e.load = func() (opabundle.Bundle, error) {
-		b, err := buildDocument(doc)
+		b, err := BuildDocument(doc)
 		if err != nil {
 			return opabundle.Bundle{}, err
 		}
@@ -164,10 +164,11 @@ func BuildDirFlavor(dir, flavor, pveVersion string) (*bundle.Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	return buildDocument(doc)
+	return BuildDocument(doc)
 }
 
-func buildDocument(doc *compiler.Document) (*bundle.Bundle, error) {
+// BuildDocument writes a compiled document and the policies into a bundle.
+func BuildDocument(doc *compiler.Document) (*bundle.Bundle, error) {
 	data, err := doc.JSON()
 	if err != nil {
 		return nil, err
@@ -378,6 +379,47 @@ func (e *Evaluator) Permissions(ctx context.Context, authID, path string) (map[s
 		out[k] = b
 	}
 	return out, nil
+}
+
+// Verdict is what `check` reports: the decision, whether the account is
+// active, the normalised path, and the requested privileges (sorted, no
+// duplicates) with those that are missing.
+type Verdict struct {
+	Allowed   bool
+	Active    bool
+	Path      string
+	Requested []string
+	Missing   []string
+}
+
+// Check decides q and says why: natively when it can, else from the Rego
+// explanation (the same fields of data.pxacl.explain).
+func (e *Evaluator) Check(ctx context.Context, q Query) (*Verdict, error) {
+	if e.native == nil {
+		x, err := e.Explain(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		v := &Verdict{Allowed: x.Allowed, Active: x.Active.Active, Requested: x.Requested, Missing: x.Missing}
+		if x.Path != nil {
+			v.Path = *x.Path
+		}
+		return v, nil
+	}
+	v := &Verdict{
+		Allowed:   e.native.Allowed(native.Query(q)),
+		Active:    e.native.Active(q.AuthID, q.Now),
+		Path:      native.Normalise(q.Path),
+		Requested: slices.Compact(slices.Sorted(slices.Values(q.Privileges))),
+		Missing:   []string{},
+	}
+	held := e.native.Permissions(q.AuthID, q.Path)
+	for _, p := range v.Requested {
+		if _, ok := held[p]; !ok {
+			v.Missing = append(v.Missing, p)
+		}
+	}
+	return v, nil
 }
 
 // Explain returns the structured account of a decision (data.pxacl.explain).

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -172,5 +173,48 @@ func TestParseEngine(t *testing.T) {
 	}
 	if _, err := ParseEngine("fast"); err == nil {
 		t.Error(`ParseEngine("fast"): no error`)
+	}
+}
+
+// Check gives the same verdict natively as from the Rego explanation, for
+// every node of the examples, users and tokens, active or not.
+func TestCheckMatchesExplain(t *testing.T) {
+	ctx := context.Background()
+	for dir, privs := range map[string][]string{
+		"../examples/pbs": {"Datastore.Backup", "Datastore.Read", "Sys.Audit"},
+		"../examples/pve": {"VM.Audit", "VM.PowerMgmt", "Datastore.AllocateSpace"},
+	} {
+		nat, err := FromConfigDir(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reg, err := FromConfigDir(ctx, dir, WithEngine(Rego))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := []string{"root@pam", "john@pbs", "john@pbs!client1", "john@pbs!old-laptop", "ghost@pbs",
+			"alice@pve", "temp@pve", "deploy@pve!ci", "druva@pam!backup", "druva@pam!full", "nobody@pve!x"}
+		n := 0
+		for _, id := range ids {
+			for _, path := range append(nat.Nodes(), "//vms//100/", "/storage/local", "/datastore/store1/ns1/deeper") {
+				for i := range privs {
+					q := Query{AuthID: id, Path: path, Privileges: privs[i:], Partial: i == 1}
+					a, err1 := nat.Check(ctx, q)
+					b, err2 := reg.Check(ctx, q)
+					if err1 != nil || err2 != nil {
+						t.Fatal(err1, err2)
+					}
+					if !reflect.DeepEqual(a, b) {
+						t.Fatalf("%s %+v: native %+v, rego %+v", dir, q, a, b)
+					}
+					if a.Allowed {
+						n++
+					}
+				}
+			}
+		}
+		if n == 0 {
+			t.Fatalf("%s: nothing allowed, the comparison is vacuous", dir)
+		}
 	}
 }

@@ -18,11 +18,12 @@ func newBundleCmd(g *globals) *cobra.Command {
 		Short: "Compile the configuration into an OPA bundle (tar.gz)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := g.checkFlavor(); err != nil {
+			batchgc.Tune() // a one-shot job: trade memory for less GC work
+			doc, err := g.compile()
+			if err != nil {
 				return err
 			}
-			batchgc.Tune() // a one-shot job: trade memory for less GC work
-			bun, err := evaluator.BuildDirFlavor(g.configDir, g.flavor, g.pveVersion)
+			bun, err := evaluator.BuildDocument(doc)
 			if err != nil {
 				return err
 			}

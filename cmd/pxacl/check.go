@@ -23,20 +23,16 @@ func (f *queryFlags) add(cmd *cobra.Command) {
 	cmd.Flags().Int64Var(&f.now, "now", 0, "evaluate enable/expire at this epoch time (default: now)")
 }
 
-// explain validates the arguments AUTHID PATH PRIV..., loads the
-// configuration and explains the decision; check and explain both use it.
-func (f *queryFlags) explain(cmd *cobra.Command, g *globals, args []string) (evaluator.Query, *evaluator.Explanation, error) {
+// load validates the arguments AUTHID PATH PRIV... and loads the
+// configuration; check and explain both use it.
+func (f *queryFlags) load(cmd *cobra.Command, g *globals, args []string) (evaluator.Query, *evaluator.Evaluator, error) {
 	f.pveVersion = g.pveVersion
 	q, err := f.query(args, g.detected())
 	if err != nil {
 		return q, nil, err
 	}
 	ev, err := g.evaluator(cmd.Context())
-	if err != nil {
-		return q, nil, err
-	}
-	x, err := ev.Explain(cmd.Context(), q)
-	return q, x, err
+	return q, ev, err
 }
 
 // query validates the arguments AUTHID PATH PRIV... into a query.
@@ -67,36 +63,40 @@ func newCheckCmd(g *globals) *cobra.Command {
 		Short: "Exit 0 if AUTHID holds the privileges on PATH, 1 if not",
 		Args:  cobra.MinimumNArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			q, x, err := f.explain(cmd, g, args)
+			q, ev, err := f.load(cmd, g, args)
+			if err != nil {
+				return err
+			}
+			v, err := ev.Check(cmd.Context(), q)
 			if err != nil {
 				return err
 			}
 			reason := ""
 			switch {
-			case x.Allowed:
-			case !x.Active.Active:
+			case v.Allowed:
+			case !v.Active:
 				reason = "user account or token disabled or expired."
 			case g.detected() == "pve":
-				reason = report.PVEDeniedMessage(q.Privileges, x.Missing, *x.Path, q.Partial)
+				reason = report.PVEDeniedMessage(q.Privileges, v.Missing, v.Path, q.Partial)
 			default:
 				// PBS names every required privilege, in its canonical order (§3.4)
 				required := append([]string(nil), q.Privileges...)
 				catalog.MustLoad("pbs").SortPrivileges(required)
-				reason = report.MissingMessage(slices.Compact(required), *x.Path, q.Partial)
+				reason = report.MissingMessage(slices.Compact(required), v.Path, q.Partial)
 			}
 			if g.outputFormat != report.Text {
 				if err := report.WriteJSON(cmd.OutOrStdout(), g.outputFormat, map[string]any{
-					"allowed": x.Allowed, "auth_id": q.AuthID, "path": x.Path,
-					"privileges": x.Requested, "partial": q.Partial, "reason": reason,
+					"allowed": v.Allowed, "auth_id": q.AuthID, "path": v.Path,
+					"privileges": v.Requested, "partial": q.Partial, "reason": reason,
 				}); err != nil {
 					return err
 				}
-			} else if x.Allowed {
+			} else if v.Allowed {
 				fmt.Fprintf(cmd.OutOrStdout(), "allowed\n")
 			} else {
 				fmt.Fprintf(cmd.OutOrStdout(), "denied: %s\n", reason)
 			}
-			if !x.Allowed {
+			if !v.Allowed {
 				return errDenied("")
 			}
 			return nil
@@ -113,7 +113,11 @@ func newExplainCmd(g *globals) *cobra.Command {
 		Short: "Explain a decision: the ACL lines that decided, replacement, the token clamp, the account state",
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, x, err := f.explain(cmd, g, args)
+			q, ev, err := f.load(cmd, g, args)
+			if err != nil {
+				return err
+			}
+			x, err := ev.Explain(cmd.Context(), q)
 			if err != nil {
 				return err
 			}

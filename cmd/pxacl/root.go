@@ -66,10 +66,28 @@ func (g *globals) evaluator(ctx context.Context) (*evaluator.Evaluator, error) {
 	if g.bundleFile != "" {
 		return evaluator.FromBundleFile(ctx, g.bundleFile, evaluator.WithEngine(engine))
 	}
+	doc, err := g.compile()
+	if err != nil {
+		return nil, err
+	}
+	return evaluator.FromDocument(ctx, doc, evaluator.WithEngine(engine))
+}
+
+// compile checks the flavor and compiles the configuration directory,
+// printing what PVE would warn about (each ignored line with file:line,
+// pve-semantics §1.1) on stderr.
+func (g *globals) compile() (*compiler.Document, error) {
 	if err := g.checkFlavor(); err != nil {
 		return nil, err
 	}
-	return evaluator.FromConfigDirFlavor(ctx, g.configDir, g.flavor, g.pveVersion, evaluator.WithEngine(engine))
+	doc, err := compiler.CompileDirFlavor(g.configDir, g.flavor, g.pveVersion)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range doc.Warnings {
+		fmt.Fprintf(os.Stderr, "warning: %s\n", w)
+	}
+	return doc, nil
 }
 
 func (g *globals) checkFlavor() error {
@@ -84,20 +102,6 @@ func (g *globals) checkFlavor() error {
 		// tfa.json is 0600 root on a PBS host: say so when it cannot be read
 		if _, err := compiler.LoadTFA(g.configDir, 0); errors.Is(err, fs.ErrPermission) {
 			fmt.Fprintf(os.Stderr, "warning: %s\n", compiler.TFAUnreadable(g.configDir, err))
-		}
-	}
-	if flavor == config.PVE {
-		// PVE tolerates bad lines; report each one with file:line (§1.1)
-		cat, err := compiler.PVECatalog(g.pveVersion)
-		if err != nil {
-			return err
-		}
-		cfg, err := pve.Load(g.configDir, cat)
-		if err != nil {
-			return err
-		}
-		for _, w := range cfg.Warnings {
-			fmt.Fprintf(os.Stderr, "warning: %s\n", w)
 		}
 	}
 	return nil

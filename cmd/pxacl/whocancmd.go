@@ -43,7 +43,11 @@ func newWhoCanCmd(g *globals) *cobra.Command {
 			if !strings.HasPrefix(path, "/") {
 				return fmt.Errorf("invalid path '%s' (want an absolute ACL path)", path)
 			}
-			c, err := whocan.Load(cmd.Context(), g.configDir, g.flavor, g.pveVersion)
+			doc, err := g.compile()
+			if err != nil {
+				return err
+			}
+			c, err := whocan.FromDocument(cmd.Context(), doc)
 			if err != nil {
 				return err
 			}

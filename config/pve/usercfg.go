@@ -102,6 +102,8 @@ type Config struct {
 	ACL      *ACLNode
 	Warnings []Warning
 	Digest   string
+
+	validIDs map[string]bool // parse-time cache of VerifyUsername on acl ugids
 }
 
 // Catalog answers what the parser needs to know about privileges and
@@ -512,6 +514,13 @@ func (c *Config) parseACL(f []string, ln int, cat Catalog, warn warnFunc) {
 		return
 	}
 	ugids := splitList(field(f, 3))
+	var node *ACLNode // created on the first entry, as PVE does
+	at := func() *ACLNode {
+		if node == nil {
+			node = c.Node(path)
+		}
+		return node
+	}
 	for _, role := range splitList(field(f, 4)) {
 		if !roleRe.MatchString(role) {
 			warn(ln, "user config - ignore invalid role name '%s' in acl", role)
@@ -528,14 +537,14 @@ func (c *Config) parseACL(f []string, ln int, cat Catalog, warn warnFunc) {
 				if c.Groups[g] == nil {
 					warn(ln, "user config - ignore invalid acl group '%s'", g) // kept anyway
 				}
-				set(c.Node(path).Groups, g, role, RoleEntry{prop, ln})
-			case VerifyUsername(ug):
+				set(at().Groups, g, role, RoleEntry{prop, ln})
+			case c.validUserid(ug):
 				if c.Users[ug] == nil {
 					warn(ln, "user config - ignore invalid acl member '%s'", ug) // kept anyway
 				}
-				set(c.Node(path).Users, ug, role, RoleEntry{prop, ln})
+				set(at().Users, ug, role, RoleEntry{prop, ln})
 			case c.HasToken(ug):
-				set(c.Node(path).Tokens, ug, role, RoleEntry{prop, ln})
+				set(at().Tokens, ug, role, RoleEntry{prop, ln})
 			case isTokenID(ug):
 				warn(ln, "user config - ignore invalid acl token '%s'", ug)
 			default:
@@ -543,6 +552,20 @@ func (c *Config) parseACL(f []string, ln int, cat Catalog, warn warnFunc) {
 			}
 		}
 	}
+}
+
+// validUserid is VerifyUsername, remembered per id: a large user.cfg names
+// the same ids on many acl lines.
+func (c *Config) validUserid(id string) bool {
+	ok, seen := c.validIDs[id]
+	if !seen {
+		if c.validIDs == nil {
+			c.validIDs = map[string]bool{}
+		}
+		ok = VerifyUsername(id)
+		c.validIDs[id] = ok
+	}
+	return ok
 }
 
 func set(m map[string]map[string]RoleEntry, id, role string, e RoleEntry) {

@@ -197,6 +197,13 @@ func (e *Engine) Allowed(q Query) bool {
 	return held(e.subjectPrivileges(q.AuthID, s, target), q)
 }
 
+// Active is the Rego active: the auth id's user section exists and is
+// enabled and not expired at now (0 = the clock); for a token also the
+// token's and its owner's (§4.2).
+func (e *Engine) Active(authID string, now int64) bool {
+	return e.active(e.subjects[authID], now)
+}
+
 // held is the Rego held(privs): every requested privilege is in privs, or
 // with Partial any one of them.
 func held(privs map[string]bool, q Query) bool {
@@ -345,8 +352,10 @@ func accountActive(a compiler.Account, now int64) bool {
 // Paths (pxacl.rego: target, ancestors)
 // ---------------------------------------------------------------------------
 
-// normalise is the Rego target: the path with empty components dropped,
+// Normalise is the Rego target: the path with empty components dropped,
 // "/" if none.
+func Normalise(path string) string { return normalise(path) }
+
 func normalise(path string) string {
 	if isNormal(path) {
 		return path
