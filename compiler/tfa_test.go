@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/pxacl/pxacl/tfa/tfatest"
 )
 
 // TestCompileTFA: the document carries the non-secret second-factor state
@@ -47,60 +49,16 @@ func TestCompileTFA(t *testing.T) {
 	}
 }
 
-// tfaSecrets lists every string value of tfa.json under an entry or a
-// recovery set that is long enough to be a secret (URIs, base32 secrets,
-// hashes, key material), plus the base32 secrets cut out of the URIs.
+// tfaSecrets lists the secrets of the tfa.json at path (tfatest.Secrets).
 func tfaSecrets(t *testing.T, path string) []string {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc struct {
-		Users map[string]map[string]json.RawMessage `json:"users"`
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
+	out, err := tfatest.Secrets(data)
+	if err != nil {
 		t.Fatal(err)
-	}
-	var out []string
-	var walk func(v any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case string:
-			if len(v) >= 8 {
-				out = append(out, v)
-			}
-			if i := strings.Index(v, "secret="); i >= 0 {
-				out = append(out, strings.SplitN(v[i+len("secret="):], "&", 2)[0])
-			}
-		case []any:
-			for _, e := range v {
-				walk(e)
-			}
-		case map[string]any:
-			for _, e := range v {
-				walk(e)
-			}
-		}
-	}
-	for _, u := range doc.Users {
-		for key, raw := range u {
-			var v any
-			if err := json.Unmarshal(raw, &v); err != nil {
-				t.Fatal(err)
-			}
-			if key == "recovery" {
-				walk(v)
-				continue
-			}
-			if list, ok := v.([]any); ok {
-				for _, e := range list {
-					if m, ok := e.(map[string]any); ok {
-						walk(m["entry"])
-					}
-				}
-			}
-		}
 	}
 	if len(out) < 10 {
 		t.Fatalf("only %d secrets found in %s", len(out), path)
@@ -108,9 +66,6 @@ func tfaSecrets(t *testing.T, path string) []string {
 	return out
 }
 
-// TestCompileTFAErrors: a malformed tfa.json stops the compilation with an
-// error naming the file, never its content; an unreadable one is left out
-// with a warning.
 func TestCompileTFAErrors(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "user.cfg"), []byte("user: john@pbs\n"), 0o644); err != nil {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pxacl/pxacl/tfa"
+	"github.com/pxacl/pxacl/tfa/tfatest"
 )
 
 // The `pxacl user tfa` commands end to end (pbs-semantics.md §9).
@@ -406,53 +407,12 @@ func TestTFABundleNoSecrets(t *testing.T) {
 	}
 }
 
-// secretsOf lists the secret strings of a tfa.json: entry values (URIs,
-// key material), the base32 secrets in the URIs, recovery secrets and
-// hashes.
+// secretsOf lists the secret strings of a tfa.json (tfatest.Secrets).
 func secretsOf(t *testing.T, data []byte) []string {
 	t.Helper()
-	var doc struct {
-		Users map[string]map[string]json.RawMessage `json:"users"`
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
+	out, err := tfatest.Secrets(data)
+	if err != nil {
 		t.Fatal(err)
-	}
-	var out []string
-	var walk func(v any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case string:
-			if len(v) >= 8 {
-				out = append(out, v)
-			}
-			if _, s, ok := strings.Cut(v, "secret="); ok {
-				out = append(out, strings.SplitN(s, "&", 2)[0])
-			}
-		case []any:
-			for _, e := range v {
-				walk(e)
-			}
-		case map[string]any:
-			for _, e := range v {
-				walk(e)
-			}
-		}
-	}
-	for _, u := range doc.Users {
-		for key, raw := range u {
-			var v any
-			if err := json.Unmarshal(raw, &v); err != nil {
-				t.Fatal(err)
-			}
-			switch key {
-			case "recovery":
-				walk(v)
-			case "totp", "webauthn", "u2f", "yubico":
-				for _, e := range v.([]any) {
-					walk(e.(map[string]any)["entry"])
-				}
-			}
-		}
 	}
 	if len(out) < 15 {
 		t.Fatalf("only %d secrets found", len(out))

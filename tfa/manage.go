@@ -1,10 +1,11 @@
 package tfa
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/pxacl/pxacl/internal/uuid"
 )
 
 // Errors of the management operations, in PBS's words.
@@ -24,7 +25,7 @@ func (e *EntryNotFoundError) Error() string {
 // add_totp): a new random UUID, created = now, enabled, no last-count (the
 // confirmation code checked before may still be used once, as in PBS).
 func (f *File) AddTOTP(userid, description string, key *Key, now int64) (string, error) {
-	id, err := newUUID()
+	id, err := uuid.New()
 	if err != nil {
 		return "", err
 	}
@@ -123,16 +124,4 @@ func (f *File) Unlock(userid string, now int64) (bool, error) {
 	u.TOTPLocked = false
 	u.LockedUntil = 0
 	return was, nil
-}
-
-// newUUID is a random (version 4) UUID, lower case and hyphenated, like
-// PBS's Uuid::generate().
-func newUUID() (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
 }

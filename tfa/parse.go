@@ -264,19 +264,29 @@ func (p *parser) info(obj object, where string) (Info, error) {
 	return in, nil
 }
 
-func (p *parser) entry(raw json.RawMessage, where string, yubico bool) (*Entry, error) {
+// entryHead parses what every second-factor entry starts with: the
+// object, its TfaInfo fields and its "entry" value; where gains the id.
+func (p *parser) entryHead(raw json.RawMessage, where string) (object, Info, string, json.RawMessage, error) {
 	obj, err := parseObject(raw, "entry")
 	if err != nil {
-		return nil, p.wrap(where, err)
+		return obj, Info{}, where, nil, p.wrap(where, err)
 	}
 	in, err := p.info(obj, where)
 	if err != nil {
-		return nil, err
+		return obj, in, where, nil, err
 	}
 	where = where + " (id " + quote(in.ID) + ")"
 	v, ok := obj.get("entry")
 	if !ok {
-		return nil, p.errf(where, "missing field 'entry'")
+		return obj, in, where, nil, p.errf(where, "missing field 'entry'")
+	}
+	return obj, in, where, v, nil
+}
+
+func (p *parser) entry(raw json.RawMessage, where string, yubico bool) (*Entry, error) {
+	obj, in, where, v, err := p.entryHead(raw, where)
+	if err != nil {
+		return nil, err
 	}
 	if yubico {
 		if _, err := decodeString(v, "entry"); err != nil {
@@ -287,18 +297,9 @@ func (p *parser) entry(raw json.RawMessage, where string, yubico bool) (*Entry, 
 }
 
 func (p *parser) totp(raw json.RawMessage, where string) (*TOTP, error) {
-	obj, err := parseObject(raw, "entry")
-	if err != nil {
-		return nil, p.wrap(where, err)
-	}
-	in, err := p.info(obj, where)
+	obj, in, where, v, err := p.entryHead(raw, where)
 	if err != nil {
 		return nil, err
-	}
-	where = where + " (id " + quote(in.ID) + ")"
-	v, ok := obj.get("entry")
-	if !ok {
-		return nil, p.errf(where, "missing field 'entry'")
 	}
 	t := &TOTP{Info: in, obj: obj, LastCount: NoCount}
 	switch {

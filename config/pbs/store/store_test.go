@@ -331,10 +331,3 @@ func TestUpdateACLErrors(t *testing.T) {
 		t.Error("ErrModified not wrapped")
 	}
 }
-
-func TestNewUUID(t *testing.T) {
-	u, err := NewUUID()
-	if err != nil || len(u) != 36 || u[14] != '4' || !strings.ContainsRune("89ab", rune(u[19])) || strings.ToLower(u) != u {
-		t.Fatalf("NewUUID = %q, %v", u, err)
-	}
-}

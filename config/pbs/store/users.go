@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/config/pbs"
 	"github.com/pxacl/pxacl/internal/shacrypt"
+	"github.com/pxacl/pxacl/internal/uuid"
 )
 
 // Secret files (§5.2, §5.3).
@@ -435,7 +435,7 @@ func (s *Store) GenerateToken(userid, name string, f TokenFields, digest string)
 	if c.Token(tokenid) != nil {
 		return nil, fmt.Errorf("token '%s' for user '%s' already exists.", name, a) // PBS wording (staticcheck.conf)
 	}
-	secret, err := NewUUID()
+	secret, err := uuid.New()
 	if err != nil {
 		return nil, err
 	}
@@ -490,17 +490,6 @@ func (s *Store) DeleteToken(userid, name, digest string) error {
 		return err
 	}
 	return s.deleteTokenACLs([]string{tokenid}, false)
-}
-
-// NewUUID returns a random version-4 UUID, lowercase and hyphenated.
-func NewUUID() (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
 }
 
 // readSecrets reads a JSON object of name -> hash; errors never show the
