@@ -16,12 +16,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
-	"sync"
 
 	opabundle "github.com/open-policy-agent/opa/v1/bundle"
 
+	"github.com/pxacl/pxacl/internal/parallel"
 	"github.com/pxacl/pxacl/policies"
 )
 
@@ -139,23 +138,9 @@ func writeGzip(w io.Writer, data []byte) error {
 	n := max(1, (len(data)+gzipChunk-1)/gzipChunk)
 	out := make([]bytes.Buffer, n)
 	errs := make([]error, n)
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				chunk := data[i*gzipChunk : min(len(data), (i+1)*gzipChunk)]
-				errs[i] = compress(&out[i], chunk)
-			}
-		}()
-	}
-	for i := range n {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+	parallel.For(n, 1, func(i int) {
+		errs[i] = compress(&out[i], data[i*gzipChunk:min(len(data), (i+1)*gzipChunk)])
+	})
 	for i := range out {
 		if errs[i] != nil {
 			return errs[i]

@@ -12,18 +12,16 @@ import (
 	"io/fs"
 	"maps"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pbs"
+	"github.com/pxacl/pxacl/internal/parallel"
 	"github.com/pxacl/pxacl/tfa"
 )
 
@@ -178,7 +176,7 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 		// it runs on every core. Privilege-set keys are assigned in walk
 		// order (register), so the document does not depend on the core
 		// count; then every core gives the entries their keys.
-		parallel(len(jobs), func(i int) {
+		parallel.For(len(jobs), 256, func(i int) {
 			j := jobs[i]
 			j.users, j.err = compileNode(j.node.Users, cat)
 			if j.err == nil {
@@ -192,7 +190,7 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 			sets.register(j.users)
 			sets.register(j.groups)
 		}
-		parallel(len(jobs), func(i int) {
+		parallel.For(len(jobs), 256, func(i int) {
 			j := jobs[i]
 			j.userMap, j.groupMap = sets.entries(j.users), sets.entries(j.groups)
 		})
@@ -248,29 +246,6 @@ type ugidRoles struct {
 	ugid  string
 	entry *Entry
 	sig   string
-}
-
-// parallel runs f(0..n-1) on every core, in chunks.
-func parallel(n int, f func(int)) {
-	const chunk = 256
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				start := int(next.Add(chunk)) - chunk
-				if start >= n {
-					return
-				}
-				for i := start; i < min(n, start+chunk); i++ {
-					f(i)
-				}
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 // compileNode turns the role maps of one node into entries (without their

@@ -5,11 +5,10 @@ import (
 	"encoding/hex"
 	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/pxacl/pxacl/authid"
+	"github.com/pxacl/pxacl/internal/parallel"
 )
 
 // NoAccess is the role that is exclusive per ugid and node (§3.1).
@@ -157,28 +156,20 @@ func (t *ACLTree) parseParallel(file string, data []byte, isRole func(string) bo
 		return true
 	})
 	const chunk = 4096
-	chunks := (len(lines) + chunk - 1) / chunk
 	recs := make([]aclLine, len(lines))
-	errs := make([]*ParseError, chunks)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ids := map[string]string{}
-			for c := int(next.Add(1)) - 1; c < chunks; c = int(next.Add(1)) - 1 {
-				for i := c * chunk; i < min(len(lines), (c+1)*chunk); i++ {
-					var perr *ParseError
-					if recs[i], perr = parseACLLine(file, i+1, lines[i], isRole, ids); perr != nil {
-						errs[c] = perr
-						break
-					}
+	errs := make([]*ParseError, (len(lines)+chunk-1)/chunk) // the first of each chunk
+	parallel.Chunks(len(lines), chunk, func() func(lo, hi int) {
+		ids := map[string]string{} // per worker
+		return func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				var perr *ParseError
+				if recs[i], perr = parseACLLine(file, i+1, lines[i], isRole, ids); perr != nil {
+					errs[lo/chunk] = perr
+					return
 				}
 			}
-		}()
-	}
-	wg.Wait()
+		}
+	})
 	for _, perr := range errs {
 		if perr != nil {
 			return perr
@@ -208,18 +199,13 @@ func (t *ACLTree) parseParallel(file string, data []byte, isRole func(string) bo
 		}
 		nodes[i], owner[i] = n, uint8(id%workers)
 	}
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i, rec := range recs {
-				if nodes[i] != nil && int(owner[i]) == w {
-					insertPairs(nodes[i], rec)
-				}
+	parallel.For(workers, 1, func(w int) {
+		for i, rec := range recs {
+			if nodes[i] != nil && int(owner[i]) == w {
+				insertPairs(nodes[i], rec)
 			}
-		}()
-	}
-	wg.Wait()
+		}
+	})
 	return nil
 }
 
