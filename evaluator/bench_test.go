@@ -69,16 +69,23 @@ func load(b *testing.B, dir string, opts ...Option) (*Evaluator, float64) {
 	return ev, float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)
 }
 
-// env generates, compiles and loads a configuration of n entries once.
-func env(b *testing.B, n int) *benchEnv {
-	if e, ok := benchEnvs[n]; ok {
-		return e
-	}
+// writeConfig generates the PBS benchmark configuration of n entries into
+// a directory of b's.
+func writeConfig(b *testing.B, n int) (*configgen.Config, string) {
 	cfg := configgen.Generate(configgen.Spec{Entries: n, Seed: 1})
 	dir := filepath.Join(b.TempDir(), "etc")
 	if err := cfg.WriteDir(dir); err != nil {
 		b.Fatal(err)
 	}
+	return cfg, dir
+}
+
+// env generates, compiles and loads a configuration of n entries once.
+func env(b *testing.B, n int) *benchEnv {
+	if e, ok := benchEnvs[n]; ok {
+		return e
+	}
+	cfg, dir := writeConfig(b, n)
 	ev, heapMB := load(b, dir)
 	r := rand.New(rand.NewSource(2))
 	var qs []Query
@@ -115,10 +122,7 @@ func BenchmarkAllowRego(b *testing.B) {
 		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
 			e := env(b, n)
 			rego := *e
-			dir := filepath.Join(b.TempDir(), "etc")
-			if err := configgen.Generate(configgen.Spec{Entries: n, Seed: 1}).WriteDir(dir); err != nil {
-				b.Fatal(err)
-			}
+			_, dir := writeConfig(b, n)
 			rego.ev, rego.heapMB = load(b, dir, WithEngine(Rego))
 			measureAllow(b, &rego)
 		})

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -312,22 +313,10 @@ func TestTFAMalformed(t *testing.T) {
 		if r.code != 2 || !strings.Contains(r.stderr, path+":1:") || !strings.Contains(r.stderr, "invalid character '}'") || strings.Contains(r.stderr, "GEZDGNBV") {
 			t.Errorf("%q: want exit 2 naming %s:1:COL: %s", args, path, r)
 		}
-		if after := snapshot(t, dir); !mapsEqual(before, after) {
+		if after := snapshot(t, dir); !maps.Equal(before, after) {
 			t.Errorf("%q changed the directory", args)
 		}
 	}
-}
-
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // TestTFAUserRemove: user remove drops the user's tfa.json entry and

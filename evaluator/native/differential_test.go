@@ -79,25 +79,20 @@ func roles(r *rand.Rand, all []string) string {
 // genPBS writes a random PBS configuration into dir.
 func genPBS(r *rand.Rand, dir string) error {
 	var u strings.Builder
-	for _, id := range pbsUsers {
-		fmt.Fprintf(&u, "user: %s\n", id)
-		if r.Intn(8) == 0 {
-			u.WriteString("\tenable false\n")
+	for _, sec := range []struct {
+		kind string
+		ids  []string
+	}{{"user", pbsUsers}, {"token", pbsToks}} {
+		for _, id := range sec.ids {
+			fmt.Fprintf(&u, "%s: %s\n", sec.kind, id)
+			if r.Intn(8) == 0 {
+				u.WriteString("\tenable false\n")
+			}
+			if e := expire(r); e != 0 {
+				fmt.Fprintf(&u, "\texpire %d\n", e)
+			}
+			u.WriteString("\n")
 		}
-		if e := expire(r); e != 0 {
-			fmt.Fprintf(&u, "\texpire %d\n", e)
-		}
-		u.WriteString("\n")
-	}
-	for _, id := range pbsToks {
-		fmt.Fprintf(&u, "token: %s\n", id)
-		if r.Intn(8) == 0 {
-			u.WriteString("\tenable false\n")
-		}
-		if e := expire(r); e != 0 {
-			fmt.Fprintf(&u, "\texpire %d\n", e)
-		}
-		u.WriteString("\n")
 	}
 	var a strings.Builder
 	ids := append(append([]string{}, pbsUsers...), pbsToks...)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -331,7 +332,7 @@ func TestTFAMalformedUntouched(t *testing.T) {
 			strings.Contains(err.Error(), "GEZDGNBVGY3TQOJQ") {
 			t.Errorf("%s: %v", name, err)
 		}
-		if after := dirSnapshot(t, s.Dir); !equalSnapshots(before, after) {
+		if after := dirSnapshot(t, s.Dir); !maps.Equal(before, after) {
 			t.Errorf("%s changed the directory:\n%v\n%v", name, before, after)
 		}
 	}
@@ -352,18 +353,6 @@ func dirSnapshot(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	return out
-}
-
-func equalSnapshots(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // TestRemoveUserTFA: user remove drops the user's tfa.json entry and
