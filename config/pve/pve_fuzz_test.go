@@ -8,8 +8,11 @@ import (
 // FuzzParsePVEUserCfg: parsing never panics, and parse -> write -> parse
 // -> write is stable. PVE's split_list splits on NUL when a list holds one,
 // which lets ids containing ',' or ';' into member lists that the writer
-// (joining with ',') cannot reproduce, exactly as in PVE; such inputs must
-// be stable from the second write on.
+// (joining with ',') cannot reproduce, exactly as in PVE. Likewise a text
+// field whose decoded value starts or ends with a space ("%20x"): PVE's
+// encode_text leaves spaces unescaped and its parser trims every field
+// (pve-semantics §1.1), so PVE itself drops that space on the next read.
+// Such inputs must be stable from the second write on.
 func FuzzParsePVEUserCfg(f *testing.F) {
 	f.Add([]byte(canonical))
 	f.Add([]byte("user:a@pve\ntoken:a@pve!t:0:1::\nacl:1:/:a@pve!t:PVEAuditor:\n"))
@@ -18,7 +21,7 @@ func FuzzParsePVEUserCfg(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		first := Parse(data, UserCfg, cat).Write()
 		second := Parse(first, UserCfg, cat).Write()
-		if bytes.IndexByte(data, 0) >= 0 {
+		if bytes.IndexByte(data, 0) >= 0 || bytes.Contains(data, []byte("%20")) {
 			first, second = second, Parse(second, UserCfg, cat).Write()
 		}
 		if !bytes.Equal(first, second) {

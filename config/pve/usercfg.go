@@ -113,10 +113,13 @@ type Catalog interface {
 	IsRole(string) bool // built-in roles
 }
 
+// perlSpace is Perl's \s on the bytes PVE reads: Go's \s lacks \v.
+const perlSpace = "\t\n\v\f\r "
+
 var (
 	realmRe   = `[A-Za-z][A-Za-z0-9\.\-_]+`
-	userRe    = regexp.MustCompile(`^([^\s:/]+)@(` + realmRe + `)$`)
-	tokenRe   = regexp.MustCompile(`^(([^\s:/]+)@(` + realmRe + `))!(` + realmRe + `)$`)
+	userRe    = regexp.MustCompile(`^([^` + perlSpace + `:/]+)@(` + realmRe + `)$`)
+	tokenRe   = regexp.MustCompile(`^(([^` + perlSpace + `:/]+)@(` + realmRe + `))!(` + realmRe + `)$`)
 	groupRe   = regexp.MustCompile(`^[A-Za-z0-9\.\-_]+$`)
 	roleRe    = groupRe
 	poolRe    = regexp.MustCompile(`^[A-Za-z0-9\.\-_]+(?:/[A-Za-z0-9\.\-_]+){0,2}$`)
@@ -158,7 +161,7 @@ func NormalizePath(p string) (string, bool) {
 
 var (
 	listSeparators = strings.NewReplacer(",", " ", ";", " ")
-	listSpace      = regexp.MustCompile(`\s+`)
+	listSpace      = regexp.MustCompile(`[` + perlSpace + `]+`)
 )
 
 // splitList is PVE::Tools::split_list.
@@ -167,11 +170,11 @@ func splitList(s string) []string {
 		return strings.Split(s, "\x00")
 	}
 	s = listSeparators.Replace(s)
-	s = strings.TrimLeft(s, " \t\n\r\f\v")
+	s = strings.TrimLeft(s, perlSpace)
 	if s == "" {
 		return nil
 	}
-	if !strings.ContainsAny(s, " \t\n\f\r") {
+	if !strings.ContainsAny(s, perlSpace) {
 		return []string{s} // one item: the common case
 	}
 	return listSpace.Split(s, -1)
@@ -201,7 +204,7 @@ func isTokenID(s string) bool {
 func truthy(s string) bool { return s != "" && s != "0" }
 
 // perlTrim trims Perl's \s.
-func perlTrim(s string) string { return strings.Trim(s, " \t\n\r\f\v") }
+func perlTrim(s string) string { return strings.Trim(s, perlSpace) }
 
 // splitFields is Perl split(/:/, $line) with trailing empty fields dropped,
 // each field trimmed.
