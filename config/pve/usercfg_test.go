@@ -183,3 +183,27 @@ func TestRepeatedLines(t *testing.T) {
 		t.Errorf("an ACL line without a valid member created a node: %v", c.ACL.Children)
 	}
 }
+
+// TestWriterPerlQuirks: what PVE's own parse and write do with values the
+// API never produces. write_user_config writes a text field only when it
+// is Perl-true (§1.4: `$d->{firstname} ? encode_text(...) : ''`), so a
+// decoded "0" is dropped; split_list and the userid grammar use Perl's \s,
+// which includes \v (§1.1, §1.2).
+func TestWriterPerlQuirks(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"firstname %30 decodes to 0 and is not written", "user:a@pve:1:0:%30:%30::%30::\n",
+			"user:a@pve:1:0::::::\n"},
+		{"token, group and pool comments", "user:a@pve:1:0::::::\ntoken:a@pve!tk:0:1:%30:\ngroup:g:a@pve:%30:\npool:p:%30:::\n",
+			"token:a@pve!tk:0:1::\nuser:root@pam:1:0::::::\n\ngroup:g:a@pve::\n\npool:p::::\n"},
+		{"\\v separates group members", "user:a@pve:1:0::::::\nuser:b@pve:1:0::::::\ngroup:g:a@pve\vb@pve::\n",
+			"group:g:a@pve,b@pve::\n"},
+		{"\\v is not allowed in a userid", "user:x\vy@pve:1:0::::::\n", "user:root@pam:1:0::::::\n\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := string(Parse([]byte(tc.in), UserCfg, cat).Write())
+			if !strings.Contains(got, tc.want) {
+				t.Errorf("write of %q:\n%s\nwant it to contain %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}

@@ -9,6 +9,15 @@ import (
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
+// encodeIf is the writer's `$v ? encode_text($v) : ''`: a text field whose
+// value is Perl-false ("" or "0") is written empty.
+func encodeIf(s string) string {
+	if !truthy(s) {
+		return ""
+	}
+	return EncodeText(s)
+}
+
 // Write renders the configuration as PVE's write_user_config does (§1.4).
 func (c *Config) Write() []byte {
 	var b strings.Builder
@@ -21,21 +30,21 @@ func (c *Config) Write() []byte {
 	for _, id := range sortedKeys(c.Users) {
 		u := c.Users[id]
 		fmt.Fprintf(&b, "user:%s:%d:%d:%s:%s:%s:%s:%s:\n", u.ID, b01(u.Enable), u.Expire,
-			EncodeText(u.Firstname), EncodeText(u.Lastname), ifTruthy(u.Email), EncodeText(u.Comment), u.Keys)
+			encodeIf(u.Firstname), encodeIf(u.Lastname), ifTruthy(u.Email), encodeIf(u.Comment), ifTruthy(u.Keys))
 		for _, sub := range sortedKeys(u.Tokens) {
 			t := u.Tokens[sub]
-			fmt.Fprintf(&b, "token:%s:%d:%d:%s:\n", t.ID, t.Expire, b01(t.Privsep), EncodeText(t.Comment))
+			fmt.Fprintf(&b, "token:%s:%d:%d:%s:\n", t.ID, t.Expire, b01(t.Privsep), encodeIf(t.Comment))
 		}
 	}
 	b.WriteString("\n")
 	for _, id := range sortedKeys(c.Groups) {
 		g := c.Groups[id]
-		fmt.Fprintf(&b, "group:%s:%s:%s:\n", g.ID, strings.Join(sortedKeys(g.Members), ","), EncodeText(g.Comment))
+		fmt.Fprintf(&b, "group:%s:%s:%s:\n", g.ID, strings.Join(sortedKeys(g.Members), ","), encodeIf(g.Comment))
 	}
 	b.WriteString("\n")
 	for _, id := range sortedKeys(c.Pools) {
 		p := c.Pools[id]
-		fmt.Fprintf(&b, "pool:%s:%s:%s:%s:\n", p.ID, EncodeText(p.Comment),
+		fmt.Fprintf(&b, "pool:%s:%s:%s:%s:\n", p.ID, encodeIf(p.Comment),
 			strings.Join(sortedKeys(p.VMs), ","), strings.Join(sortedKeys(p.Storages), ","))
 	}
 	b.WriteString("\n")
