@@ -156,6 +156,10 @@ func TestWhoCanDiffREADME(t *testing.T) {
 	if !strings.Contains(string(readme), "$ pxacl --config-dir examples/pbs who-can Datastore.Prune /datastore/store1\n"+r.stdout) {
 		t.Errorf("README.md does not show the output of who-can:\n%s", r.stdout)
 	}
+	r = runPxacl(t, "--config-dir", filepath.Join(moduleRoot, "examples", "pve"), "who-can", "VM.PowerMgmt", "/vms/100")
+	if !strings.Contains(string(readme), "$ pxacl --config-dir examples/pve who-can VM.PowerMgmt /vms/100\n"+r.stdout) {
+		t.Errorf("README.md does not show the output of PVE who-can:\n%s", r.stdout)
+	}
 	neu := copyDir(t, examplesDir())
 	acl, err := os.ReadFile(filepath.Join(neu, "acl.cfg"))
 	if err != nil {

@@ -227,9 +227,10 @@ type Holder struct {
 	Owner     string  `json:"owner,omitempty"`
 	Superuser bool    `json:"superuser,omitempty"`
 	Propagate bool    `json:"propagate"` // the privilege propagates below the path
-	Grants    []Grant `json:"grants"`    // the deciding entries of its own ACL
+	Grants    []Grant `json:"grants"`    // the entries of its own ACL that give the privilege
 	OwnerSU   bool    `json:"owner_superuser,omitempty"`
 	Owners    []Grant `json:"owner_grants,omitempty"` // a token's owner's deciding entries
+	Privsep   *bool   `json:"privsep,omitempty"`      // PVE tokens: privilege separation
 }
 
 // Result is the answer of WhoCan.
@@ -297,26 +298,25 @@ func (c *Config) WhoCan(ctx context.Context, priv, path string, now int64) (*Res
 	return res, nil
 }
 
+// holder describes a candidate that holds the privilege: the grants of its
+// own ACL and, for a token, its owner's.
 func (c *Config) holder(ctx context.Context, q evaluator.Query) (*Holder, error) {
-	x, err := c.Ev.Explain(ctx, q)
-	if err != nil {
-		return nil, err
-	}
 	perms, err := c.Ev.Permissions(ctx, q.AuthID, q.Path)
 	if err != nil {
 		return nil, err
 	}
-	h := &Holder{AuthID: q.AuthID, Token: x.Token, Superuser: x.Superuser, Propagate: perms[q.Privileges[0]]}
-	h.Grants = Deciding(&x.ACL)
-	if h.Grants == nil {
-		h.Grants = []Grant{}
+	priv, target := q.Privileges[0], Normalize(q.Path)
+	su := c.Doc.Meta.Superuser
+	h := &Holder{AuthID: q.AuthID, Superuser: q.AuthID == su, Propagate: perms[priv], Grants: []Grant{}}
+	tok, isToken := c.Doc.Tokens[q.AuthID]
+	if !h.Superuser && !(isToken && tok.Privsep != nil && !*tok.Privsep) { // privsep 0: own ACL ignored
+		h.Grants = append(h.Grants, c.grants(q.AuthID, priv, target, q.Path)...)
 	}
-	if x.Token && x.Owner != nil {
-		h.Owner = *x.Owner
-		if x.OwnerACL != nil {
-			h.OwnerSU = x.OwnerACL.Superuser
+	if isToken {
+		h.Token, h.Owner, h.OwnerSU, h.Privsep = true, tok.Owner, tok.Owner == su, tok.Privsep
+		if !h.OwnerSU {
+			h.Owners = c.grants(tok.Owner, priv, target, q.Path)
 		}
-		h.Owners = Deciding(x.OwnerACL)
 	}
 	return h, nil
 }

@@ -97,6 +97,9 @@ func writeWhoCan(w io.Writer, r *whocan.Result) {
 		if h.Superuser {
 			how = "superuser"
 		}
+		if h.Privsep != nil && !*h.Privsep {
+			how = "privsep 0: its owner's privileges, own ACL ignored"
+		}
 		if h.Token {
 			owner := grantText(h.Owners)
 			if h.OwnerSU {
