@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/pxacl/pxacl/configgen"
@@ -37,8 +38,9 @@ func envInt(name string, def int) int {
 	return def
 }
 
-// benchWhoCan writes cfg, loads it and asks who holds priv on each path in
-// turn, reporting candidates per query, identities and holders per query.
+// benchWhoCan writes cfg, loads it and asks who holds priv on each path,
+// one sub-benchmark per path, reporting candidates, identities and holders
+// per query.
 func benchWhoCan(b *testing.B, cfg interface{ WriteDir(string) error }, priv string, paths []string) {
 	dir := b.TempDir()
 	if err := cfg.WriteDir(dir); err != nil {
@@ -49,20 +51,17 @@ func benchWhoCan(b *testing.B, cfg interface{ WriteDir(string) error }, priv str
 	if err != nil {
 		b.Fatal(err)
 	}
-	var cands, ids, holders int
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		r, err := c.WhoCan(ctx, priv, paths[i%len(paths)], 0)
-		if err != nil {
-			b.Fatal(err)
-		}
-		cands += r.Candidates
-		ids = r.Identities
-		holders += len(r.Holders)
-		i++
+	for _, path := range paths {
+		b.Run(strings.ReplaceAll(strings.TrimPrefix(path, "/"), "/", "_"), func(b *testing.B) {
+			var r *Result
+			for b.Loop() {
+				if r, err = c.WhoCan(ctx, priv, path, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(r.Candidates), "candidates/op")
+			b.ReportMetric(float64(r.Identities), "identities")
+			b.ReportMetric(float64(len(r.Holders)), "holders/op")
+		})
 	}
-	b.ReportMetric(float64(cands)/float64(i), "candidates/op")
-	b.ReportMetric(float64(ids), "identities")
-	b.ReportMetric(float64(holders)/float64(i), "holders/op")
 }

@@ -8,7 +8,8 @@
 // root@pam; so the candidates are the subjects with entries in data.pxacl.acl
 // at the normalised path and its ancestors (a token only if its owner is a
 // candidate too, or root@pam), plus root@pam. Each candidate is then checked
-// with the evaluator (allow, not partial).
+// with the evaluator (allow, not partial), and each holder's grants are read
+// from the compiled document (grants.go).
 //
 // On PVE (pve-semantics.md §3) groups and pools grant too. The paths that
 // can decide are the normalised path and its ancestors and, when the path
