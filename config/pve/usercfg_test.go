@@ -186,7 +186,7 @@ func TestRepeatedLines(t *testing.T) {
 
 // TestWriterPerlQuirks: what PVE's own parse and write do with values the
 // API never produces. write_user_config writes a text field only when it
-// is Perl-true (§1.4: `$d->{firstname} ? encode_text(...) : ”`), so a
+// is Perl-true (§1.4: `$d->{firstname} ? encode_text(...) : ""`), so a
 // decoded "0" is dropped; split_list and the userid grammar use Perl's \s,
 // which includes \v (§1.1, §1.2).
 func TestWriterPerlQuirks(t *testing.T) {

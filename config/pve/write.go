@@ -9,7 +9,7 @@ import (
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
-// encodeIf is the writer's `$v ? encode_text($v) : ”`: a text field whose
+// encodeIf is the writer's `$v ? encode_text($v) : ""`: a text field whose
 // value is Perl-false ("" or "0") is written empty.
 func encodeIf(s string) string {
 	if !truthy(s) {
