@@ -25,7 +25,6 @@ import (
 	"time"
 
 	"github.com/pxacl/pxacl/compiler"
-	"github.com/pxacl/pxacl/evaluator"
 	"github.com/pxacl/pxacl/whocan"
 )
 
@@ -215,12 +214,8 @@ func Diff(ctx context.Context, old, new *Side, now int64) (*Result, error) {
 					ch.Escalations = append(ch.Escalations, g)
 				}
 			}
-			if ch.GainedBy, err = new.lines(ctx, id, p, ch.Gained); err != nil {
-				return nil, err
-			}
-			if ch.LostBy, err = old.lines(ctx, id, p, ch.Lost); err != nil {
-				return nil, err
-			}
+			ch.GainedBy = new.lines(id, p, ch.Gained)
+			ch.LostBy = old.lines(id, p, ch.Lost)
 			res.Summary.Changes++
 			res.Summary.Gained += len(ch.Gained)
 			res.Summary.Lost += len(ch.Lost)
@@ -251,37 +246,27 @@ func minus(a, b map[string]bool) []string {
 	return out
 }
 
-// lines are the ACL lines that decide privs for id on path on this side,
+// lines are the ACL lines that give privs to id on path on this side,
 // quoted: "acl.cfg:4: acl:1:/datastore/store1:john@pbs:DatastoreAdmin".
 // root@pam's privileges come from being the superuser.
-func (s *Side) lines(ctx context.Context, id, path string, privs []string) ([]string, error) {
+func (s *Side) lines(id, path string, privs []string) []string {
 	out := []string{}
-	if len(privs) == 0 {
-		return out, nil
-	}
-	x, err := s.Ev.Explain(ctx, evaluator.Query{AuthID: id, Path: path, Privileges: privs})
-	if err != nil {
-		return nil, err
-	}
-	add := func(r *evaluator.SubjectReport) {
-		if r == nil {
-			return
+	su := s.Doc.Meta.Superuser
+	for _, p := range privs {
+		if id == su {
+			out = append(out, su+" is the superuser")
+		} else if tok, ok := s.Doc.Tokens[id]; ok && tok.Owner == su {
+			out = append(out, su+" is the superuser")
 		}
-		if r.Superuser {
-			out = append(out, r.Subject+" is the superuser")
-		}
-		for _, g := range whocan.Deciding(r) {
+		own, owner := s.Grants(id, p, path)
+		for _, g := range append(own, owner...) {
 			for _, role := range g.Roles {
 				out = append(out, s.quote(role.Line))
 			}
 		}
 	}
-	add(&x.ACL)
-	if x.Token {
-		add(x.OwnerACL)
-	}
 	slices.Sort(out)
-	return slices.Compact(out), nil
+	return slices.Compact(out)
 }
 
 // quote appends the text of line ref ("acl.cfg:4") when it is known.

@@ -213,3 +213,34 @@ func TestAgainstBruteForce(t *testing.T) {
 		})
 	}
 }
+
+// TestPVEPoolLines: on PVE a privilege gained on a pool member comes from
+// the /pool/<p> line, held through a group (pve-semantics §3.2); the lines
+// quoted are that one only, not the group's other lines that lack it.
+func TestPVEPoolLines(t *testing.T) {
+	ctx := context.Background()
+	base := "user:alice@pve:1:0::::::\ngroup:ops:alice@pve::\npool:prod::100::\n" +
+		"acl:1:/:@ops:PVEAuditor:\nacl:1:/vms/100:alice@pve:PVEAuditor:\n"
+	load := func(cfg string) *Side {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "user.cfg"), []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := Load(ctx, dir, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	r, err := Diff(ctx, load(base), load(base+"acl:1:/pool/prod:@ops:PVEVMUser:\n"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := find(r, "alice@pve", "/vms/100")
+	if c == nil || !slices.Contains(c.Gained, "VM.PowerMgmt") {
+		t.Fatalf("alice on /vms/100: %+v", r.Changes)
+	}
+	if want := []string{"user.cfg:6: acl:1:/pool/prod:@ops:PVEVMUser:"}; !slices.Equal(c.GainedBy, want) {
+		t.Errorf("gained by %q, want %q", c.GainedBy, want)
+	}
+}

@@ -306,20 +306,33 @@ func (c *Config) holder(ctx context.Context, q evaluator.Query) (*Holder, error)
 	if err != nil {
 		return nil, err
 	}
-	priv, target := q.Privileges[0], Normalize(q.Path)
-	su := c.Doc.Meta.Superuser
-	h := &Holder{AuthID: q.AuthID, Superuser: q.AuthID == su, Propagate: perms[priv], Grants: []Grant{}}
-	tok, isToken := c.Doc.Tokens[q.AuthID]
-	if !h.Superuser && !(isToken && tok.Privsep != nil && !*tok.Privsep) { // privsep 0: own ACL ignored
-		h.Grants = append(h.Grants, c.grants(q.AuthID, priv, target, q.Path)...)
+	priv, su := q.Privileges[0], c.Doc.Meta.Superuser
+	h := &Holder{AuthID: q.AuthID, Superuser: q.AuthID == su, Propagate: perms[priv]}
+	h.Grants, h.Owners = c.Grants(q.AuthID, priv, q.Path)
+	if h.Grants == nil {
+		h.Grants = []Grant{}
 	}
-	if isToken {
+	if tok, ok := c.Doc.Tokens[q.AuthID]; ok {
 		h.Token, h.Owner, h.OwnerSU, h.Privsep = true, tok.Owner, tok.Owner == su, tok.Privsep
-		if !h.OwnerSU {
-			h.Owners = c.grants(tok.Owner, priv, target, q.Path)
-		}
 	}
 	return h, nil
+}
+
+// Grants returns the ACL entries that give priv on path to id: those of
+// its own ACL (none for root@pam, nor for a PVE token without privilege
+// separation, whose own ACL is ignored) and, for a configured token, those
+// of its owner (none when the owner is root@pam). Only the roles that
+// apply where an entry sits and contain priv are listed.
+func (c *Config) Grants(id, priv, path string) (own, owner []Grant) {
+	su, target := c.Doc.Meta.Superuser, Normalize(path)
+	tok, isToken := c.Doc.Tokens[id]
+	if id != su && !(isToken && tok.Privsep != nil && !*tok.Privsep) {
+		own = c.grants(id, priv, target, path)
+	}
+	if isToken && tok.Owner != su {
+		owner = c.grants(tok.Owner, priv, target, path)
+	}
+	return own, owner
 }
 
 // BruteForce evaluates every identity: the reference for tests and the
