@@ -243,20 +243,6 @@ type Result struct {
 	Identities int      `json:"identities"`
 }
 
-// Deciding returns the entries with status "decides" of a subject report.
-func Deciding(r *evaluator.SubjectReport) []Grant {
-	var out []Grant
-	if r == nil {
-		return nil
-	}
-	for _, e := range r.Entries {
-		if e.Status == "decides" {
-			out = append(out, Grant{Path: e.Path, Via: e.Via, Roles: e.Roles})
-		}
-	}
-	return out
-}
-
 // WhoCan returns every identity holding priv on path, evaluating only the
 // candidates. now is the epoch time for enable/expire (0 = the clock).
 func (c *Config) WhoCan(ctx context.Context, priv, path string, now int64) (*Result, error) {
