@@ -27,11 +27,11 @@ import (
 	"maps"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/evaluator"
+	"github.com/pxacl/pxacl/evaluator/native"
 )
 
 // Config is a compiled configuration with its evaluator.
@@ -75,16 +75,9 @@ func (c *Config) Identities() []string {
 }
 
 // Normalize returns the normalised ACL path: components split on "/",
-// empty ones dropped ("//datastore///store1/" is "/datastore/store1").
-func Normalize(path string) string {
-	var parts []string
-	for _, c := range strings.Split(path, "/") {
-		if c != "" {
-			parts = append(parts, c)
-		}
-	}
-	return "/" + strings.Join(parts, "/")
-}
+// empty ones dropped ("//datastore///store1/" is "/datastore/store1"), as
+// the Rego target computes it.
+func Normalize(path string) string { return native.Normalise(path) }
 
 // PathAndAncestors returns the normalised path and all its ancestors, root
 // first ("/a/b" gives "/", "/a", "/a/b").

@@ -255,9 +255,6 @@ func (s *Store) UpdateUser(userid string, f UserFields, del []string, password *
 			return fmt.Errorf("parameter 'delete' - unknown property '%s'", d)
 		}
 	}
-	if err := ValidateDigest(digest); err != nil {
-		return err
-	}
 	c, unlock, err := s.lockUsers(digest)
 	if err != nil {
 		return err
@@ -329,9 +326,6 @@ func (s *Store) RemoveUser(userid, digest string) error {
 	}
 	if a.IsSuperuser() {
 		return fmt.Errorf("the superuser root@pam cannot be removed")
-	}
-	if err := ValidateDigest(digest); err != nil {
-		return err
 	}
 	c, unlock, err := s.lockUsers(digest)
 	if err != nil {
@@ -420,9 +414,6 @@ func (s *Store) GenerateToken(userid, name string, f TokenFields, digest string)
 	}
 	if f.Expire != nil && *f.Expire < 0 {
 		return nil, fmt.Errorf("parameter 'expire' - value must be >= 0")
-	}
-	if err := ValidateDigest(digest); err != nil {
-		return nil, err
 	}
 	c, unlock, err := s.lockUsers(digest)
 	if err != nil {
@@ -589,6 +580,9 @@ func (s *Store) removePassword(name string) error {
 // lockUsers takes the user.cfg lock, reads user.cfg and checks the digest
 // (when given) against it. The caller must call unlock.
 func (s *Store) lockUsers(digest string) (c *pbs.UserConfig, unlock func(), err error) {
+	if err := ValidateDigest(digest); err != nil { // a bad parameter fails before the lock
+		return nil, nil, err
+	}
 	unlock, err = s.lock(UserLock)
 	if err != nil {
 		return nil, nil, err
