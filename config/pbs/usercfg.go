@@ -69,22 +69,14 @@ func parseUserSection(file string, s *Section) (*User, error) {
 	}
 	u := &User{Userid: s.ID, Line: s.Line}
 	for _, p := range s.Props {
-		var err error
-		switch p.Key {
-		case "userid": // the id property: checked, then replaced by the header id
-			_, err = authid.ValidateSchema(p.Value, false)
-		case "comment":
-			u.Comment, err = p.Value, checkLen(p.Key, p.Value, 0, 128)
-			u.empty = setEmpty(u.empty, emptyComment, p.Value)
-		case "enable":
-			u.Enable, err = boolPtr(p.Key, p.Value)
-		case "expire":
-			u.Expire, err = expirePtr(p.Key, p.Value)
-		case "firstname":
+		known, err := accountProp(p, "userid", &u.Comment, &u.empty, &u.Enable, &u.Expire)
+		switch {
+		case known:
+		case p.Key == "firstname":
 			u.Firstname, err = p.Value, checkLen(p.Key, p.Value, 2, 64)
-		case "lastname":
+		case p.Key == "lastname":
 			u.Lastname, err = p.Value, checkLen(p.Key, p.Value, 2, 64)
-		case "email":
+		case p.Key == "email":
 			u.Email, err = p.Value, checkLen(p.Key, p.Value, 2, 64)
 		default:
 			return nil, errorf(file, p.Line, p.Key, "unknown property '%s' in user section '%s'", p.Key, s.ID)
@@ -102,18 +94,8 @@ func parseTokenSection(file string, s *Section) (*Token, error) {
 	}
 	t := &Token{Tokenid: s.ID, Line: s.Line}
 	for _, p := range s.Props {
-		var err error
-		switch p.Key {
-		case "tokenid": // the id property: checked, then replaced by the header id
-			_, err = authid.ValidateSchema(p.Value, true)
-		case "comment":
-			t.Comment, err = p.Value, checkLen(p.Key, p.Value, 0, 128)
-			t.empty = setEmpty(t.empty, emptyComment, p.Value)
-		case "enable":
-			t.Enable, err = boolPtr(p.Key, p.Value)
-		case "expire":
-			t.Expire, err = expirePtr(p.Key, p.Value)
-		default:
+		known, err := accountProp(p, "tokenid", &t.Comment, &t.empty, &t.Enable, &t.Expire)
+		if !known {
 			return nil, errorf(file, p.Line, p.Key, "unknown property '%s' in token section '%s'", p.Key, s.ID)
 		}
 		if err != nil {
@@ -121,6 +103,26 @@ func parseTokenSection(file string, s *Section) (*Token, error) {
 		}
 	}
 	return t, nil
+}
+
+// accountProp parses a property users and tokens share (§5.1): the id
+// property idKey (checked, then replaced by the header id), comment, enable
+// and expire. known is false for any other key.
+func accountProp(p Prop, idKey string, comment *string, empty *emptyProps, enable **bool, expire **int64) (known bool, err error) {
+	switch p.Key {
+	case idKey:
+		_, err = authid.ValidateSchema(p.Value, idKey == "tokenid")
+	case "comment":
+		*comment, err = p.Value, checkLen(p.Key, p.Value, 0, 128)
+		*empty = setEmpty(*empty, emptyComment, p.Value)
+	case "enable":
+		*enable, err = boolPtr(p.Key, p.Value)
+	case "expire":
+		*expire, err = expirePtr(p.Key, p.Value)
+	default:
+		return false, nil
+	}
+	return true, err
 }
 
 func setEmpty(e, bit emptyProps, v string) emptyProps {
