@@ -138,14 +138,7 @@ func writeEntry(b *bytes.Buffer, e *Entry) {
 	writeString(b, e.Leaf)
 	b.WriteString(`,"lines":{`)
 	roles := sortedKeys(e.Roles)
-	for i, r := range roles {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writeString(b, r)
-		b.WriteByte(':')
-		b.WriteString(strconv.Itoa(e.Lines[r]))
-	}
+	writePairs(b, roles, func(r string) string { return strconv.Itoa(e.Lines[r]) })
 	b.WriteByte('}')
 	if e.NoAccess {
 		b.WriteString(`,"noaccess":true`)
@@ -154,15 +147,21 @@ func writeEntry(b *bytes.Buffer, e *Entry) {
 		b.WriteString(`,"noaccess_inherit":true`)
 	}
 	b.WriteString(`,"roles":{`)
-	for i, r := range roles {
+	writePairs(b, roles, func(r string) string { return strconv.FormatBool(e.Roles[r]) })
+	b.WriteString("}}")
+}
+
+// writePairs writes "key":value pairs, comma-separated, for keys in
+// order; value gives each one's JSON literal.
+func writePairs(b *bytes.Buffer, keys []string, value func(string) string) {
+	for i, k := range keys {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		writeString(b, r)
+		writeString(b, k)
 		b.WriteByte(':')
-		b.WriteString(strconv.FormatBool(e.Roles[r]))
+		b.WriteString(value(k))
 	}
-	b.WriteString("}}")
 }
 
 func writeAccounts(b *bytes.Buffer, m map[string]Account) {
