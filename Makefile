@@ -19,7 +19,8 @@ OPA_VERSION = $(shell $(GO) list -m -f '{{.Version}}' github.com/open-policy-age
 all: build
 
 build:
-	$(GO) build -o bin/pxacl ./cmd/pxacl
+	@# -buildvcs=auto records the commit for `pxacl --version` even where GOFLAGS turns it off
+	$(GO) build -buildvcs=auto -o bin/pxacl ./cmd/pxacl
 
 run: build
 	$(PXACL) user permissions john@pbs
@@ -55,6 +56,7 @@ test: opa
 	$(GO) test -run='^$$' -fuzz='^FuzzNativeMatchesRego$$' -fuzztime=$(FUZZTIME_NATIVE) ./evaluator/native
 	$(GO) test -run='^$$' -fuzz='^FuzzParseTFA$$' -fuzztime=$(FUZZTIME) ./tfa
 	$(GO) test -run='^$$' -fuzz='^FuzzParseURI$$' -fuzztime=$(FUZZTIME) ./tfa
+	$(GO) test -run='^$$' -fuzz='^FuzzValue$$' -fuzztime=$(FUZZTIME) ./internal/safetext
 
 bench: build opa
 	$(GO) test -run='^$$' -bench=. -benchtime=2s ./evaluator

@@ -14,6 +14,7 @@ import (
 	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pve"
 	"github.com/pxacl/pxacl/evaluator"
+	"github.com/pxacl/pxacl/internal/buildinfo"
 	"github.com/pxacl/pxacl/report"
 )
 
@@ -53,8 +54,56 @@ func newRootCmd() *cobra.Command {
 	pf.StringVar(&g.bundleFile, "bundle", "", "answer from a bundle file built by 'pxacl bundle build' instead of --config-dir")
 	pf.StringVar(&g.engine, "engine", "auto", "how allow and permissions are decided: auto (natively when the policies are pxacl's own) or rego (OPA on the Rego policies)")
 	root.AddCommand(newUserCmd(g), newACLCmd(g), newCheckCmd(g), newExplainCmd(g), newBundleCmd(g),
-		newCheckExprCmd(g), newTestCmd(g), newLintCmd(g), newServeCmd(g), newWhoCanCmd(g), newDiffCmd(g))
+		newCheckExprCmd(g), newTestCmd(g), newLintCmd(g), newServeCmd(g), newWhoCanCmd(g), newDiffCmd(g),
+		newVersionCmd())
+	root.Version = buildinfo.Read().Version
+	root.SetVersionTemplate("{{printf \"%s\" .Annotations.buildinfo}}")
+	root.Annotations = map[string]string{"buildinfo": buildinfo.Read().String()}
+	rejectUnknownSubcommands(root)
 	return root
+}
+
+// newVersionCmd is `pxacl version`, the same text as `pxacl --version`.
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the pxacl version, the Go and OPA versions and the commit it was built from",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprint(cmd.OutOrStdout(), buildinfo.Read())
+			return err
+		},
+	}
+}
+
+// rejectUnknownSubcommands makes every command group (a command with
+// subcommands and no action of its own) fail on an unknown subcommand with
+// cobra's "Did you mean" suggestions, instead of printing its help and
+// exiting 0: a typo in a CI script must not pass.
+func rejectUnknownSubcommands(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		rejectUnknownSubcommands(sub)
+	}
+	if !c.HasSubCommands() || c.Runnable() {
+		return
+	}
+	c.Args = cobra.ArbitraryArgs
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+		if cmd.SuggestionsMinimumDistance <= 0 {
+			cmd.SuggestionsMinimumDistance = 2
+		}
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			msg += "\n\nDid you mean this?\n"
+			for _, x := range s {
+				msg += "\t" + x + "\n"
+			}
+		}
+		return fmt.Errorf("%s\nRun '%s --help' for usage", msg, cmd.CommandPath())
+	}
 }
 
 // evaluator loads the bundle file or compiles the configuration directory.

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/pxacl/pxacl/internal/buildinfo"
+)
+
+// execute runs the command line in-process and returns stdout and the error.
+func execute(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	root := newRootCmd()
+	var out, errOut bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	root.SetArgs(args)
+	err := root.Execute()
+	return out.String(), err
+}
+
+func TestUnknownSubcommandFails(t *testing.T) {
+	for _, tc := range []struct {
+		args    []string
+		wantMsg string
+	}{
+		{[]string{"bundle", "bulid"}, "Did you mean this?\n\tbuild"},
+		{[]string{"user", "perms", "x"}, `unknown command "perms" for "pxacl user"`},
+		{[]string{"nosuch"}, `unknown command "nosuch" for "pxacl"`},
+		{[]string{"user", "tfa", "lst"}, "Did you mean this?\n\tlist"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			_, err := execute(t, tc.args...)
+			if err == nil || !strings.Contains(err.Error(), tc.wantMsg) {
+				t.Fatalf("error = %v, want one containing %q", err, tc.wantMsg)
+			}
+			if code := run(tc.args); code != 2 {
+				t.Errorf("exit code %d, want 2", code)
+			}
+		})
+	}
+}
+
+func TestGroupWithoutSubcommandPrintsHelp(t *testing.T) {
+	out, err := execute(t, "bundle")
+	if err != nil || !strings.Contains(out, "Available Commands:") {
+		t.Fatalf("pxacl bundle: err %v, output %q", err, out)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	want := buildinfo.Read().String()
+	for _, args := range [][]string{{"--version"}, {"version"}} {
+		out, err := execute(t, args...)
+		if err != nil || out != want {
+			t.Errorf("pxacl %s: err %v, output %q, want %q", args[0], err, out, want)
+		}
+	}
+}
