@@ -23,22 +23,47 @@ const (
 // "user: john@pbs".
 var pveLine = regexp.MustCompile(`^(user|group|token|role|pool|acl):\S`)
 
-// DetectFlavor returns "pbs" or "pve" for the configuration in dir. An
-// explicit flavor ("pbs", "pve") is checked and returned; "" detects.
+// configFiles are the files that make a directory a Proxmox configuration
+// directory: a directory holding none of them is refused, so a typo in
+// --config-dir is never taken for an empty configuration.
+var configFiles = []string{"user.cfg", "acl.cfg", "domains.cfg"}
+
+// CheckDir fails, with one wording for every command, when dir does not
+// exist, is not a directory, or holds none of user.cfg, acl.cfg and
+// domains.cfg.
+func CheckDir(dir string) error {
+	st, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("config dir %s: no such directory", dir)
+	}
+	if err != nil {
+		return fmt.Errorf("config dir %s: %w", dir, errors.Unwrap(err))
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("config dir %s: not a directory", dir)
+	}
+	for _, name := range configFiles {
+		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("config dir %s: holds none of user.cfg, acl.cfg, domains.cfg (not a Proxmox configuration directory)", dir)
+}
+
+// DetectFlavor checks dir (CheckDir) and returns "pbs" or "pve" for the
+// configuration in it. An explicit flavor ("pbs", "pve") is checked and
+// returned; "" detects.
 func DetectFlavor(dir, flavor string) (string, error) {
 	switch flavor {
-	case PBS, PVE:
-		return flavor, nil
-	case "":
+	case PBS, PVE, "":
 	default:
 		return "", fmt.Errorf("unknown flavor %q (want pbs or pve)", flavor)
 	}
-	st, err := os.Stat(dir)
-	if err != nil {
-		return "", fmt.Errorf("config dir: %w", err)
+	if err := CheckDir(dir); err != nil {
+		return "", err
 	}
-	if !st.IsDir() {
-		return "", fmt.Errorf("config dir %s: not a directory", dir)
+	if flavor != "" {
+		return flavor, nil
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "user.cfg"))
 	if errors.Is(err, fs.ErrNotExist) {

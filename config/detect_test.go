@@ -21,16 +21,20 @@ func TestDetectFlavor(t *testing.T) {
 		{name: "pve line format", dir: "testdata/pve", want: PVE},
 		{name: "pve after blank lines", dir: "testdata/pve-blank-first", want: PVE},
 		// No user.cfg: PBS treats a missing file as empty and injects
-		// root@pam (§5.1, §2.1), so a bare dir is PBS.
-		{name: "dir without user.cfg", dir: "testdata/empty", want: PBS},
+		// root@pam (§5.1, §2.1), so a dir with only acl.cfg is PBS.
+		{name: "dir without user.cfg", dir: "testdata/acl-only", want: PBS},
+		// A directory with no configuration file at all is a typo in
+		// --config-dir, not an empty configuration.
+		{name: "empty dir", dir: "testdata/empty", wantErr: "config dir testdata/empty: holds none of user.cfg, acl.cfg, domains.cfg"},
+		{name: "explicit pbs, empty dir", dir: "testdata/empty", flavor: PBS, wantErr: "holds none of"},
 		{name: "empty user.cfg", dir: "testdata/pbs-empty-usercfg", want: PBS},
-		// An explicit flavor is returned as is, without reading the dir.
+		// An explicit flavor is returned as is, without reading user.cfg.
 		{name: "explicit pbs on pve dir", dir: "testdata/pve", flavor: PBS, want: PBS},
 		{name: "explicit pve on pbs dir", dir: "testdata/pbs", flavor: PVE, want: PVE},
-		{name: "explicit pve, missing dir", dir: "testdata/does-not-exist", flavor: PVE, want: PVE},
+		{name: "explicit pve, missing dir", dir: "testdata/does-not-exist", flavor: PVE, wantErr: "config dir testdata/does-not-exist: no such directory"},
 		{name: "unknown flavor", dir: "testdata/pbs", flavor: "pmg", wantErr: `unknown flavor "pmg"`},
 		{name: "flavor is case-sensitive", dir: "testdata/pbs", flavor: "PBS", wantErr: "unknown flavor"},
-		{name: "missing dir", dir: "testdata/does-not-exist", wantErr: "config dir"},
+		{name: "missing dir", dir: "testdata/does-not-exist", wantErr: "config dir testdata/does-not-exist: no such directory"},
 		{name: "not a directory", dir: "testdata/pbs/user.cfg", wantErr: "not a directory"},
 	}
 	for _, tt := range tests {

@@ -58,3 +58,32 @@ func TestVersion(t *testing.T) {
 		}
 	}
 }
+
+// A missing or empty config dir is an error with one wording for every
+// command that reads one, whatever the flavor.
+func TestMissingOrEmptyConfigDir(t *testing.T) {
+	empty := t.TempDir()
+	missing := empty + "/nope"
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--flavor", "pve", "--config-dir", missing, "check", "root@pam", "/", "Sys.Audit"}, "config dir " + missing + ": no such directory"},
+		{[]string{"--config-dir", missing, "check", "root@pam", "/", "Sys.Audit"}, "no such directory"},
+		{[]string{"--config-dir", empty, "check", "root@pam", "/", "Sys.Audit"}, "holds none of user.cfg, acl.cfg, domains.cfg"},
+		{[]string{"--flavor", "pve", "--config-dir", empty, "bundle", "build", "-o", empty + "/b.tar.gz"}, "holds none of"},
+		{[]string{"--config-dir", empty, "user", "permissions", "root@pam"}, "holds none of"},
+		{[]string{"--config-dir", empty, "who-can", "Sys.Audit", "/"}, "holds none of"},
+		{[]string{"--config-dir", empty, "lint"}, "holds none of"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			_, err := execute(t, tc.args...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error = %v, want one containing %q", err, tc.want)
+			}
+			if code := run(tc.args); code != 2 {
+				t.Errorf("exit code %d, want 2", code)
+			}
+		})
+	}
+}
