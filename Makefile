@@ -57,6 +57,7 @@ test: opa
 	$(GO) test -run='^$$' -fuzz='^FuzzParseTFA$$' -fuzztime=$(FUZZTIME) ./tfa
 	$(GO) test -run='^$$' -fuzz='^FuzzParseURI$$' -fuzztime=$(FUZZTIME) ./tfa
 	$(GO) test -run='^$$' -fuzz='^FuzzValue$$' -fuzztime=$(FUZZTIME) ./internal/safetext
+	$(GO) test -run='^$$' -fuzz='^FuzzValidate$$' -fuzztime=$(FUZZTIME) ./pveexpr
 
 bench: build opa
 	$(GO) test -run='^$$' -bench=. -benchtime=2s ./evaluator

@@ -7,7 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/config"
+	"github.com/pxacl/pxacl/pveexpr"
 	"github.com/pxacl/pxacl/report"
 )
 
@@ -42,6 +44,13 @@ func newCheckExprCmd(g *globals) *cobra.Command {
 					return fmt.Errorf("--param %q: want NAME=VALUE", p)
 				}
 				ps[k] = v
+			}
+			cat, err := compiler.PVECatalog(g.pveVersion)
+			if err != nil {
+				return err
+			}
+			if err := pveexpr.Validate(expr, ps, cat); err != nil {
+				return fmt.Errorf("EXPR-JSON: %w", err)
 			}
 			ev, err := g.evaluator(cmd.Context())
 			if err != nil {

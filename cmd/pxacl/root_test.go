@@ -87,3 +87,30 @@ func TestMissingOrEmptyConfigDir(t *testing.T) {
 		})
 	}
 }
+
+// check-expr refuses what PVE would not evaluate, even for root@pam, who
+// passes every well-formed check (pve-semantics §4).
+func TestCheckExprRejectsMalformed(t *testing.T) {
+	base := []string{"--config-dir", "../../examples/pve", "check-expr", "root@pam"}
+	for _, tc := range []struct{ expr, want string }{
+		{`["prem","/vms/1",["VM.Audit"]]`, "unknown permission test"},
+		{`["perm","/vms/1",["VM.Bogus"]]`, "unknown privilege 'VM.Bogus'"},
+		{`["perm","/vms/{vmid}",["VM.Audit"]]`, "parameter 'vmid' is not given"},
+		{`["perm","/vms/1"`, "EXPR-JSON"},
+	} {
+		t.Run(tc.expr, func(t *testing.T) {
+			args := append(append([]string{}, base...), tc.expr)
+			_, err := execute(t, args...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error = %v, want one containing %q", err, tc.want)
+			}
+			if code := run(args); code != 2 {
+				t.Errorf("exit code %d, want 2", code)
+			}
+		})
+	}
+	args := append(append([]string{}, base...), `["perm","/vms/{vmid}",["VM.Audit"]]`, "--param", "vmid=100")
+	if code := run(args); code != 0 {
+		t.Errorf("a well-formed check for root@pam: exit code %d, want 0", code)
+	}
+}
