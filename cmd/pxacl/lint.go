@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -61,9 +60,6 @@ Exit 0 when no finding reaches --fail-level (default error), 1 otherwise,
 			level, err := lint.ParseSeverity(failLevel)
 			if err != nil {
 				return err
-			}
-			if g.bundleFile != "" {
-				return errors.New("lint: --bundle is not supported; lint reads the configuration files")
 			}
 			flavor, err := config.DetectFlavor(g.configDir, g.flavor)
 			if err != nil {

@@ -39,6 +39,9 @@ func newRootCmd() *cobra.Command {
 			if _, err := evaluator.ParseEngine(g.engine); err != nil {
 				return err
 			}
+			if err := checkBundleFlag(cmd); err != nil {
+				return err
+			}
 			return report.CheckFormat(g.outputFormat)
 		},
 	}
@@ -61,6 +64,31 @@ func newRootCmd() *cobra.Command {
 	root.Annotations = map[string]string{"buildinfo": buildinfo.Read().String()}
 	rejectUnknownSubcommands(root)
 	return root
+}
+
+// bundleCommands answer from a bundle built by `pxacl bundle build`; every
+// other command reads the configuration files and refuses --bundle rather
+// than quietly reading --config-dir.
+var bundleCommands = map[string]bool{
+	"pxacl check":            true,
+	"pxacl explain":          true,
+	"pxacl check-expr":       true,
+	"pxacl user permissions": true,
+}
+
+// checkBundleFlag refuses --bundle on a command that cannot answer from a
+// bundle, and --bundle together with --config-dir.
+func checkBundleFlag(cmd *cobra.Command) error {
+	if !cmd.Flags().Changed("bundle") {
+		return nil
+	}
+	if !bundleCommands[cmd.CommandPath()] {
+		return fmt.Errorf("%s reads the configuration files and cannot answer from --bundle (commands that can: check, explain, check-expr, user permissions)", cmd.CommandPath())
+	}
+	if cmd.Flags().Changed("config-dir") {
+		return errors.New("give either --bundle or --config-dir, not both")
+	}
+	return nil
 }
 
 // newVersionCmd is `pxacl version`, the same text as `pxacl --version`.

@@ -114,3 +114,40 @@ func TestCheckExprRejectsMalformed(t *testing.T) {
 		t.Errorf("a well-formed check for root@pam: exit code %d, want 0", code)
 	}
 }
+
+// --bundle is accepted by exactly the commands that answer from a bundle.
+func TestBundleFlag(t *testing.T) {
+	dir := t.TempDir()
+	b := dir + "/b.tar.gz"
+	if code := run([]string{"--config-dir", "../../examples/pbs", "bundle", "build", "-o", b}); code != 0 {
+		t.Fatalf("bundle build: exit %d", code)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string // "" = accepted
+	}{
+		{[]string{"--bundle", b, "check", "john@pbs", "/datastore/store1", "Datastore.Backup"}, ""},
+		{[]string{"--bundle", b, "user", "permissions", "john@pbs"}, ""},
+		{[]string{"--bundle", b, "explain", "john@pbs", "/datastore/store1", "Datastore.Backup"}, ""},
+		{[]string{"--bundle", b, "--config-dir", "../../examples/pbs", "check", "john@pbs", "/", "Sys.Audit"}, "either --bundle or --config-dir"},
+		{[]string{"--bundle", b, "user", "list"}, "pxacl user list reads the configuration files and cannot answer from --bundle"},
+		{[]string{"--bundle", b, "acl", "list"}, "cannot answer from --bundle"},
+		{[]string{"--bundle", b, "who-can", "Datastore.Backup", "/"}, "cannot answer from --bundle"},
+		{[]string{"--bundle", b, "lint"}, "cannot answer from --bundle"},
+		{[]string{"--bundle", b, "bundle", "build", "-o", dir + "/c.tar.gz"}, "cannot answer from --bundle"},
+		{[]string{"--bundle", b, "user", "tfa", "list"}, "cannot answer from --bundle"},
+	} {
+		t.Run(strings.Join(tc.args[2:], " "), func(t *testing.T) {
+			_, err := execute(t, tc.args...)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("want success, got %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -36,9 +36,6 @@ tests in CI" and "Rego tests".`,
 			if err := report.CheckFormat(format); err != nil {
 				return err
 			}
-			if g.bundleFile != "" {
-				return errors.New("test: --bundle is not supported; test files name their configuration directory")
-			}
 			if len(args) == 0 {
 				args = []string{"."}
 			}
