@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+
+	"github.com/pxacl/pxacl/internal/cfgfile"
 )
 
 // Flavors.
@@ -40,7 +42,7 @@ func DetectFlavor(dir, flavor string) (string, error) {
 	if !st.IsDir() {
 		return "", fmt.Errorf("config dir %s: not a directory", dir)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "user.cfg"))
+	data, err := cfgfile.Read(filepath.Join(dir, "user.cfg"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return PBS, nil // no user.cfg: PBS injects root@pam (§5.1)
 	}

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/pxacl/pxacl/internal/cfgfile"
 )
 
 // Lock files (§8) and the default lock timeout.
@@ -149,13 +151,10 @@ func createTemp(path string) (string, *os.File, error) {
 	return "", nil, errors.New("cannot create a unique temp file")
 }
 
-// ReadFile returns the file's bytes; a missing file is empty (§2.1).
+// ReadFile returns the file's bytes; a missing file is empty (§2.1). Only
+// a regular file of at most cfgfile.MaxSize bytes is read (cfgfile.Read).
 func ReadFile(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	return data, err
+	return cfgfile.ReadOptional(path)
 }
 
 // Digest is the hex SHA-256 of raw file bytes (§8).
