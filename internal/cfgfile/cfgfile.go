@@ -18,8 +18,6 @@ import (
 	"os"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/pxacl/pxacl/internal/safetext"
 )
 
 // MaxSize is the largest configuration file Read accepts: 256 MiB. A
@@ -54,15 +52,15 @@ func Read(path string) ([]byte, error) {
 		return nil, err
 	}
 	if st.Size() > MaxSize {
-		return nil, fmt.Errorf("%s: %w", safetext.Value(path), ErrTooLarge)
+		return nil, fmt.Errorf("%s: %w", path, ErrTooLarge)
 	}
 	// The size may change under us: read at most MaxSize+1 bytes to tell.
 	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", safetext.Value(path), err)
+		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
 	if len(data) > MaxSize {
-		return nil, fmt.Errorf("%s: %w", safetext.Value(path), ErrTooLarge)
+		return nil, fmt.Errorf("%s: %w", path, ErrTooLarge)
 	}
 	return data, nil
 }
@@ -83,7 +81,7 @@ func CheckRegular(path string, st fs.FileInfo) error {
 	if st.Mode().IsRegular() {
 		return nil
 	}
-	return fmt.Errorf("%s: %w (%s)", safetext.Value(path), ErrNotRegular, Kind(st.Mode()))
+	return fmt.Errorf("%s: %w (%s)", path, ErrNotRegular, Kind(st.Mode()))
 }
 
 // Kind names the file type of m for messages: "fifo", "socket",
