@@ -109,7 +109,7 @@ func TestIrregularConfigFiles(t *testing.T) {
 		{"acl-update/acl-zero", "", "acl.cfg", "zero", []string{"acl", "update", "/", "Audit", "--auth-id", "john@pbs"}, "acl.cfg: not a regular file (character device)"},
 		{"user-list/user-zero", "", "user.cfg", "zero", []string{"user", "list"}, "user.cfg: not a regular file (character device)"},
 		{"generate-token/token.shadow-fifo", "", "token.shadow", "fifo", []string{"user", "generate-token", "john@pbs", "new"}, "token.shadow: not a regular file (fifo)"},
-		{"create/shadow.json-zero", "", "shadow.json", "zero", []string{"user", "update", "john@pbs", "--password", "a-good-password"}, "shadow.json: not a regular file (character device)"},
+		{"update-password/shadow.json-zero", "", "shadow.json", "zero", []string{"user", "update", "john@pbs", "--password", "a-good-password"}, "shadow.json: not a regular file (character device)"},
 		{"tfa-list/tfa.json-fifo", "", "tfa.json", "fifo", []string{"user", "tfa", "list", "john@pbs"}, "tfa.json: not a regular file (fifo)"},
 		{"pve-check/user-fifo", "pve", "user.cfg", "fifo", []string{"check", "alice@pve", "/vms/101", "VM.Audit"}, "user.cfg: not a regular file (fifo)"},
 		{"pve-check/user-zero", "pve", "user.cfg", "zero", []string{"check", "alice@pve", "/vms/101", "VM.Audit"}, "user.cfg: not a regular file (character device)"},
