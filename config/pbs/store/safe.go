@@ -83,8 +83,11 @@ func isSymlink(path string) bool {
 func Lock(dir, name string, timeout time.Duration) (unlock func(), err error) {
 	path := filepath.Join(dir, name)
 	f, err := openLock(path)
+	if errors.Is(err, ErrSymlink) {
+		return nil, fmt.Errorf("Unable to acquire lock %s - %w", path, ErrSymlink) // PBS wording (staticcheck.conf)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("Unable to acquire lock %s - %v", path, err) // PBS wording (staticcheck.conf)
+		return nil, fmt.Errorf("Unable to acquire lock %s - %w", path, err) // PBS wording (staticcheck.conf)
 	}
 	if err := flockWait(f, path, timeout); err != nil {
 		f.Close()
