@@ -310,5 +310,3 @@ func CheckDigest(want, current string) error {
 	}
 	return nil
 }
-
-func fileMode(m uint32) os.FileMode { return os.FileMode(m) }
