@@ -6,6 +6,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -309,5 +310,77 @@ func TestStaleTempsRemoved(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(victim); string(data) != "precious" {
 		t.Errorf("victim changed: %q", data)
+	}
+}
+
+// TestOpenNoFollow: the open that every file pxacl creates or changes goes
+// through refuses symlinks, non-regular files and, for writing, files with
+// other hard links, and truncates only what passed.
+func TestOpenNoFollow(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	write := func(p string) {
+		if err := os.WriteFile(p, []byte("precious"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(victim)
+	write(filepath.Join(dir, "plain"))
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.Symlink(victim, filepath.Join(dir, "link")))
+	must(os.Symlink(filepath.Join(dir, "nothing"), filepath.Join(dir, "dangling")))
+	must(syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o600))
+	must(os.Link(victim, filepath.Join(dir, "hardlink")))
+	rw, excl, trunc := os.O_RDWR|os.O_CREATE, os.O_RDWR|os.O_CREATE|os.O_EXCL, os.O_RDWR|os.O_CREATE|os.O_TRUNC
+	for _, tc := range []struct {
+		name, file string
+		flag       int
+		wantErr    string // "" = success
+		wantSize   int64  // the file's size afterwards
+	}{
+		{"plain", "plain", rw, "", 8},
+		{"plain truncated", "plain", trunc, "", 0},
+		{"new", "new", excl, "", 0},
+		{"symlink", "link", rw, "is a symbolic link", -1},
+		{"symlink truncate", "link", trunc, "is a symbolic link", -1},
+		{"symlink excl", "link", excl, "is a symbolic link", -1},
+		{"dangling symlink", "dangling", rw, "is a symbolic link", -1},
+		{"dangling symlink excl", "dangling", excl, "is a symbolic link", -1},
+		{"fifo", "fifo", rw, "not a regular file (fifo)", -1},
+		{"hard link written", "hardlink", trunc, "has 2 hard links", -1},
+		{"hard link read", "hardlink", os.O_RDONLY, "", 8},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, tc.file)
+			f, err := OpenNoFollow(p, tc.flag, 0o600)
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				st, _ := f.Stat()
+				f.Close()
+				if st.Size() != tc.wantSize {
+					t.Errorf("size %d, want %d", st.Size(), tc.wantSize)
+				}
+				return
+			}
+			if err == nil {
+				f.Close()
+				t.Fatal("opened")
+			}
+			if !strings.Contains(err.Error(), p+": "+tc.wantErr) {
+				t.Errorf("error %q, want %q", err, p+": "+tc.wantErr)
+			}
+			if data, _ := os.ReadFile(victim); string(data) != "precious" {
+				t.Errorf("victim changed: %q", data)
+			}
+			if _, err := os.Lstat(filepath.Join(dir, "nothing")); err == nil {
+				t.Error("a dangling symlink's target was created")
+			}
+		})
 	}
 }

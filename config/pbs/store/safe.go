@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -43,27 +44,43 @@ const LockMode = 0o660
 // (a lock file, a temp file, a counter file): the last path component is
 // never followed when it is a symlink (O_NOFOLLOW), the open never blocks
 // on a FIFO (O_NONBLOCK; it has no effect on a regular file), and
-// anything but a regular file is refused. flag is os.O_RDWR and the like;
-// O_CREATE|O_EXCL makes a new file or fails. A symlink gives
-// "<path>: is a symbolic link; pxacl does not follow symlinks for files it
-// creates or changes", and errors.Is(err, ErrSymlink) holds.
+// anything but a regular file is refused, as is a file opened for writing
+// that has other hard links. flag is os.O_RDWR and the like; O_CREATE|O_EXCL
+// makes a new file or fails; O_TRUNC truncates only after those checks
+// passed. A symlink gives "<path>: is a symbolic link; pxacl does not
+// follow symlinks for files it creates or changes", and
+// errors.Is(err, ErrSymlink) holds.
 func OpenNoFollow(path string, flag int, perm os.FileMode) (*os.File, error) {
-	f, err := os.OpenFile(path, flag|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, perm)
+	f, err := os.OpenFile(path, flag&^os.O_TRUNC|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, perm)
 	if err != nil {
 		if errors.Is(err, unix.ELOOP) || (flag&os.O_EXCL != 0 && errors.Is(err, fs.ErrExist) && isSymlink(path)) {
 			return nil, fmt.Errorf("%s: %w", path, ErrSymlink)
 		}
 		return nil, err
 	}
-	st, err := f.Stat()
-	if err == nil {
-		err = cfgfile.CheckRegular(path, st)
-	}
-	if err != nil {
+	if err := checkOpened(f, path, flag); err != nil {
 		f.Close()
 		return nil, err
 	}
 	return f, nil
+}
+
+// checkOpened is OpenNoFollow's checks on the open file, then O_TRUNC.
+func checkOpened(f *os.File, path string, flag int) error {
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if err := cfgfile.CheckRegular(path, st); err != nil {
+		return err
+	}
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok && sys.Nlink > 1 && flag&(os.O_WRONLY|os.O_RDWR) != 0 {
+		return fmt.Errorf("%s: has %d hard links; pxacl does not write to a file that has others", path, sys.Nlink)
+	}
+	if flag&os.O_TRUNC != 0 {
+		return f.Truncate(0)
+	}
+	return nil
 }
 
 // ErrSymlink is the error of OpenNoFollow for a symlink.
