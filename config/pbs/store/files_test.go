@@ -222,10 +222,18 @@ func TestReplaceThroughSymlink(t *testing.T) {
 		t.Error("user.cfg is no longer a symlink")
 	}
 
-	for name, to := range map[string]string{"dangling": filepath.Join(real, "nothing"), "device": "/dev/null"} {
+	for name, to := range map[string]string{"dangling": filepath.Join(real, "nothing"), "device": "/dev/null", "foreign": target} {
 		p := filepath.Join(dir, name+".cfg")
 		if err := os.Symlink(to, p); err != nil {
 			t.Fatal(err)
+		}
+		if name == "foreign" { // planted by another user: not followed
+			if os.Geteuid() != 0 {
+				continue
+			}
+			if err := os.Lchown(p, 4243, 4242); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if err := ReplaceFile(p, []byte("x"), ConfigMode); err == nil {
 			t.Errorf("%s: ReplaceFile succeeded", name)
@@ -233,6 +241,9 @@ func TestReplaceThroughSymlink(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(real, "nothing")); err == nil {
 			t.Errorf("%s: the missing target was created", name)
 		}
+	}
+	if data, _ := os.ReadFile(target); string(data) == "x" {
+		t.Error("a write went through a symlink owned by another user")
 	}
 }
 

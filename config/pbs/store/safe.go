@@ -169,7 +169,8 @@ var (
 // §8). A reader sees either the old or the new file, never a partial one.
 //
 //   - When path is a symlink (an admin's choice), the file it resolves to
-//     is replaced and the link stays a link; a symlink to nothing is an
+//     is replaced and the link stays a link; a symlink to nothing, or one
+//     owned by neither the process's user nor the directory's owner, is an
 //     error. Anything but a regular file is refused.
 //   - A temp file "<name without extension>.tmp_XXXXXX" is created beside
 //     that file (O_CREAT|O_EXCL|O_NOFOLLOW), given its owner and mode,
@@ -244,6 +245,9 @@ func resolveTarget(path string) (string, fs.FileInfo, error) {
 	}
 	target := path
 	if st.Mode()&fs.ModeSymlink != 0 {
+		if err := checkLinkOwner(path, st); err != nil {
+			return "", nil, err
+		}
 		if target, err = filepath.EvalSymlinks(path); err != nil {
 			return "", nil, fmt.Errorf("symlink to a missing or unreachable file: %w", err)
 		}
@@ -255,6 +259,29 @@ func resolveTarget(path string) (string, fs.FileInfo, error) {
 		return "", nil, err
 	}
 	return target, st, nil
+}
+
+// checkLinkOwner allows writing through the symlink at path only when the
+// link belongs to the process's user or to the owner of its directory
+// (the rule of Linux's fs.protected_symlinks): a link someone else could
+// plant in a shared directory never redirects a write.
+func checkLinkOwner(path string, link fs.FileInfo) error {
+	lst, ok := link.Sys().(*syscall.Stat_t)
+	if !ok {
+		return errors.New("cannot read the owner of the symlink")
+	}
+	dir, err := os.Stat(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	dst, ok := dir.Sys().(*syscall.Stat_t)
+	if !ok {
+		return errors.New("cannot read the owner of the directory")
+	}
+	if int(lst.Uid) != os.Geteuid() && lst.Uid != dst.Uid {
+		return fmt.Errorf("symlink owned by uid %d, neither pxacl's user nor the directory's owner: not followed", lst.Uid)
+	}
+	return nil
 }
 
 // TempPattern is the name prefix of ReplaceFile's temp files for path:

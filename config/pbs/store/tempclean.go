@@ -21,13 +21,16 @@ var lockProtects = map[string][]string{
 // removeStaleTemps removes the temp files a killed writer left for path
 // (ReplaceFile's "<name>.tmp_XXXXXX", one of them may hold password
 // hashes). The caller holds the lock that protects path, so no live
-// writer has one. When path is a symlink, the temp files beside its
-// target are removed too. Only regular files whose name matches
+// writer has one. When path is a symlink ReplaceFile would write through
+// (checkLinkOwner), the temp files beside its target are removed too. Only regular files whose name matches
 // the pattern exactly are removed; a symlink is never followed (and
 // unlink removes a link, not its target). Failures are ignored: the
 // cleanup is best effort and never stops a write.
 func removeStaleTemps(path string) {
 	removeTempsIn(filepath.Dir(path), filepath.Base(TempPattern(path)))
+	if st, err := os.Lstat(path); err != nil || st.Mode()&os.ModeSymlink == 0 || checkLinkOwner(path, st) != nil {
+		return
+	}
 	if target, err := filepath.EvalSymlinks(path); err == nil && target != path {
 		// a symlinked file's temp files are beside its target, named after it
 		removeTempsIn(filepath.Dir(target), filepath.Base(TempPattern(target)))
