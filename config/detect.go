@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+
+	"github.com/pxacl/pxacl/internal/cfgfile"
 )
 
 // Flavors.
@@ -65,7 +67,7 @@ func DetectFlavor(dir, flavor string) (string, error) {
 	if flavor != "" {
 		return flavor, nil
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "user.cfg"))
+	data, err := cfgfile.Read(filepath.Join(dir, "user.cfg"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return PBS, nil // no user.cfg: PBS injects root@pam (§5.1)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/config/pve"
 	"github.com/pxacl/pxacl/evaluator"
+	"github.com/pxacl/pxacl/internal/cfgfile"
 )
 
 // PVE finding codes (unknown-subject, admin-on-root, token-no-expiry and
@@ -42,8 +43,8 @@ func RunPVE(ctx context.Context, dir, pveVersion string) (*Result, error) {
 	if _, err := os.Stat(dir); err != nil {
 		return nil, err
 	}
-	raw, err := os.ReadFile(userFile)
-	if err != nil && !os.IsNotExist(err) { // no user.cfg: empty, as for PVE
+	raw, err := cfgfile.ReadOptional(userFile) // no user.cfg: empty, as for PVE
+	if err != nil {
 		return nil, err
 	}
 	cfg := pve.Parse(raw, pve.UserCfg, cat)

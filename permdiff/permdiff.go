@@ -17,7 +17,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -25,6 +24,7 @@ import (
 	"time"
 
 	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/internal/cfgfile"
 	"github.com/pxacl/pxacl/whocan"
 )
 
@@ -49,7 +49,7 @@ func Load(ctx context.Context, dir, flavor, pveVersion string) (*Side, error) {
 		return nil, err
 	}
 	s := &Side{Config: c, Dir: dir}
-	if b, err := os.ReadFile(filepath.Join(dir, c.Doc.Meta.ACLFile)); err == nil {
+	if b, err := cfgfile.Read(filepath.Join(dir, c.Doc.Meta.ACLFile)); err == nil {
 		s.aclLines = strings.Split(string(b), "\n")
 	}
 	return s, nil

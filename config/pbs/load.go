@@ -1,12 +1,12 @@
 package pbs
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/pxacl/pxacl/internal/cfgfile"
 )
 
 // Config is the access-control part of a PBS configuration directory.
@@ -19,7 +19,8 @@ type Config struct {
 
 // Load reads user.cfg, acl.cfg and domains.cfg from dir. A missing file is
 // the same as an empty one (§2.1; user.cfg then holds only the injected
-// root@pam); a missing or unreadable dir is an error naming it. isRole
+// root@pam); a missing or unreadable dir is an error naming it, and so is
+// a file that is not a regular file or is over cfgfile.MaxSize. isRole
 // checks acl.cfg role names (nil: IsBuiltinRole). token.shadow,
 // shadow.json and tfa.json are never opened.
 func Load(dir string, isRole func(string) bool) (*Config, error) {
@@ -33,14 +34,7 @@ func Load(dir string, isRole func(string) bool) (*Config, error) {
 	c := &Config{Dir: dir}
 	read := func(name string) ([]byte, error) {
 		p := filepath.Join(dir, name)
-		data, err := os.ReadFile(p)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("reading %q: %w", p, err)
-		}
-		return data, nil
+		return cfgfile.ReadOptional(p)
 	}
 	// The files are independent: parse them in parallel (a million-line
 	// acl.cfg and a large user.cfg take seconds each). Errors are reported

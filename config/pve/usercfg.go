@@ -7,11 +7,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/pxacl/pxacl/internal/cfgfile"
 )
 
 // UserCfg is the file name inside the configuration directory.
@@ -260,10 +261,11 @@ func EncodeText(s string) string {
 	return b.String()
 }
 
-// Load reads dir/user.cfg; a missing file is an empty configuration.
+// Load reads dir/user.cfg; a missing file is an empty configuration, a
+// non-regular or oversized one an error (cfgfile.Read).
 func Load(dir string, cat Catalog) (*Config, error) {
-	raw, err := os.ReadFile(filepath.Join(dir, UserCfg))
-	if err != nil && !os.IsNotExist(err) {
+	raw, err := cfgfile.ReadOptional(filepath.Join(dir, UserCfg))
+	if err != nil {
 		return nil, err
 	}
 	return Parse(raw, UserCfg, cat), nil

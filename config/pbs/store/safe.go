@@ -1,8 +1,10 @@
 // Package store changes a PBS configuration directory the way PBS does
 // (pbs-semantics.md §8): every writer takes PBS's lock file with flock(2),
 // re-reads the file, checks the optional digest, and replaces the file
-// atomically (temp file, fsync, rename). On top of that it implements the
-// user, token and ACL operations of proxmox-backup-manager.
+// atomically (temp file, fsync, rename), keeping its owner and mode. No
+// file pxacl creates or truncates is opened through a symlink. On top of
+// that it implements the user, token and ACL operations of
+// proxmox-backup-manager.
 package store
 
 import (
@@ -16,41 +18,123 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/pxacl/pxacl/internal/cfgfile"
 )
 
 // Lock files (§8) and the default lock timeout.
 const (
 	ACLLock         = ".acl.lck"
 	UserLock        = ".user.lck"
+	DomainsLock     = ".domains.lck"
 	TokenShadowLock = "token.shadow.lock"
 	ShadowLock      = "shadow.json.lock"
 	TFALock         = "tfa.json.lock"
 	LockTimeout     = 10 * time.Second
 )
 
-// Lock takes an exclusive flock(2) on dir/name, creating the file with mode
-// 0660 if needed, waiting up to timeout. The lock dies with the process;
-// unlock releases it earlier.
+// LockMode is the mode of a lock file pxacl creates (§8).
+const LockMode = 0o660
+
+// OpenNoFollow opens path for a file pxacl creates, truncates or changes
+// (a lock file, a temp file, a counter file): the last path component is
+// never followed when it is a symlink (O_NOFOLLOW), the open never blocks
+// on a FIFO (O_NONBLOCK; it has no effect on a regular file), and
+// anything but a regular file is refused, as is a file opened for writing
+// that has other hard links. flag is os.O_RDWR and the like; O_CREATE|O_EXCL
+// makes a new file or fails; O_TRUNC truncates only after those checks
+// passed. A symlink gives "<path>: is a symbolic link; pxacl does not
+// follow symlinks for files it creates or changes", and
+// errors.Is(err, ErrSymlink) holds.
+func OpenNoFollow(path string, flag int, perm os.FileMode) (*os.File, error) {
+	f, err := os.OpenFile(path, flag&^os.O_TRUNC|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, perm)
+	if err != nil {
+		if errors.Is(err, unix.ELOOP) || (flag&os.O_EXCL != 0 && errors.Is(err, fs.ErrExist) && isSymlink(path)) {
+			return nil, fmt.Errorf("%s: %w", path, ErrSymlink)
+		}
+		return nil, err
+	}
+	if err := checkOpened(f, path, flag); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// checkOpened is OpenNoFollow's checks on the open file, then O_TRUNC.
+func checkOpened(f *os.File, path string, flag int) error {
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if err := cfgfile.CheckRegular(path, st); err != nil {
+		return err
+	}
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok && sys.Nlink > 1 && flag&(os.O_WRONLY|os.O_RDWR) != 0 {
+		return fmt.Errorf("%s: has %d hard links; pxacl does not write to a file that has others", path, sys.Nlink)
+	}
+	if flag&os.O_TRUNC != 0 {
+		return f.Truncate(0)
+	}
+	return nil
+}
+
+// ErrSymlink is the error of OpenNoFollow for a symlink.
+var ErrSymlink = errors.New("is a symbolic link; pxacl does not follow symlinks for files it creates or changes")
+
+func isSymlink(path string) bool {
+	st, err := os.Lstat(path)
+	return err == nil && st.Mode()&fs.ModeSymlink != 0
+}
+
+// Lock takes an exclusive flock(2) on dir/name, waiting up to timeout. A
+// new lock file gets PBS's owner and mode (backup:backup 0660, §8); a
+// symlink or any other non-regular file at dir/name is refused, never
+// followed. Once the lock is held, temp files a killed writer left for
+// the files this lock protects are removed (removeStaleTemps). The lock
+// dies with the process; unlock releases it earlier.
 func Lock(dir, name string, timeout time.Duration) (unlock func(), err error) {
 	path := filepath.Join(dir, name)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, 0o660)
-	if err != nil {
-		return nil, fmt.Errorf("Unable to acquire lock %s - %v", path, err) // PBS wording (staticcheck.conf)
+	f, err := openLock(path)
+	if errors.Is(err, ErrSymlink) {
+		return nil, fmt.Errorf("Unable to acquire lock %s - %w", path, ErrSymlink) // PBS wording (staticcheck.conf)
 	}
-	if st, err := f.Stat(); err == nil && st.Mode().Perm() != 0o660 && st.Size() == 0 {
-		_ = f.Chmod(0o660) // undo the umask on a lock file we (probably) created
+	if err != nil {
+		return nil, fmt.Errorf("Unable to acquire lock %s - %w", path, err) // PBS wording (staticcheck.conf)
 	}
 	if err := flockWait(f, path, timeout); err != nil {
 		f.Close()
 		return nil, err
 	}
+	for _, file := range lockProtects[name] {
+		removeStaleTemps(filepath.Join(dir, file))
+	}
 	return func() {
 		_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
 		f.Close()
 	}, nil
+}
+
+// openLock opens the lock file at path, creating it with PBS's owner and
+// mode when it does not exist.
+func openLock(path string) (*os.File, error) {
+	f, err := OpenNoFollow(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, LockMode)
+	if errors.Is(err, fs.ErrExist) {
+		return OpenNoFollow(path, os.O_RDWR, 0)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := setOwnerNew(f, path, LockMode); err != nil {
+		f.Close()
+		os.Remove(path)
+		return nil, err
+	}
+	return f, nil
 }
 
 // flockWait takes an exclusive flock(2) on f, polling up to timeout.
@@ -73,16 +157,36 @@ func flockWait(f *os.File, path string, timeout time.Duration) error {
 	}
 }
 
-// testHookBeforeRename runs between fsync and rename (tests only).
-var testHookBeforeRename func(tmp string)
+// Test hooks: testHookBeforeRename runs between fsync and rename;
+// testHookRename, when it returns an error, makes the rename fail with it
+// (fault injection).
+var (
+	testHookBeforeRename func(tmp string)
+	testHookRename       func(tmp, target string) error
+)
 
 // ReplaceFile atomically replaces path with data (proxmox_sys replace_file,
-// §8): a temp file "<name without extension>.tmp_XXXXXX" in the same
-// directory is created, given mode, written, fsynced and renamed over
-// path; on any error the temp file is removed. A reader sees either the
-// old or the new file, never a partial one.
+// §8). A reader sees either the old or the new file, never a partial one.
+//
+//   - When path is a symlink (an admin's choice), the file it resolves to
+//     is replaced and the link stays a link; a symlink to nothing, or one
+//     owned by neither the process's user nor the directory's owner, is an
+//     error. Anything but a regular file is refused.
+//   - A temp file "<name without extension>.tmp_XXXXXX" is created beside
+//     that file (O_CREAT|O_EXCL|O_NOFOLLOW), given its owner and mode,
+//     written, fsynced and renamed over it; on any error the temp file is
+//     removed and the old file stays.
+//   - Owner and mode: a replaced file keeps the uid, gid and mode it has; a
+//     new file gets PBS's owner (pbsOwner: root:backup for user.cfg,
+//     acl.cfg and domains.cfg, backup:backup for token.shadow, root:root
+//     for shadow.json) when those accounts exist, else the process's, and
+//     mode.
 func ReplaceFile(path string, data []byte, mode os.FileMode) (err error) {
-	tmp, f, err := createTemp(path)
+	target, old, err := resolveTarget(path)
+	if err != nil {
+		return fmt.Errorf("replace %s: %w", path, err)
+	}
+	tmp, f, err := createTemp(target)
 	if err != nil {
 		return fmt.Errorf("replace %s: %w", path, err)
 	}
@@ -93,7 +197,12 @@ func ReplaceFile(path string, data []byte, mode os.FileMode) (err error) {
 			err = fmt.Errorf("replace %s: %w", path, err)
 		}
 	}()
-	if err = f.Chmod(mode); err != nil {
+	if old != nil {
+		err = keepOwner(f, old)
+	} else {
+		err = setOwnerNew(f, path, mode)
+	}
+	if err != nil {
 		return err
 	}
 	if _, err = f.Write(data); err != nil {
@@ -108,12 +217,69 @@ func ReplaceFile(path string, data []byte, mode os.FileMode) (err error) {
 	if testHookBeforeRename != nil {
 		testHookBeforeRename(tmp)
 	}
-	if err = os.Rename(tmp, path); err != nil {
+	if testHookRename != nil {
+		if err = testHookRename(tmp, target); err != nil {
+			return err
+		}
+	}
+	if err = os.Rename(tmp, target); err != nil {
 		return err
 	}
-	if d, derr := os.Open(filepath.Dir(path)); derr == nil { // make the rename durable
+	if d, derr := os.Open(filepath.Dir(target)); derr == nil { // make the rename durable
 		_ = d.Sync()
 		d.Close()
+	}
+	return nil
+}
+
+// resolveTarget returns the file ReplaceFile replaces for path: path
+// itself, or the file a symlink at path resolves to; and its stat, nil
+// when it does not exist yet. Only a regular file can be replaced.
+func resolveTarget(path string) (string, fs.FileInfo, error) {
+	st, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return path, nil, nil
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	target := path
+	if st.Mode()&fs.ModeSymlink != 0 {
+		if err := checkLinkOwner(path, st); err != nil {
+			return "", nil, err
+		}
+		if target, err = filepath.EvalSymlinks(path); err != nil {
+			return "", nil, fmt.Errorf("symlink to a missing or unreachable file: %w", err)
+		}
+		if st, err = os.Lstat(target); err != nil {
+			return "", nil, err
+		}
+	}
+	if err := cfgfile.CheckRegular(target, st); err != nil {
+		return "", nil, err
+	}
+	return target, st, nil
+}
+
+// checkLinkOwner allows writing through the symlink at path only when the
+// link belongs to the process's user or to the owner of its directory
+// (the rule of Linux's fs.protected_symlinks): a link someone else could
+// plant in a shared directory never redirects a write.
+func checkLinkOwner(path string, link fs.FileInfo) error {
+	lst, ok := link.Sys().(*syscall.Stat_t)
+	if !ok {
+		return errors.New("cannot read the owner of the symlink")
+	}
+	dir, err := os.Stat(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	dst, ok := dir.Sys().(*syscall.Stat_t)
+	if !ok {
+		return errors.New("cannot read the owner of the directory")
+	}
+	if int(lst.Uid) != os.Geteuid() && lst.Uid != dst.Uid {
+		return fmt.Errorf("symlink owned by uid %d, neither pxacl's user nor the directory's owner: not followed", lst.Uid)
 	}
 	return nil
 }
@@ -128,8 +294,10 @@ func TempPattern(path string) string {
 	return filepath.Join(filepath.Dir(path), base+".tmp_")
 }
 
+// tempChars are the characters of the XXXXXX part of a temp file name.
+const tempChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
 func createTemp(path string) (string, *os.File, error) {
-	const chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 	prefix := TempPattern(path)
 	for range 100 {
 		var r [6]byte
@@ -137,10 +305,10 @@ func createTemp(path string) (string, *os.File, error) {
 			return "", nil, err
 		}
 		for i := range r {
-			r[i] = chars[int(r[i])%len(chars)]
+			r[i] = tempChars[int(r[i])%len(tempChars)]
 		}
 		name := prefix + string(r[:])
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL|unix.O_CLOEXEC, 0o600)
+		f, err := OpenNoFollow(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
@@ -149,13 +317,10 @@ func createTemp(path string) (string, *os.File, error) {
 	return "", nil, errors.New("cannot create a unique temp file")
 }
 
-// ReadFile returns the file's bytes; a missing file is empty (§2.1).
+// ReadFile returns the file's bytes; a missing file is empty (§2.1). Only
+// a regular file of at most cfgfile.MaxSize bytes is read (cfgfile.Read).
 func ReadFile(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	return data, err
+	return cfgfile.ReadOptional(path)
 }
 
 // Digest is the hex SHA-256 of raw file bytes (§8).
@@ -189,5 +354,3 @@ func CheckDigest(want, current string) error {
 	}
 	return nil
 }
-
-func fileMode(m uint32) os.FileMode { return os.FileMode(m) }

@@ -3,11 +3,13 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/pxacl/pxacl/authid"
+	"github.com/pxacl/pxacl/internal/cfgfile"
 	"github.com/pxacl/pxacl/tfa"
 )
 
@@ -28,7 +30,15 @@ func (s *Store) readTFA() (*tfa.File, error) {
 	if err := s.checkDir(); err != nil {
 		return nil, err
 	}
-	return tfa.ReadFile(s.path(tfa.FileName), s.now().Unix())
+	p := s.path(tfa.FileName)
+	data, err := cfgfile.Read(p) // not tfa.ReadFile: a FIFO must not hang it
+	if errors.Is(err, fs.ErrNotExist) {
+		return &tfa.File{}, nil // missing: empty, as in PBS; empty: an error
+	}
+	if err != nil {
+		return nil, err
+	}
+	return tfa.Parse(p, data, s.now().Unix())
 }
 
 // writeTFA replaces tfa.json (compact JSON, mode 0600).

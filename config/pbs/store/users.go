@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -197,7 +198,8 @@ func (s *Store) ListTokens(userid string) (*TokenList, error) {
 
 // CreateUser is create_user: the values are stored exactly as given; the
 // realm must exist; a password (pbs realm only) goes hashed into
-// shadow.json.
+// shadow.json. Write order: user.cfg, then shadow.json; a failure between
+// them leaves a user without a password, who cannot log in.
 func (s *Store) CreateUser(userid string, f UserFields, password *string) error {
 	a, err := checkUserInput(userid, f, false, password)
 	if err != nil {
@@ -242,7 +244,8 @@ func deref(p *string) string {
 // UpdateUser is update_user with PBS's normalisation: enable=true stores
 // absent, enable=false stores false, expire=0 absent, empty strings
 // absent, the comment is trimmed; del names properties to delete
-// (comment, firstname, lastname, email).
+// (comment, firstname, lastname, email). Write order as PBS: shadow.json
+// (the new password), then user.cfg.
 func (s *Store) UpdateUser(userid string, f UserFields, del []string, password *string, digest string) error {
 	a, err := checkUserInput(userid, f, true, password)
 	if err != nil {
@@ -315,10 +318,30 @@ func (s *Store) UpdateUser(userid string, f UserFields, del []string, password *
 // RemoveUser is delete_user (PBS ≥ 3.4): the user section goes, and so do
 // its tokens, their ACL entries and secrets, its pbs-realm password, its
 // tfa.json entry and its TFA challenge data. The user's own ACL entries
-// stay (§4.5). root@pam cannot be removed. Lock order as PBS: user, tfa,
-// acl (then token.shadow, shadow.json). tfa.json is read before anything
-// is written, so a malformed one stops the removal with nothing changed
-// (PBS would remove the user and only log the tfa.json error).
+// stay (§4.5). root@pam cannot be removed.
+//
+// Locks are taken in PBS's order (user, tfa, acl, then token.shadow and
+// shadow.json) and every file is read and checked before the first write,
+// so a malformed file stops the removal with nothing changed (PBS would
+// remove the user and only log a tfa.json error).
+//
+// The writes are ordered so that any prefix of them is safe: a failure or
+// a kill between two writes never leaves a grant or a secret behind an
+// identity that is gone (a user or token created again under the same
+// name would inherit it), and never weakens the login of a user that is
+// still there.
+//
+//  1. user.cfg: the user is disabled (enable false) unless it already is;
+//     a disabled user's tokens are inactive too (§4.2), so from here on
+//     nothing of the user can authenticate;
+//  2. acl.cfg: the ACL entries of its tokens (the grants);
+//  3. token.shadow: the secrets of its tokens;
+//  4. shadow.json: its password;
+//  5. tfa.json and the challenge data: its second factors, only now that
+//     the user is disabled;
+//  6. user.cfg: the user and token sections, last: until this write
+//     succeeds the names stay taken, so create and generate-token refuse
+//     them, and a retried removal finishes the job.
 func (s *Store) RemoveUser(userid, digest string) error {
 	a, err := parseUserid(userid)
 	if err != nil {
@@ -332,7 +355,8 @@ func (s *Store) RemoveUser(userid, digest string) error {
 		return err
 	}
 	defer unlock()
-	if !c.RemoveUser(a.String()) {
+	u := c.User(a.String())
+	if u == nil {
 		return fmt.Errorf("user '%s' does not exist.", a) // PBS wording (staticcheck.conf)
 	}
 	tfaFile, unlockTFA, err := s.lockTFA()
@@ -346,45 +370,89 @@ func (s *Store) RemoveUser(userid, digest string) error {
 			tokens = append(tokens, t.Tokenid)
 		}
 	}
-	for _, t := range tokens {
-		c.RemoveToken(t)
-	}
-	if err := s.writeUsers(c); err != nil {
-		return err
-	}
-	if err := s.removeUserTFA(tfaFile, a.String()); err != nil {
-		return err
-	}
-	if len(tokens) > 0 {
-		if err := s.deleteTokenACLs(tokens, true); err != nil {
-			return err
-		}
-		if err := s.deleteSecrets(tokens); err != nil {
-			return err
-		}
-	}
-	if a.Realm == "pbs" {
-		return s.removePassword(a.Name)
-	}
-	return nil
-}
-
-// deleteTokenACLs removes every ACL entry of the given auth ids.
-func (s *Store) deleteTokenACLs(ids []string, lock bool) error {
-	if lock {
-		unlock, err := s.lock(ACLLock)
-		if err != nil {
-			return err
-		}
-		defer unlock()
-	}
-	tree, err := s.readACL()
+	acl, unlockACL, err := s.lockACL()
 	if err != nil {
 		return err
 	}
-	for _, id := range ids {
-		tree.DeleteAuthid(id)
+	defer unlockACL()
+	secrets, unlockSecrets, err := s.lockSecrets(TokenShadow)
+	if err != nil {
+		return err
 	}
+	defer unlockSecrets()
+	var passwords map[string]string
+	if a.Realm == "pbs" {
+		var unlockPW func()
+		if passwords, unlockPW, err = s.lockSecrets(ShadowJSON); err != nil {
+			return err
+		}
+		defer unlockPW()
+	}
+
+	if u.Enable == nil || *u.Enable { // 1
+		no := false
+		u.Enable = &no
+		if err := s.writeUsers(c); err != nil {
+			return err
+		}
+	}
+	if len(tokens) > 0 { // 2
+		for _, t := range tokens {
+			acl.DeleteAuthid(t)
+		}
+		if err := s.writeACL(acl); err != nil {
+			return err
+		}
+	}
+	if deleteKeys(secrets, tokens) { // 3
+		if err := s.writeSecrets(TokenShadow, secrets); err != nil {
+			return err
+		}
+	}
+	if deleteKeys(passwords, []string{a.Name}) { // 4
+		if err := s.writeSecrets(ShadowJSON, passwords); err != nil {
+			return err
+		}
+	}
+	if err := s.removeUserTFA(tfaFile, a.String()); err != nil { // 5
+		return err
+	}
+	c.RemoveUser(a.String()) // 6
+	for _, t := range tokens {
+		c.RemoveToken(t)
+	}
+	return s.writeUsers(c)
+}
+
+// deleteKeys deletes keys from m and reports whether any was there.
+func deleteKeys(m map[string]string, keys []string) bool {
+	changed := false
+	for _, k := range keys {
+		if _, ok := m[k]; ok {
+			delete(m, k)
+			changed = true
+		}
+	}
+	return changed
+}
+
+// lockACL takes the acl.cfg lock and reads acl.cfg; the caller must call
+// unlock.
+func (s *Store) lockACL() (*pbs.ACLTree, func(), error) {
+	unlock, err := s.lock(ACLLock)
+	if err != nil {
+		return nil, nil, err
+	}
+	tree, err := s.readACL()
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return tree, unlock, nil
+}
+
+// writeACL replaces acl.cfg (mode 0640).
+func (s *Store) writeACL(tree *pbs.ACLTree) error {
 	return ReplaceFile(s.path(pbs.ACLCfg), tree.Write(), ConfigMode)
 }
 
@@ -396,7 +464,10 @@ type TokenSecret struct {
 
 // GenerateToken is generate_token: the token section stores the values as
 // given; the secret is a random UUID whose SHA-256-crypt hash alone goes
-// into token.shadow (mode 0640).
+// into token.shadow (mode 0640). Write order: token.shadow, then user.cfg;
+// a failure between them leaves a secret for a token that does not exist,
+// which authenticates nothing and is overwritten when the token is
+// generated again.
 func (s *Store) GenerateToken(userid, name string, f TokenFields, digest string) (*TokenSecret, error) {
 	a, err := parseUserid(userid)
 	if err != nil {
@@ -447,8 +518,13 @@ func (s *Store) GenerateToken(userid, name string, f TokenFields, digest string)
 	return &TokenSecret{Tokenid: tokenid, Value: secret}, nil
 }
 
-// DeleteToken is delete_token (PBS ≥ 3.4): lock order acl, user; the
-// token section, its secret and its ACL entries are removed.
+// DeleteToken is delete_token (PBS ≥ 3.4): lock order acl, user (then
+// token.shadow); the token section, its secret and its ACL entries are
+// removed. Every file is read before the first write, and the writes are
+// ordered so that any prefix is safe (see RemoveUser): acl.cfg (the
+// grants), token.shadow (the secret), and user.cfg (the identity) last,
+// so a token of the same name can only be generated again once nothing of
+// the old one is left.
 func (s *Store) DeleteToken(userid, name, digest string) error {
 	a, err := parseUserid(userid)
 	if err != nil {
@@ -461,7 +537,7 @@ func (s *Store) DeleteToken(userid, name, digest string) error {
 		return err
 	}
 	tokenid := a.String() + "!" + name
-	unlockACL, err := s.lock(ACLLock)
+	acl, unlockACL, err := s.lockACL()
 	if err != nil {
 		return err
 	}
@@ -471,16 +547,25 @@ func (s *Store) DeleteToken(userid, name, digest string) error {
 		return err
 	}
 	defer unlock()
-	if !c.RemoveToken(tokenid) {
+	if c.Token(tokenid) == nil {
 		return fmt.Errorf("token '%s' of user '%s' does not exist.", name, a) // PBS wording (staticcheck.conf)
 	}
-	if err := s.deleteSecrets([]string{tokenid}); err != nil {
+	secrets, unlockSecrets, err := s.lockSecrets(TokenShadow)
+	if err != nil {
 		return err
 	}
-	if err := s.writeUsers(c); err != nil {
+	defer unlockSecrets()
+	acl.DeleteAuthid(tokenid)
+	if err := s.writeACL(acl); err != nil {
 		return err
 	}
-	return s.deleteTokenACLs([]string{tokenid}, false)
+	if deleteKeys(secrets, []string{tokenid}) {
+		if err := s.writeSecrets(TokenShadow, secrets); err != nil {
+			return err
+		}
+	}
+	c.RemoveToken(tokenid)
+	return s.writeUsers(c)
 }
 
 // readSecrets reads a JSON object of name -> hash; errors never show the
@@ -513,25 +598,54 @@ func marshalSecrets(m map[string]string, pretty bool) ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-// updateSecrets changes one secret file under its lock.
-func (s *Store) updateSecrets(name, lock string, mode uint32, pretty bool, fn func(map[string]string) bool) error {
-	unlock, err := s.lock(lock)
+// secretFiles are the lock, mode and JSON layout of each secret file
+// (§5.2, §5.3).
+var secretFiles = map[string]struct {
+	lock   string
+	mode   os.FileMode
+	pretty bool
+}{
+	TokenShadow: {TokenShadowLock, TokenShadowMode, false},
+	ShadowJSON:  {ShadowLock, ShadowMode, true},
+}
+
+// lockSecrets takes the lock of a secret file and reads it; the caller
+// must call unlock.
+func (s *Store) lockSecrets(name string) (map[string]string, func(), error) {
+	unlock, err := s.lock(secretFiles[name].lock)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := s.readSecrets(name)
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return m, unlock, nil
+}
+
+// writeSecrets replaces a secret file; the caller holds its lock.
+func (s *Store) writeSecrets(name string, m map[string]string) error {
+	f := secretFiles[name]
+	data, err := marshalSecrets(m, f.pretty)
+	if err != nil {
+		return err
+	}
+	return ReplaceFile(s.path(name), data, f.mode)
+}
+
+// updateSecrets changes one secret file under its lock; fn reports
+// whether it changed m.
+func (s *Store) updateSecrets(name string, fn func(map[string]string) bool) error {
+	m, unlock, err := s.lockSecrets(name)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	m, err := s.readSecrets(name)
-	if err != nil {
-		return err
-	}
 	if !fn(m) {
 		return nil
 	}
-	data, err := marshalSecrets(m, pretty)
-	if err != nil {
-		return err
-	}
-	return ReplaceFile(s.path(name), data, fileMode(mode))
+	return s.writeSecrets(name, m)
 }
 
 func (s *Store) setSecret(tokenid, secret string) error {
@@ -539,22 +653,9 @@ func (s *Store) setSecret(tokenid, secret string) error {
 	if err != nil {
 		return err
 	}
-	return s.updateSecrets(TokenShadow, TokenShadowLock, TokenShadowMode, false, func(m map[string]string) bool {
+	return s.updateSecrets(TokenShadow, func(m map[string]string) bool {
 		m[tokenid] = hash
 		return true
-	})
-}
-
-func (s *Store) deleteSecrets(tokenids []string) error {
-	return s.updateSecrets(TokenShadow, TokenShadowLock, TokenShadowMode, false, func(m map[string]string) bool {
-		changed := false
-		for _, id := range tokenids {
-			if _, ok := m[id]; ok {
-				delete(m, id)
-				changed = true
-			}
-		}
-		return changed
 	})
 }
 
@@ -563,17 +664,9 @@ func (s *Store) setPassword(name, password string) error {
 	if err != nil {
 		return err
 	}
-	return s.updateSecrets(ShadowJSON, ShadowLock, ShadowMode, true, func(m map[string]string) bool {
+	return s.updateSecrets(ShadowJSON, func(m map[string]string) bool {
 		m[name] = hash
 		return true
-	})
-}
-
-func (s *Store) removePassword(name string) error {
-	return s.updateSecrets(ShadowJSON, ShadowLock, ShadowMode, true, func(m map[string]string) bool {
-		_, ok := m[name]
-		delete(m, name)
-		return ok
 	})
 }
 
