@@ -96,7 +96,7 @@ func (c *ChildBuild) Build() ([]byte, string, error) {
 // childError explains how the child failed: its budget, a signal, or its
 // own message (the build error, e.g. "acl.cfg:3: unknown role 'Foo'").
 func (c *ChildBuild) childError(err error, stderr string) error {
-	if strings.Contains(stderr, "out of memory") || strings.Contains(stderr, "cannot allocate memory") {
+	if overBudget(stderr) {
 		return fmt.Errorf("%w of %s (--memory-budget): the configuration needs more memory to compile", ErrBudget, FormatSize(c.Budget))
 	}
 	var ee *exec.ExitError
@@ -114,6 +114,19 @@ func (c *ChildBuild) childError(err error, stderr string) error {
 		return fmt.Errorf("bundle build: %v", err)
 	}
 	return errors.New(msg)
+}
+
+// overBudget recognises the ways a Go process dies when RLIMIT_DATA
+// refuses memory: the runtime's "out of memory" (heap or its metadata),
+// an mmap refused, or, in a binary linked with cgo, a thread stack
+// refused (pthread_create, then SIGABRT).
+func overBudget(stderr string) bool {
+	for _, s := range []string{"out of memory", "cannot allocate memory", "pthread_create failed", "failed to create new OS thread"} {
+		if strings.Contains(stderr, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func childEnv(env, drop []string) []string {
