@@ -26,7 +26,7 @@ func TestLoad(t *testing.T) {
 	}
 	const clients = 1000
 	dur := 5 * time.Second
-	s, fb, ts := newTest(t, Options{})
+	s, fb, ts := newTest(t, Options{MaxLongPolls: clients}) // every client held, none over the cap
 	url := ts.URL + "/bundles/pxacl.tar.gz"
 	tr := &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	client := &http.Client{Transport: tr}
