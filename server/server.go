@@ -24,8 +24,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/pxacl/pxacl/bundle"
+	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/tfa"
 )
 
@@ -35,6 +38,16 @@ const ContentType = "application/vnd.openpolicyagent.bundles"
 // MaxWait caps the wait a client may ask for with Prefer: wait=N.
 const MaxWait = 300 * time.Second
 
+// DefaultMaxLongPolls is the default cap on concurrent long polls. A held
+// poll costs a goroutine and a connection (a file descriptor), a few
+// kilobytes; the cap keeps a flood of pollers from exhausting descriptors.
+const DefaultMaxLongPolls = 512
+
+// maxErrorBytes bounds the build error kept for /health, /metrics and the
+// log (the messages quote values already cut by internal/safetext; this
+// is the last guard).
+const maxErrorBytes = 1024
+
 // Options configure a Server.
 type Options struct {
 	// Build compiles the configuration into a bundle (required).
@@ -43,9 +56,22 @@ type Options struct {
 	Dir string
 	// BundleName is served at /bundles/<BundleName> (default pxacl.tar.gz).
 	BundleName string
+	// BuildBytes, when set, replaces Build and the signing: it returns the
+	// finished bundle (signed if it should be) and its revision. serve
+	// sets it to a build in a child process under a memory budget
+	// (ChildBuild).
+	BuildBytes func() (body []byte, revision string, err error)
 	// Token, when set, is required as "Authorization: Bearer <Token>" on
-	// bundle downloads.
+	// bundle downloads, /metrics and the details of /health.
 	Token string
+	// ClientCertRequired: a request is authenticated only with a client
+	// certificate the TLS server verified (tls.Config.ClientCAs with
+	// VerifyClientCertIfGiven), in addition to Token when that is set.
+	ClientCertRequired bool
+	// MaxLongPolls caps the requests held by long polling at once
+	// (default DefaultMaxLongPolls); see serveBundle for what the others
+	// get.
+	MaxLongPolls int
 	// Signer, when set, signs every bundle (.signatures.json).
 	Signer *Signer
 	// PollInterval is how often Dir is checked (default 250 ms).
@@ -82,6 +108,7 @@ type Server struct {
 
 	builds, buildFailures atomic.Int64
 	waiters               atomic.Int64
+	pollsOverCap          atomic.Int64
 	requests              [600]atomic.Int64
 }
 
@@ -95,6 +122,9 @@ func New(opts Options) *Server {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}
+	if opts.MaxLongPolls <= 0 {
+		opts.MaxLongPolls = DefaultMaxLongPolls
 	}
 	s := &Server{opts: opts, initial: make(chan struct{}), done: make(chan struct{})}
 	s.status.Store(&buildStatus{err: "no bundle built yet"})
@@ -123,9 +153,10 @@ func (s *Server) Rebuild() error {
 	body, rev, err := s.build()
 	if err != nil {
 		s.buildFailures.Add(1)
-		s.status.Store(&buildStatus{err: err.Error(), at: time.Now()})
+		msg := shortError(err.Error())
+		s.status.Store(&buildStatus{err: msg, at: time.Now()})
 		s.opts.Logger.Error("bundle build failed; keeping the last good bundle",
-			"error", err.Error(), "serving_revision", s.Revision())
+			"error", msg, "serving_revision", s.Revision())
 		return err
 	}
 	s.status.Store(&buildStatus{at: time.Now()})
@@ -141,6 +172,9 @@ func (s *Server) Rebuild() error {
 }
 
 func (s *Server) build() ([]byte, string, error) {
+	if s.opts.BuildBytes != nil {
+		return s.opts.BuildBytes()
+	}
 	b, err := s.opts.Build()
 	if err != nil {
 		return nil, "", err
@@ -259,7 +293,21 @@ func (r *statusRecorder) Flush() {
 	}
 }
 
+// Unwrap lets http.ResponseController reach the connection (write
+// deadlines).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// authRequired reports whether requests must authenticate (a token or
+// client certificates are configured).
+func (s *Server) authRequired() bool { return s.opts.Token != "" || s.opts.ClientCertRequired }
+
+// authorized reports whether r carries every credential the server
+// requires: a client certificate the TLS layer verified, and the bearer
+// token. With neither configured every request is authorized.
 func (s *Server) authorized(r *http.Request) bool {
+	if s.opts.ClientCertRequired && (r.TLS == nil || len(r.TLS.VerifiedChains) == 0) {
+		return false
+	}
 	if s.opts.Token == "" {
 		return true
 	}
@@ -271,6 +319,40 @@ func (s *Server) authorized(r *http.Request) bool {
 	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(h[len(p):])), []byte(s.opts.Token)) == 1
 }
 
+func unauthorized(w http.ResponseWriter) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="pxacl"`)
+	http.Error(w, "unauthorized", http.StatusUnauthorized)
+}
+
+// Write deadlines. http.Server.WriteTimeout (HTTPServer) bounds every
+// answer; a bundle answer moves its own deadline: while a long poll
+// waits, to the wait plus TransferTime of the current bundle, and when
+// the body is written, to TransferTime of that body. A fixed server-wide
+// WriteTimeout would have to exceed MaxWait (300 s) plus the transfer of
+// the largest bundle for every request, /health included.
+const (
+	// TransferBase is the time any answer may take to write.
+	TransferBase = 60 * time.Second
+	// MinTransferRate is the slowest client a bundle is written to (1
+	// MiB/s): a 200 MB bundle gets 60 s + 200 s.
+	MinTransferRate = 1 << 20
+)
+
+// TransferTime is the write deadline for a body of n bytes.
+func TransferTime(n int) time.Duration {
+	return TransferBase + time.Duration(n/MinTransferRate)*time.Second
+}
+
+// serveBundle answers a bundle download (opa-notes §1.5). A request that
+// holds the current ETag and asks for a wait (Prefer: wait=N) is held
+// until the bundle changes (200), the wait ends (304) or the server
+// stops (304). At most MaxLongPolls are held at once; a request over the
+// cap is answered at once with the whole bundle and Content-Type
+// application/gzip. That is a normal answer of the protocol, and it turns
+// OPA's long polling off for that client until the next bundle change
+// (OPA then polls every min..max_delay_seconds). A 304 would not: OPA
+// re-polls at once after a 304 while long polling is on (delay 0 in
+// v1/download), so over the cap every 304 would become a busy loop.
 func (s *Server) serveBundle(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
@@ -278,8 +360,7 @@ func (s *Server) serveBundle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.authorized(r) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="pxacl"`)
-		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		unauthorized(w)
 		return
 	}
 	snap := s.cur.Load()
@@ -290,7 +371,15 @@ func (s *Server) serveBundle(w http.ResponseWriter, r *http.Request) {
 	inm := r.Header.Values("If-None-Match")
 	if len(inm) > 0 && ETagMatch(inm, snap.etag) {
 		if wait := PreferWait(r.Header.Values("Prefer")); wait > 0 {
+			if s.waiters.Add(1) > int64(s.opts.MaxLongPolls) {
+				s.waiters.Add(-1)
+				s.pollsOverCap.Add(1)
+				s.sendBundle(w, r, snap, "application/gzip")
+				return
+			}
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(wait + TransferTime(len(snap.body))))
 			snap = s.longPoll(r.Context(), snap, wait)
+			s.waiters.Add(-1)
 		}
 		if ETagMatch(inm, snap.etag) {
 			w.Header().Set("ETag", snap.etag)
@@ -299,9 +388,15 @@ func (s *Server) serveBundle(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	s.sendBundle(w, r, snap, ContentType)
+}
+
+// sendBundle writes snap (200) with its own write deadline.
+func (s *Server) sendBundle(w http.ResponseWriter, r *http.Request, snap *snapshot, contentType string) {
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(TransferTime(len(snap.body))))
 	h := w.Header()
 	h.Set("ETag", snap.etag)
-	h.Set("Content-Type", ContentType)
+	h.Set("Content-Type", contentType)
 	h.Set("Content-Length", strconv.Itoa(len(snap.body)))
 	h.Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
@@ -312,9 +407,8 @@ func (s *Server) serveBundle(w http.ResponseWriter, r *http.Request) {
 
 // longPoll waits until snap is replaced, wait passes, the client goes away
 // or the server shuts down, and returns the current snapshot.
+// The caller counts it in s.waiters.
 func (s *Server) longPoll(ctx context.Context, snap *snapshot, wait time.Duration) *snapshot {
-	s.waiters.Add(1)
-	defer s.waiters.Add(-1)
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
@@ -399,18 +493,47 @@ func (s *Server) health() Health {
 	return h
 }
 
-func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
+// Liveness is what /health shows a request that does not authenticate
+// when the server requires authentication: "ok" while a bundle is served
+// (a failed rebuild included), "unavailable" (503) before the first good
+// build. The revision, the build error and the configuration stay behind
+// the credentials: the error quotes configuration lines.
+type Liveness struct {
+	Status string `json:"status"`
+}
+
+// serveHealth answers /health: the whole Health document when no
+// authentication is configured or the request authenticates, else only
+// Liveness.
+func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 	h := s.health()
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
 	if h.Status == "unavailable" {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	_ = enc.Encode(h)
+	if s.authorized(r) {
+		_ = enc.Encode(h)
+		return
+	}
+	l := Liveness{Status: "ok"}
+	if h.Status == "unavailable" {
+		l.Status = "unavailable"
+	}
+	_ = enc.Encode(l)
 }
 
-func (s *Server) serveMetrics(w http.ResponseWriter, _ *http.Request) {
+// serveMetrics answers /metrics (Prometheus text format). When the server
+// requires authentication, so does /metrics (401 otherwise): the metrics
+// carry the revision and the build error. Prometheus sends a bearer token
+// with authorization.credentials_file in the scrape config.
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(r) {
+		unauthorized(w)
+		return
+	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	h := s.health()
 	var b strings.Builder
@@ -441,7 +564,29 @@ func (s *Server) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 	}
 	b.WriteString("# HELP pxacl_longpoll_waiters Bundle requests currently held by long polling.\n# TYPE pxacl_longpoll_waiters gauge\n")
 	fmt.Fprintf(&b, "pxacl_longpoll_waiters %d\n", s.waiters.Load())
+	b.WriteString("# HELP pxacl_longpoll_over_cap_total Long polls answered at once because --max-long-polls were held.\n# TYPE pxacl_longpoll_over_cap_total counter\n")
+	fmt.Fprintf(&b, "pxacl_longpoll_over_cap_total %d\n", s.pollsOverCap.Load())
 	_, _ = io.WriteString(w, b.String())
+}
+
+// shortError makes a build error fit for /health, a Prometheus label and
+// a log line: cut to maxErrorBytes with its size, control and invisible
+// characters escaped.
+func shortError(msg string) string {
+	var b strings.Builder
+	for i, r := range msg {
+		if i >= maxErrorBytes {
+			fmt.Fprintf(&b, "... (%d bytes)", len(msg))
+			break
+		}
+		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			// safetext.Value escapes one character the same way
+			b.WriteString(safetext.Value(string(r)))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // promQuote quotes a label value (Prometheus text format escapes \, " and

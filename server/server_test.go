@@ -162,8 +162,10 @@ func TestLongPollTimeout(t *testing.T) {
 	start := time.Now()
 	resp, _ := get(t, ts.URL+"/bundles/pxacl.tar.gz", map[string]string{
 		"If-None-Match": `"` + s.Revision() + `"`, "Prefer": "modes=snapshot,delta;wait=1"})
-	if d := time.Since(start); resp.StatusCode != 304 || d < 900*time.Millisecond || d > 3*time.Second {
-		t.Errorf("status %d after %v; want 304 after ~1s", resp.StatusCode, d)
+	// the wait is honoured (a lower bound holds on any machine; no upper
+	// bound: a busy machine may answer late)
+	if d := time.Since(start); resp.StatusCode != 304 || d < 900*time.Millisecond {
+		t.Errorf("status %d after %v; want 304 after at least ~1s", resp.StatusCode, d)
 	}
 }
 
@@ -181,11 +183,11 @@ func TestLongPollWakeUp(t *testing.T) {
 	for range n {
 		go func() {
 			resp, _ := get(t, ts.URL+"/bundles/pxacl.tar.gz", map[string]string{
-				"If-None-Match": `"` + old + `"`, "Prefer": "modes=snapshot,delta;wait=20"})
+				"If-None-Match": `"` + old + `"`, "Prefer": "modes=snapshot,delta;wait=300"})
 			res <- result{resp.StatusCode, resp.Header.Get("ETag"), time.Since(start)}
 		}()
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for s.waiters.Load() < n && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -198,7 +200,8 @@ func TestLongPollWakeUp(t *testing.T) {
 	}
 	for range n {
 		r := <-res
-		if r.code != 200 || r.etag != `"`+s.Revision()+`"` || r.d > 5*time.Second {
+		// 200 proves the wake-up: a poll that timed out (300 s) answers 304
+		if r.code != 200 || r.etag != `"`+s.Revision()+`"` {
 			t.Errorf("woken poll: status %d etag %s after %v", r.code, r.etag, r.d)
 		}
 	}
@@ -212,19 +215,17 @@ func TestLongPollReleasedOnClose(t *testing.T) {
 	done := make(chan int)
 	go func() {
 		resp, _ := get(t, ts.URL+"/bundles/pxacl.tar.gz", map[string]string{
-			"If-None-Match": `"` + s.Revision() + `"`, "Prefer": "wait=60"})
+			"If-None-Match": `"` + s.Revision() + `"`, "Prefer": "wait=300"})
 		done <- resp.StatusCode
 	}()
-	for s.waiters.Load() == 0 {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitUntil(t, "a held long poll", func() bool { return s.waiters.Load() == 1 })
 	s.Close()
 	select {
 	case code := <-done:
 		if code != 304 {
 			t.Errorf("status %d", code)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(120 * time.Second): // the poll itself would wait 300 s
 		t.Fatal("long poll not released by Close")
 	}
 }
@@ -370,7 +371,7 @@ func TestWatchDir(t *testing.T) {
 	if err := os.WriteFile(acl, []byte(`{"v":22}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for s.Revision() == first && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}

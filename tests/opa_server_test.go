@@ -49,8 +49,8 @@ func startOPAServer(t *testing.T, bundleFile string) string {
 		<-exited
 	})
 	base := "http://" + addr
-	client := &http.Client{Timeout: time.Second}
-	deadline := time.Now().Add(15 * time.Second)
+	client := &http.Client{Timeout: 10 * time.Second} // one attempt; the loop retries
+	deadline := time.Now().Add(60 * time.Second)      // generous: a busy machine loads the bundle slowly
 	for {
 		select {
 		case err := <-exited:

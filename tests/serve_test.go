@@ -67,7 +67,7 @@ func startProcess(t *testing.T, bin string, args ...string) (*syncBuffer, <-chan
 // waitHTTP polls url until it answers 200 or the timeout passes.
 func waitHTTP(t *testing.T, url string, timeout time.Duration, logs *syncBuffer, exited <-chan error) {
 	t.Helper()
-	client := &http.Client{Timeout: time.Second}
+	client := &http.Client{Timeout: 10 * time.Second} // one attempt; the loop retries
 	deadline := time.Now().Add(timeout)
 	var last string
 	for time.Now().Before(deadline) {
@@ -111,7 +111,7 @@ func startServe(t *testing.T, dir string, extra ...string) (base, cfgFile string
 	args := append([]string{"serve", "--config-dir", dir, "--addr", addr, "--poll-interval", "100ms"}, extra...)
 	logs, exited := startProcess(t, pxaclBin, args...)
 	base = "http://" + addr
-	waitHTTP(t, base+"/health", 15*time.Second, logs, exited)
+	waitHTTP(t, base+"/health", 60*time.Second, logs, exited)
 	r := runPxacl(t, append(args, "--print-opa-config", "--long-poll-timeout", "10", "--min-delay", "1", "--max-delay", "2")...)
 	if r.code != 0 {
 		t.Fatalf("--print-opa-config: %s", r)
@@ -152,6 +152,23 @@ func serveHealth(t *testing.T, base string) server.Health {
 	return h
 }
 
+// serveHealthAuth is /health with the bearer token (the details).
+func serveHealthAuth(t *testing.T, base, token string) server.Health {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+"/health", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var h server.Health
+	if err := json.NewDecoder(resp.Body).Decode(&h); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
 // checkDecisions compares OPA's answers with the embedded evaluator on dir.
 func checkDecisions(t *testing.T, opa, dir string, queries []evaluator.Query) {
 	t.Helper()
@@ -178,7 +195,7 @@ func TestServeSidecar(t *testing.T) {
 	dir := copyDir(t, examplesDir())
 	base, cfgFile, serveLogs := startServe(t, dir)
 	opa, opaLogs, opaExited := startSidecar(t, cfgFile)
-	waitHTTP(t, opa+"/health?bundles", 15*time.Second, opaLogs, opaExited)
+	waitHTTP(t, opa+"/health?bundles", 60*time.Second, opaLogs, opaExited)
 
 	rev1 := serveHealth(t, base).Revision
 	if got := opaRevision(t, opa); got != rev1 || rev1 == "" {
@@ -206,12 +223,12 @@ func TestServeSidecar(t *testing.T) {
 	fmt.Fprintln(f, "acl:1:/datastore/store1/ns1:john@pbs!client1:DatastoreAdmin")
 	f.Close()
 	var rev2 string
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 		if rev2 = opaRevision(t, opa); rev2 != rev1 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the sidecar did not pick up the change in 10s:\npxacl:\n%s\nopa:\n%s", serveLogs, opaLogs)
+			t.Fatalf("the sidecar did not pick up the change in 60s:\npxacl:\n%s\nopa:\n%s", serveLogs, opaLogs)
 		}
 	}
 	t.Logf("propagation delay (acl.cfg written → sidecar on the new revision): %v", time.Since(changed).Round(time.Millisecond))
@@ -231,7 +248,7 @@ func TestServeSidecar(t *testing.T) {
 	fmt.Fprintln(f, "acl:1:/datastore/store1:john@pbs:NoSuchRole")
 	f.Close()
 	var h server.Health
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		if h = serveHealth(t, base); h.LastError != "" {
 			break
 		}
@@ -245,21 +262,29 @@ func TestServeSidecar(t *testing.T) {
 	if !strings.Contains(serveLogs.String(), `"error":"`+acl+`:11:`) && !strings.Contains(serveLogs.String(), `acl.cfg:11:`) {
 		t.Errorf("the error is not logged with file:line:\n%s", serveLogs)
 	}
-	time.Sleep(time.Second)
+	// the sidecar polls again and is held on rev2 (no fixed sleep: wait
+	// for the held poll, however busy the machine)
+	metrics := func() string {
+		resp, err := http.Get(base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		m, _ := io.ReadAll(resp.Body)
+		return string(m)
+	}
+	waitFor(t, 60*time.Second, "the sidecar long-polls on the last good revision", func() bool {
+		return strings.Contains(metrics(), "pxacl_longpoll_waiters 1\n")
+	}, serveLogs, opaLogs)
 	if got := opaRevision(t, opa); got != rev2 {
 		t.Errorf("sidecar revision %s after a broken config, want %s", got, rev2)
 	}
 	if res, _ := postData(t, opa, "pxacl/allow", prune); string(res) != "true" {
 		t.Errorf("sidecar decision changed after a broken config: %s", res)
 	}
-	resp, err := http.Get(base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	m := []byte(metrics())
 	for _, want := range []string{`pxacl_bundle_revision_info{revision="` + rev2 + `"} 1`, "pxacl_bundle_build_failures_total 1",
-		`pxacl_http_requests_total{code="200"}`, "pxacl_longpoll_waiters 1"} {
+		`pxacl_http_requests_total{code="200"}`} {
 		if !bytes.Contains(m, []byte(want)) {
 			t.Errorf("metrics lack %q:\n%s", want, m)
 		}
@@ -284,16 +309,20 @@ func TestServeSignedSidecar(t *testing.T) {
 	opaBin(t)
 	dir := copyDir(t, examplesDir())
 	key := writeRSAKey(t)
-	base, cfgFile, _ := startServe(t, dir, "--signing-key", key, "--signing-alg", "RS256", "--token", "t0ken")
+	tok := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(tok, []byte("t0ken\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base, cfgFile, _ := startServe(t, dir, "--signing-key", key, "--signing-alg", "RS256", "--token-file", tok)
 	cfg, _ := os.ReadFile(cfgFile)
-	for _, want := range []string{"BEGIN PUBLIC KEY", "keyid: pxacl", "token: t0ken"} {
+	for _, want := range []string{"BEGIN PUBLIC KEY", "keyid: pxacl", "token_path: " + tok} {
 		if !bytes.Contains(cfg, []byte(want)) {
 			t.Fatalf("printed OPA config lacks %q:\n%s", want, cfg)
 		}
 	}
 	opa, opaLogs, opaExited := startSidecar(t, cfgFile)
-	waitHTTP(t, opa+"/health?bundles", 15*time.Second, opaLogs, opaExited)
-	if got, want := opaRevision(t, opa), serveHealth(t, base).Revision; got != want {
+	waitHTTP(t, opa+"/health?bundles", 60*time.Second, opaLogs, opaExited)
+	if got, want := opaRevision(t, opa), serveHealthAuth(t, base, "t0ken").Revision; got != want || want == "" {
 		t.Errorf("signed: sidecar revision %q, want %q", got, want)
 	}
 	checkDecisions(t, opa, dir, []evaluator.Query{
@@ -306,7 +335,7 @@ func TestServeSignedSidecar(t *testing.T) {
 	// a sidecar trusting another key rejects the bundle and activates nothing
 	other := writeRSAKey(t)
 	r := runPxacl(t, "serve", "--config-dir", dir, "--addr", strings.TrimPrefix(base, "http://"), "--signing-key", other,
-		"--token", "t0ken", "--print-opa-config", "--min-delay", "1", "--max-delay", "2")
+		"--token-file", tok, "--print-opa-config", "--min-delay", "1", "--max-delay", "2")
 	if r.code != 0 {
 		t.Fatal(r)
 	}
@@ -315,9 +344,9 @@ func TestServeSignedSidecar(t *testing.T) {
 		t.Fatal(err)
 	}
 	opa2, opa2Logs, _ := startSidecar(t, wrongCfg)
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(opa2Logs.String(), "verification"); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(opa2Logs.String(), "verification"); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the wrong-key sidecar logged no verification error:\n%s", opa2Logs)
+			t.Fatalf("the wrong-key sidecar logged no verification error in 60s:\n%s", opa2Logs)
 		}
 	}
 	if opaHealth(t, opa2) == http.StatusOK {

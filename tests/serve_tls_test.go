@@ -109,7 +109,7 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool,
 func opaHealth(t *testing.T, base string) int {
 	t.Helper()
 	var err error
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		var resp *http.Response
 		if resp, err = http.Get(base + "/health?bundles"); err == nil {
 			resp.Body.Close()
@@ -128,10 +128,10 @@ func TestServeTLS(t *testing.T) {
 	args := []string{"serve", "--config-dir", dir, "--addr", addr, "--poll-interval", "100ms", "--tls-cert", cert, "--tls-key", key}
 	logs, exited := startProcess(t, pxaclBin, args...)
 	base := "https://" + addr
-	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 
 	var health *http.Response
-	waitFor(t, 15*time.Second, "pxacl serve over TLS", func() bool {
+	waitFor(t, 60*time.Second, "pxacl serve over TLS", func() bool {
 		select {
 		case err := <-exited:
 			t.Fatalf("pxacl serve exited (%v):\n%s", err, logs)
@@ -156,7 +156,7 @@ func TestServeTLS(t *testing.T) {
 			t.Error("plain HTTP served the bundle on the TLS port")
 		}
 	}
-	if _, err := (&http.Client{Timeout: 5 * time.Second}).Get(base + "/health"); err == nil {
+	if _, err := (&http.Client{Timeout: 60 * time.Second}).Get(base + "/health"); err == nil {
 		t.Error("a client without the CA accepted the self-signed certificate")
 	}
 
@@ -200,7 +200,7 @@ func TestServeTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	opa, opaLogs, opaExited := startSidecar(t, cfgFile)
-	waitHTTP(t, opa+"/health?bundles", 15*time.Second, opaLogs, opaExited)
+	waitHTTP(t, opa+"/health?bundles", 60*time.Second, opaLogs, opaExited)
 	var h struct {
 		Revision string `json:"revision"`
 	}
@@ -349,7 +349,7 @@ func TestServeTamperedBundle(t *testing.T) {
 
 	rejected := func(what, file string, from int) {
 		t.Helper()
-		waitFor(t, 10*time.Second, what+": OPA logged a digest mismatch for "+file, func() bool {
+		waitFor(t, 60*time.Second, what+": OPA logged a digest mismatch for "+file, func() bool {
 			select {
 			case err := <-opaExited:
 				t.Fatalf("opa exited (%v):\n%s", err, opaLogs)
@@ -375,7 +375,7 @@ func TestServeTamperedBundle(t *testing.T) {
 
 	// the untampered bundle, same key, same server: activated
 	current.Store(&good)
-	waitHTTP(t, opa+"/health?bundles", 10*time.Second, opaLogs, opaExited)
+	waitHTTP(t, opa+"/health?bundles", 60*time.Second, opaLogs, opaExited)
 	if got := opaRevision(t, opa); got != rev {
 		t.Fatalf("sidecar revision %q, want %q", got, rev)
 	}

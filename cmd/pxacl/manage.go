@@ -89,36 +89,34 @@ func newUserManageCmds(g *globals) []*cobra.Command {
 		},
 	}
 
-	var password string
 	create := &cobra.Command{
 		Use:   "create USERID",
 		Short: "Create a new user",
 		Args:  cobra.ExactArgs(1),
 	}
 	createFields := userFlags(create.Flags())
-	create.Flags().StringVar(&password, "password", "", "password (pbs realm; stored hashed in shadow.json)")
+	createPassword := passwordFlags(create)
 	create.RunE = func(cmd *cobra.Command, args []string) error {
 		f, err := createFields()
 		if err != nil {
 			return err
 		}
-		var pw *string
-		if cmd.Flags().Changed("password") {
-			pw = &password
+		pw, err := createPassword()
+		if err != nil {
+			return err
 		}
 		return store.New(g.configDir).CreateUser(args[0], f, pw)
 	}
 
 	var digest string
 	var del []string
-	var upPassword string
 	update := &cobra.Command{
 		Use:   "update USERID",
 		Short: "Update user configuration",
 		Args:  cobra.ExactArgs(1),
 	}
 	updateFields := userFlags(update.Flags())
-	update.Flags().StringVar(&upPassword, "password", "", "new password (pbs realm; stored hashed in shadow.json)")
+	updatePassword := passwordFlags(update)
 	update.Flags().StringVar(&digest, "digest", "", "fail if user.cfg changed (SHA-256 hex from 'user list --output-format json')")
 	update.Flags().StringSliceVar(&del, "delete", nil, "properties to delete (comment, firstname, lastname, email)")
 	update.RunE = func(cmd *cobra.Command, args []string) error {
@@ -126,9 +124,9 @@ func newUserManageCmds(g *globals) []*cobra.Command {
 		if err != nil {
 			return err
 		}
-		var pw *string
-		if cmd.Flags().Changed("password") {
-			pw = &upPassword
+		pw, err := updatePassword()
+		if err != nil {
+			return err
 		}
 		return store.New(g.configDir).UpdateUser(args[0], f, del, pw, digest)
 	}

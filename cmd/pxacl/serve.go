@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -16,107 +19,308 @@ import (
 
 	"github.com/pxacl/pxacl/bundle"
 	"github.com/pxacl/pxacl/evaluator"
+	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/server"
 )
 
+// serveOptions are the inputs of `pxacl serve`.
+type serveOptions struct {
+	g                                          *globals
+	addr, bundleName                           string
+	keyFile, alg, keyID                        string
+	token, tokenFile                           string
+	tokenGiven                                 bool // --token was on the command line
+	tlsCert, tlsKey, clientCA                  string
+	insecure                                   bool
+	caCert, clientCert, clientKey              string
+	printCfg                                   bool
+	minDelay, maxDelay, longPoll, maxLongPolls int
+	poll                                       time.Duration
+	memoryBudget                               string
+	buildChild                                 bool
+}
+
+// tokenSource says where the bearer token came from.
+type tokenSource int
+
+const (
+	tokenNone tokenSource = iota
+	tokenFlag
+	tokenFile
+	tokenEnv
+)
+
 func newServeCmd(g *globals) *cobra.Command {
-	var (
-		addr, bundleName, keyFile, alg, keyID, token, tlsCert, tlsKey, caCert string
-		printCfg                                                              bool
-		minDelay, maxDelay, longPoll                                          int
-		poll                                                                  time.Duration
-	)
+	o := &serveOptions{g: g}
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the compiled bundle to OPA sidecars (bundle protocol, long polling, hot reload)",
-		Args:  cobra.NoArgs,
+		Long: `Serve the compiled bundle to OPA sidecars (bundle protocol, long polling, hot reload).
+
+The bundle holds every user, token, ACL and lock state. serve refuses an
+address reachable from the network (anything but 127.0.0.0/8, ::1 and
+localhost; ":8282" is every interface) unless downloads need a bearer token
+(--token-file FILE or $` + server.TokenEnv + `) or a TLS client certificate
+(--client-ca), or --insecure is given. With authentication, /metrics and the
+details of /health need it too; /health without it says only ok or
+unavailable.
+
+The bundle is built in a child process limited to --memory-budget; a
+configuration that needs more is refused and the last good bundle stays.`,
+		Example: `  pxacl serve --config-dir /etc/proxmox-backup
+  PXACL_SERVE_TOKEN=... pxacl serve --addr 0.0.0.0:8282 --tls-cert c.pem --tls-key k.pem
+  pxacl serve --addr 0.0.0.0:8282 --token-file /etc/pxacl/token --print-opa-config`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var signer *server.Signer
-			if keyFile != "" {
-				s, err := server.NewSigner(keyFile, alg, keyID)
-				if err != nil {
-					return err
-				}
-				signer = s
-			}
-			if (tlsCert == "") != (tlsKey == "") {
-				return errors.New("--tls-cert and --tls-key go together")
-			}
-			if printCfg {
-				scheme := "http"
-				if tlsCert != "" {
-					scheme = "https"
-				}
-				out, err := server.OPAConfig(server.OPAConfigOptions{
-					URL: scheme + "://" + addr, BundleName: bundleName, Token: token, CACert: caCert,
-					MinDelay: minDelay, MaxDelay: maxDelay, LongPollTimeout: longPoll, Signer: signer,
-				})
-				if err != nil {
-					return err
-				}
-				_, err = cmd.OutOrStdout().Write(out)
-				return err
-			}
-			log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-			dir, flavor, pveVersion := g.configDir, g.flavor, g.pveVersion
-			srv := server.New(server.Options{
-				Build: func() (*bundle.Bundle, error) {
-					return evaluator.BuildDirFlavor(dir, flavor, pveVersion)
-				},
-				Dir: dir, BundleName: bundleName, Token: token, Signer: signer,
-				PollInterval: poll, Logger: log,
-			})
-			ln, err := net.Listen("tcp", addr)
-			if err != nil {
-				return err
-			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, os.Interrupt)
-			defer stop()
-			watchDone := make(chan struct{})
-			go func() { srv.Run(ctx); close(watchDone) }()
-			hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-			errc := make(chan error, 1)
-			go func() {
-				if tlsCert != "" {
-					errc <- hs.ServeTLS(ln, tlsCert, tlsKey)
-				} else {
-					errc <- hs.Serve(ln)
-				}
-			}()
-			log.Info("serving", "addr", ln.Addr().String(), "bundle", "/bundles/"+bundleName,
-				"config_dir", dir, "signed", signer != nil, "tls", tlsCert != "", "token", token != "")
-			select {
-			case err := <-errc:
-				return err
-			case <-ctx.Done():
-			}
-			log.Info("shutting down")
-			srv.Close() // release long polls
-			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			err = hs.Shutdown(sctx)
-			<-watchDone
-			if err != nil {
-				return fmt.Errorf("shutdown: %w", err)
-			}
-			log.Info("stopped")
-			return nil
+			o.tokenGiven = cmd.Flags().Changed("token")
+			return serveRun(cmd, o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&addr, "addr", "127.0.0.1:8282", "listen address")
-	f.StringVar(&bundleName, "bundle-name", "pxacl.tar.gz", "served at /bundles/<name>")
-	f.StringVar(&keyFile, "signing-key", "", "sign bundles with this key (PEM private key; HMAC secret for HS*)")
-	f.StringVar(&alg, "signing-alg", "RS256", "RS256, ES256 or HS256 (any OPA signing algorithm)")
-	f.StringVar(&keyID, "signing-key-id", "pxacl", "key id in the JWT and in OPA's keys config")
-	f.StringVar(&token, "token", "", "require 'Authorization: Bearer TOKEN' on bundle downloads")
-	f.StringVar(&tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM)")
-	f.StringVar(&tlsKey, "tls-key", "", "private key of --tls-cert")
-	f.StringVar(&caCert, "ca-cert", "", "with --print-opa-config: CA file OPA uses to verify the server")
-	f.BoolVar(&printCfg, "print-opa-config", false, "print an OPA sidecar configuration for this server and exit")
-	f.IntVar(&minDelay, "min-delay", 10, "with --print-opa-config: polling.min_delay_seconds")
-	f.IntVar(&maxDelay, "max-delay", 20, "with --print-opa-config: polling.max_delay_seconds")
-	f.IntVar(&longPoll, "long-poll-timeout", 30, "with --print-opa-config: polling.long_polling_timeout_seconds (0 = off)")
-	f.DurationVar(&poll, "poll-interval", 250*time.Millisecond, "how often the config dir is checked for changes")
+	f.StringVar(&o.addr, "addr", "127.0.0.1:8282", "listen address; one reachable from the network needs authentication or --insecure")
+	f.StringVar(&o.bundleName, "bundle-name", "pxacl.tar.gz", "served at /bundles/<name>")
+	f.StringVar(&o.keyFile, "signing-key", "", "sign bundles with this key (PEM private key; HMAC secret for HS*)")
+	f.StringVar(&o.alg, "signing-alg", "RS256", "RS256, ES256 or HS256 (any OPA signing algorithm)")
+	f.StringVar(&o.keyID, "signing-key-id", "pxacl", "key id in the JWT and in OPA's keys config")
+	f.StringVar(&o.tokenFile, "token-file", "", "require 'Authorization: Bearer TOKEN' with TOKEN read from this file (one trailing newline removed; refused when every user may read it)")
+	f.StringVar(&o.token, "token", "", "UNSAFE: the token on the command line, which every local user can read (ps, /proc); use --token-file or $"+server.TokenEnv)
+	f.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM)")
+	f.StringVar(&o.tlsKey, "tls-key", "", "private key of --tls-cert")
+	f.StringVar(&o.clientCA, "client-ca", "", "require TLS client certificates signed by this CA (PEM; needs --tls-cert)")
+	f.BoolVar(&o.insecure, "insecure", false, "serve a network address without authentication (anyone who reaches it reads every user, token and ACL)")
+	f.StringVar(&o.caCert, "ca-cert", "", "with --print-opa-config: CA file OPA uses to verify the server")
+	f.StringVar(&o.clientCert, "client-cert", "", "with --print-opa-config: client certificate file OPA presents (with --client-ca)")
+	f.StringVar(&o.clientKey, "client-key", "", "with --print-opa-config: private key file of --client-cert")
+	f.BoolVar(&o.printCfg, "print-opa-config", false, "print an OPA sidecar configuration for this server and exit (a token from --token-file or $"+server.TokenEnv+" is referenced, not copied)")
+	f.IntVar(&o.minDelay, "min-delay", 10, "with --print-opa-config: polling.min_delay_seconds")
+	f.IntVar(&o.maxDelay, "max-delay", 20, "with --print-opa-config: polling.max_delay_seconds")
+	f.IntVar(&o.longPoll, "long-poll-timeout", 30, "with --print-opa-config: polling.long_polling_timeout_seconds (0 = off)")
+	f.IntVar(&o.maxLongPolls, "max-long-polls", server.DefaultMaxLongPolls, "long polls held at once; others get the bundle at once and fall back to periodic polling")
+	f.DurationVar(&o.poll, "poll-interval", 250*time.Millisecond, "how often the config dir is checked for changes")
+	f.StringVar(&o.memoryBudget, "memory-budget", "", "memory a bundle build may use, e.g. 2GiB; 0 builds in the server process without a limit (default: half of the machine's or the cgroup's memory)")
+	f.BoolVar(&o.buildChild, "build-child", false, "internal: build one bundle under --memory-budget and write it on stdout")
+	_ = f.MarkHidden("build-child")
 	return cmd
+}
+
+// resolveToken reads the bearer token from --token-file, --token or
+// $PXACL_SERVE_TOKEN (in that order; the two flags exclude each other)
+// and removes the variable from the environment, so no child inherits it.
+func resolveToken(o *serveOptions) (string, tokenSource, error) {
+	env, envSet := os.LookupEnv(server.TokenEnv)
+	_ = os.Unsetenv(server.TokenEnv)
+	switch {
+	case o.tokenFile != "" && o.tokenGiven:
+		return "", tokenNone, errors.New("--token and --token-file exclude each other")
+	case o.tokenFile != "":
+		tok, err := server.ReadTokenFile(o.tokenFile)
+		return tok, tokenFile, err
+	case o.tokenGiven:
+		if err := server.CheckToken(o.token); err != nil {
+			return "", tokenNone, fmt.Errorf("--token: %w", err)
+		}
+		return o.token, tokenFlag, nil
+	case envSet && env != "":
+		if err := server.CheckToken(env); err != nil {
+			return "", tokenNone, fmt.Errorf("$%s: %w", server.TokenEnv, err)
+		}
+		return env, tokenEnv, nil
+	}
+	return "", tokenNone, nil
+}
+
+func serveRun(cmd *cobra.Command, o *serveOptions) error {
+	g := o.g
+	var budget int64
+	switch o.memoryBudget {
+	case "":
+		budget = server.DefaultMemoryBudget()
+	default:
+		b, err := server.ParseSize(o.memoryBudget)
+		if err != nil {
+			return fmt.Errorf("--memory-budget: %w", err)
+		}
+		budget = b
+	}
+	if o.buildChild {
+		return server.RunChild(cmd.OutOrStdout(), budget, func() ([]byte, string, error) {
+			return buildBundle(g, o)
+		})
+	}
+	if (o.tlsCert == "") != (o.tlsKey == "") {
+		return errors.New("--tls-cert and --tls-key go together")
+	}
+	if o.clientCA != "" && o.tlsCert == "" {
+		return errors.New("--client-ca needs --tls-cert and --tls-key: client certificates are a TLS feature")
+	}
+	if o.maxLongPolls < 1 {
+		return errors.New("--max-long-polls must be at least 1")
+	}
+	token, source, err := resolveToken(o)
+	if err != nil {
+		return err
+	}
+	var signer *server.Signer
+	if o.keyFile != "" {
+		s, err := server.NewSigner(o.keyFile, o.alg, o.keyID)
+		if err != nil {
+			return err
+		}
+		signer = s
+	}
+	if o.printCfg {
+		return printOPAConfig(cmd, o, token, source, signer)
+	}
+
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	warnings, err := server.CheckExposure(server.Exposure{
+		Addr: o.addr, Token: token != "", ClientCert: o.clientCA != "", TLS: o.tlsCert != "", Insecure: o.insecure,
+	})
+	if err != nil {
+		return err
+	}
+	if source == tokenFlag {
+		warnings = append(warnings, "--token puts the token on the command line, where every local user can read it; use --token-file or $"+server.TokenEnv)
+	}
+	for _, w := range warnings {
+		log.Warn(w)
+	}
+	var tlsConfig *tls.Config
+	if o.tlsCert != "" {
+		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		if o.clientCA != "" {
+			pem, err := os.ReadFile(o.clientCA)
+			if err != nil {
+				return fmt.Errorf("--client-ca: %w", err)
+			}
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM(pem) {
+				return fmt.Errorf("--client-ca %s: no PEM certificate", safetext.Quote(o.clientCA))
+			}
+			// verified when given; the handlers refuse a request without one
+			// (/health still answers liveness)
+			tlsConfig.ClientCAs, tlsConfig.ClientAuth = pool, tls.VerifyClientCertIfGiven
+		}
+	}
+
+	opts := server.Options{
+		Dir: g.configDir, BundleName: o.bundleName, Token: token, ClientCertRequired: o.clientCA != "",
+		MaxLongPolls: o.maxLongPolls, Signer: signer, PollInterval: o.poll, Logger: log,
+	}
+	if budget > 0 {
+		exe, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("--memory-budget: cannot find the pxacl binary to build in a child process: %w (--memory-budget 0 builds in the server)", err)
+		}
+		opts.BuildBytes = (&server.ChildBuild{Exe: exe, Args: childArgs(o, budget), Budget: budget, DropEnv: []string{server.TokenEnv}}).Build
+	} else {
+		dir, flavor, pveVersion := g.configDir, g.flavor, g.pveVersion
+		opts.Build = func() (*bundle.Bundle, error) { return evaluator.BuildDirFlavor(dir, flavor, pveVersion) }
+	}
+	srv := server.New(opts)
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	watchDone := make(chan struct{})
+	go func() { srv.Run(ctx); close(watchDone) }()
+	hs := server.HTTPServer(srv.Handler(), tlsConfig)
+	errc := make(chan error, 1)
+	go func() {
+		if o.tlsCert != "" {
+			errc <- hs.ServeTLS(ln, o.tlsCert, o.tlsKey)
+		} else {
+			errc <- hs.Serve(ln)
+		}
+	}()
+	budgetText := "off (in-process build)"
+	if budget > 0 {
+		budgetText = server.FormatSize(budget)
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "bundle", "/bundles/"+o.bundleName,
+		"config_dir", g.configDir, "signed", signer != nil, "tls", o.tlsCert != "", "token", token != "",
+		"client_certificates", o.clientCA != "", "memory_budget", budgetText, "max_long_polls", o.maxLongPolls)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	srv.Close() // release long polls
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err = hs.Shutdown(sctx)
+	<-watchDone
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// childArgs make the pxacl binary build one bundle under budget
+// (serve --build-child). No secret goes on its command line: the signing
+// key is passed as its file name.
+func childArgs(o *serveOptions, budget int64) []string {
+	g := o.g
+	args := []string{"--config-dir", g.configDir, "--flavor", g.flavor, "--pve-version", g.pveVersion,
+		"serve", "--build-child", "--memory-budget", strconv.FormatInt(budget, 10)}
+	if o.keyFile != "" {
+		args = append(args, "--signing-key", o.keyFile, "--signing-alg", o.alg, "--signing-key-id", o.keyID)
+	}
+	return args
+}
+
+// buildBundle compiles the configuration into the bundle's bytes, signed
+// with --signing-key when given.
+func buildBundle(g *globals, o *serveOptions) ([]byte, string, error) {
+	b, err := evaluator.BuildDirFlavor(g.configDir, g.flavor, g.pveVersion)
+	if err != nil {
+		return nil, "", err
+	}
+	if o.keyFile != "" {
+		s, err := server.NewSigner(o.keyFile, o.alg, o.keyID)
+		if err != nil {
+			return nil, "", err
+		}
+		body, err := s.SignedBytes(b)
+		return body, b.Manifest.Revision, err
+	}
+	body, err := b.Bytes()
+	return body, b.Manifest.Revision, err
+}
+
+// printOPAConfig prints the sidecar configuration. The token is copied
+// only when it was given with --token; a token file is referenced
+// (token_path) and the variable is left for OPA to substitute.
+func printOPAConfig(cmd *cobra.Command, o *serveOptions, token string, source tokenSource, signer *server.Signer) error {
+	scheme := "http"
+	if o.tlsCert != "" {
+		scheme = "https"
+	}
+	cfg := server.OPAConfigOptions{
+		URL: scheme + "://" + o.addr, BundleName: o.bundleName, CACert: o.caCert,
+		ClientCert: o.clientCert, ClientKey: o.clientKey,
+		MinDelay: o.minDelay, MaxDelay: o.maxDelay, LongPollTimeout: o.longPoll, Signer: signer,
+	}
+	switch source {
+	case tokenFlag:
+		cfg.Token = token
+	case tokenFile:
+		abs, err := filepath.Abs(o.tokenFile)
+		if err != nil {
+			return err
+		}
+		cfg.TokenFile = abs
+	case tokenEnv:
+		cfg.TokenEnv = server.TokenEnv
+	}
+	out, err := server.OPAConfig(cfg)
+	if err != nil {
+		return err
+	}
+	_, err = cmd.OutOrStdout().Write(out)
+	return err
 }
