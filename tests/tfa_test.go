@@ -137,7 +137,7 @@ func TestTFACommands(t *testing.T) {
 	want(t, pxacl(t, dir, "", "user", "tfa", "add-totp", "nobody@pbs", "--description", "x"), 2, "user 'nobody@pbs' does not exists.")
 	want(t, pxacl(t, dir, "", "user", "tfa", "add-totp", "john@pbs"), 2, "'description' is required for new entries")
 	want(t, pxacl(t, dir, "", "user", "tfa", "add-totp", "john@pbs", "--description", "x", "--totp", knownURI+"&foo=1"), 2,
-		"parameter 'totp' - unknown otpauth uri parameter: 'foo'")
+		"parameter 'totp' - parameter 8: unknown otpauth uri parameter (name not shown)")
 	r := pxacl(t, dir, "", "--output-format", "json", "user", "tfa", "add-totp", "john@pbs", "--description", "phone", "--totp", knownURI,
 		"--code", totpCode(t, knownURI, time.Now()))
 	var added struct{ ID string }
