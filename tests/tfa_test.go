@@ -408,3 +408,69 @@ func secretsOf(t *testing.T, data []byte) []string {
 	}
 	return out
 }
+
+// TestTFAAddTOTPRefusesWeakKeys (issue 11 item 6): add-totp refuses a
+// key a code of which is guessed in a few tries (short secret, few
+// digits) or that is a password in disguise (a long period), from --totp
+// or from the flags, with exit 2 and nothing saved, even with a valid
+// code; the error never shows the secret.
+func TestTFAAddTOTPRefusesWeakKeys(t *testing.T) {
+	dir := tfaDir(t)
+	const s20 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"issue example", []string{"--totp", "otpauth://totp/a?secret=AE&digits=1"}, "parameter 'totp' - secret of 1 bytes is too short: at least 10 bytes"},
+		{"9-byte secret", []string{"--totp", "otpauth://totp/a?secret=GEZDGNBVGY3TQOI"}, "secret of 9 bytes is too short"},
+		{"digits 1", []string{"--totp", "otpauth://totp/a?secret=" + s20 + "&digits=1"}, "parameter 'totp' - digits 1 is out of range: codes have 6 to 8 digits"},
+		{"digits 9", []string{"--totp", "otpauth://totp/a?secret=" + s20 + "&digits=9"}, "digits 9 is out of range"},
+		{"period 0", []string{"--totp", "otpauth://totp/a?secret=" + s20 + "&period=0"}, "period 0 is out of range: 15 to 300 seconds"},
+		{"period 5", []string{"--totp", "otpauth://totp/a?secret=" + s20 + "&period=5"}, "period 5 is out of range"},
+		{"period 1 day", []string{"--totp", "otpauth://totp/a?secret=" + s20 + "&period=86400"}, "period 86400 is out of range"},
+		{"algorithm MD5", []string{"--totp", "otpauth://totp/a?secret=" + s20 + "&algorithm=MD5"}, "unsupported algorithm (want SHA1, SHA256 or SHA512)"},
+		{"--digits 1", []string{"--digits", "1"}, "parameter 'digits' - must be 6..8, not 1"},
+		{"--digits 10", []string{"--digits", "10"}, "parameter 'digits' - must be 6..8, not 10"},
+		{"--period 1", []string{"--period", "1"}, "parameter 'period' - must be 15..300 seconds, not 1"},
+		{"--period 3600", []string{"--period", "3600"}, "parameter 'period' - must be 15..300 seconds, not 3600"},
+		{"--algorithm md5", []string{"--algorithm", "md5"}, "unsupported algorithm"},
+	}
+	before := snapshotDir(t, dir)
+	for _, tt := range tests {
+		code := "000000"
+		if tt.args[0] == "--totp" { // a valid code when the URI parses: refused all the same
+			if k, err := tfa.ParseURI(tt.args[1]); err == nil && k.Digits >= 1 && k.Digits <= 9 && k.Period > 0 {
+				code, _ = k.CodeAt(time.Now())
+			}
+		}
+		args := append([]string{"user", "tfa", "add-totp", "john@pbs", "--description", "x", "--code", code, "--no-qr"}, tt.args...)
+		r := pxacl(t, dir, "", args...)
+		want(t, r, 2, tt.want)
+		if strings.Contains(r.stdout+r.stderr, "GEZDGNBV") || strings.Contains(r.stdout+r.stderr, "otpauth://") {
+			t.Errorf("%s: output shows the key: %s", tt.name, r)
+		}
+	}
+	if after := snapshotDir(t, dir); !maps.Equal(before, after) {
+		t.Errorf("a refused add-totp changed the configuration directory")
+	}
+}
+
+// snapshotDir maps every file under dir (lock files included) to its
+// content.
+func snapshotDir(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[p] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -128,7 +128,9 @@ const DefaultIssuer = "Proxmox Backup Server"
 
 // NewTOTPKey checks that userid may get a TOTP (a user of user.cfg) and
 // returns the key to enroll: the given URI parsed as PBS parses it, or a
-// new random secret (20 bytes) with account = userid.
+// new random secret (20 bytes) with account = userid. Either must pass
+// tfa.Key.CheckEnroll (secret of 10..128 bytes, 6..8 digits, a period of
+// 15..300 s, SHA1/SHA256/SHA512).
 func (s *Store) NewTOTPKey(userid string, o TOTPOptions) (*tfa.Key, error) {
 	a, err := s.checkTFAUser(userid)
 	if err != nil {
@@ -140,6 +142,9 @@ func (s *Store) NewTOTPKey(userid string, o TOTPOptions) (*tfa.Key, error) {
 		}
 		k, err := tfa.ParseURI(o.URI)
 		if err != nil {
+			return nil, fmt.Errorf("parameter 'totp' - %v", err)
+		}
+		if err := k.CheckEnroll(); err != nil {
 			return nil, fmt.Errorf("parameter 'totp' - %v", err)
 		}
 		return k, nil
@@ -192,6 +197,9 @@ func CheckDescription(d *string) error {
 // written. The new entry has no last-count, so that code may still be
 // used once to log in, as in PBS. It returns the entry id.
 func (s *Store) AddTOTP(userid string, description *string, key *tfa.Key, code string) (string, error) {
+	if err := key.CheckEnroll(); err != nil {
+		return "", fmt.Errorf("parameter 'totp' - %v", err)
+	}
 	a, err := s.checkTFAUser(userid)
 	if err != nil {
 		return "", err

@@ -430,3 +430,40 @@ func TestNewTOTPKey(t *testing.T) {
 		t.Error("unknown user accepted")
 	}
 }
+
+// TestTFAAddTOTPWeakKeys: a key outside tfa.Key.CheckEnroll's limits is
+// refused by NewTOTPKey (URI or generated) and by AddTOTP even with a
+// valid code, and nothing is written.
+func TestTFAAddTOTPWeakKeys(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	s, _ := tfaStore(t, now)
+	before := dirSnapshot(t, s.Dir)
+	uris := []struct{ name, uri, want string }{
+		{"1-byte secret, 1 digit", "otpauth://totp/a?secret=AE&digits=1", "parameter 'totp' - secret of 1 bytes is too short"},
+		{"9 digits", "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=9", "parameter 'totp' - digits 9 is out of range"},
+		{"period 0", "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&period=0", "parameter 'totp' - period 0 is out of range"},
+		{"period a day", "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&period=86400", "period 86400 is out of range"},
+		{"MD5", "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&algorithm=MD5", "unsupported algorithm"},
+	}
+	for _, tt := range uris {
+		if _, err := s.NewTOTPKey("john@pbs", TOTPOptions{URI: tt.uri}); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+		}
+	}
+	for _, o := range []TOTPOptions{{Digits: 1}, {Digits: 9}, {Period: 1}, {Period: 100000}} {
+		if _, err := s.NewTOTPKey("john@pbs", o); err == nil {
+			t.Errorf("%+v: generated", o)
+		}
+	}
+	for _, k := range []*tfa.Key{
+		{Secret: []byte{1}, Digits: 1, Algorithm: otp.AlgorithmSHA1, Period: 30, Account: "a"},
+		{Secret: []byte("12345678901234567890"), Digits: 6, Algorithm: otp.AlgorithmSHA1, Period: 1, Account: "a"},
+	} {
+		if _, err := s.AddTOTP("john@pbs", strp("x"), k, code(t, k, now)); err == nil || !strings.Contains(err.Error(), "parameter 'totp' - ") {
+			t.Errorf("AddTOTP %+v: %v", *k, err)
+		}
+	}
+	if after := dirSnapshot(t, s.Dir); !maps.Equal(before, after) {
+		t.Errorf("a refused key changed the directory:\n%v\n%v", before, after)
+	}
+}
