@@ -260,8 +260,9 @@ func (s *Store) DeleteTFA(userid, id string) error {
 	return s.writeTFA(f)
 }
 
-// UnlockTFA is unlock_tfa: the user's failure counters are reset, and
-// totp-locked and tfa-locked-until cleared. It reports whether the user
+// UnlockTFA is unlock_tfa: the user's failure counters are reset (an
+// empty or unparsable counters file is rewritten), and totp-locked and
+// tfa-locked-until cleared. It reports whether the user
 // was locked; tfa.json is written only then. A user without TFA data is
 // "no such user".
 func (s *Store) UnlockTFA(userid string) (bool, error) {
@@ -283,7 +284,7 @@ func (s *Store) UnlockTFA(userid string) (bool, error) {
 	}
 	if c != nil {
 		defer c.close()
-		if c.counters.TOTPFailures != 0 || c.counters.TFAFailures != 0 {
+		if c.counters.TOTPFailures != 0 || c.counters.TFAFailures != 0 || c.broken != "" {
 			c.counters.TOTPFailures, c.counters.TFAFailures = 0, 0
 			if err := c.save(); err != nil {
 				return false, err
@@ -300,7 +301,7 @@ func (s *Store) UnlockTFA(userid string) (bool, error) {
 // VerifyResult is the outcome of VerifyTFA.
 type VerifyResult struct {
 	tfa.Outcome
-	Warnings []string // e.g. unreadable challenge data
+	Warnings []string
 }
 
 // ErrInactive refuses a disabled or expired user before any factor is
@@ -350,15 +351,18 @@ func (s *Store) VerifyTFA(userid, response string) (*VerifyResult, error) {
 		return nil, err
 	}
 	defer c.close()
-	if c.warning != "" {
-		res.Warnings = append(res.Warnings, c.warning)
+	if c.broken != "" { // fail closed: the count is unknown (tfastate.go)
+		res.Outcome = tfa.Outcome{Type: resp.Type, Locked: true,
+			Reason: fmt.Sprintf("the failure counters of %s (%s) are %s: every second factor counts as locked until 'pxacl user tfa unlock %s'",
+				a, c.path, c.broken, a)}
+		return res, nil
 	}
 	before := *c.counters
 	res.Outcome, err = tfa.Verify(f, c.counters, a.String(), resp, now)
 	if err != nil {
 		return nil, err
 	}
-	if c.counters.TOTPFailures != before.TOTPFailures || c.counters.TFAFailures != before.TFAFailures || c.warning != "" {
+	if c.counters.TOTPFailures != before.TOTPFailures || c.counters.TFAFailures != before.TFAFailures {
 		if err := c.save(); err != nil {
 			return nil, err
 		}

@@ -225,31 +225,6 @@ func TestTFALockoutAndUnlock(t *testing.T) {
 	}
 }
 
-// TestTFAChallengeCorrupt: unreadable challenge data is zero counters with
-// a warning, as PBS logs and resets it.
-func TestTFAChallengeCorrupt(t *testing.T) {
-	now := time.Unix(1700000000, 0)
-	s, _ := tfaStore(t, now)
-	k := testKey("john@pbs")
-	if _, err := s.AddTOTP("john@pbs", strp("phone"), k, code(t, k, now)); err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(s.Dir, ChallengesSubdir)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "john@pbs"), []byte(`{"totp_failures":7,`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	r := verify(t, s, "john@pbs", "totp:000000")
-	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "failed to parse challenge data for user john@pbs") || r.TOTPLockedNow {
-		t.Errorf("%+v", r)
-	}
-	if data, _ := os.ReadFile(filepath.Join(dir, "john@pbs")); string(data) != `{"totp_failures":1,"tfa_failures":1}` {
-		t.Errorf("rewritten challenge data %q", data)
-	}
-}
-
 // TestTFAConcurrentVerify: 20 concurrent verifications of one recovery key
 // (each with its own lock file descriptor, like separate processes):
 // exactly one succeeds, and the key is used up in the file.
@@ -381,22 +356,6 @@ func TestRemoveUserTFA(t *testing.T) {
 	}
 }
 
-func TestDefaultStateDir(t *testing.T) {
-	for in, want := range map[string]string{
-		"/etc/proxmox-backup":  "/run/proxmox-backup/tfa/challenges",
-		"/etc/proxmox-backup/": "/run/proxmox-backup/tfa/challenges",
-		"/srv/pbs-config":      "/srv/pbs-config/.tfa-challenges",
-		"etc":                  "etc/.tfa-challenges",
-	} {
-		if got := DefaultStateDir(in); got != want {
-			t.Errorf("DefaultStateDir(%q) = %q, want %q", in, got, want)
-		}
-	}
-	s := &Store{Dir: "/x", StateDir: "/y"}
-	if s.stateDir() != "/y" {
-		t.Error("StateDir ignored")
-	}
-}
 
 // TestNewTOTPKey: generated keys and given URIs.
 func TestNewTOTPKey(t *testing.T) {
