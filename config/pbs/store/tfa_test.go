@@ -356,7 +356,6 @@ func TestRemoveUserTFA(t *testing.T) {
 	}
 }
 
-
 // TestNewTOTPKey: generated keys and given URIs.
 func TestNewTOTPKey(t *testing.T) {
 	s, _ := tfaStore(t, time.Unix(1700000000, 0))
