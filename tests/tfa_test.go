@@ -276,13 +276,19 @@ func TestTFAConcurrentVerifyCLI(t *testing.T) {
 	}
 }
 
-// TestTFAMalformed: a malformed tfa.json makes every command that reads it
-// exit 2 with the file's name and position, and changes no file.
+// TestTFAMalformed (issue 11 item 12): a malformed tfa.json makes every
+// command that needs it (user tfa, user remove, lint) exit 2 with the
+// file's name and position, and changes no file; the commands whose
+// answers do not depend on it (check, user permissions, who-can, bundle
+// build, explain) warn once on stderr and answer, and the bundle has no
+// TFA state and says why in data.pxacl.meta.tfa. No output shows any
+// content of tfa.json.
 func TestTFAMalformed(t *testing.T) {
 	dir := tfaDir(t)
 	path := filepath.Join(dir, "tfa.json")
+	const marker = "SECRETMARKERSEEDQ"
 	writeFiles(t, dir, map[string]string{
-		"tfa.json": `{"users":{"john@pbs":{"totp":[{"id":"x","created":1,"entry":"otpauth://totp/a?secret=GEZDGNBVGY3TQOJQ"}],}}}`,
+		"tfa.json": `{"users":{"john@pbs":{"totp":[{"id":"` + marker + `","created":1,"entry":"otpauth://totp/a?secret=GEZDGNBVGY3TQOJQ&` + marker + `=1"}],}}}`,
 	})
 	// lock files first, so that the snapshot holds them
 	want(t, pxacl(t, dir, "", "acl", "update", "/", "Audit", "--auth-id", "john@pbs"), 0)
@@ -292,6 +298,15 @@ func TestTFAMalformed(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := snapshot(t, dir)
+	noContent := func(args []string, r cliResult) {
+		t.Helper()
+		if strings.Contains(r.stdout+r.stderr, "GEZDGNBV") || strings.Contains(r.stdout+r.stderr, "MARKER") {
+			t.Errorf("%q shows content of tfa.json: %s", args, r)
+		}
+		if after := snapshot(t, dir); !maps.Equal(before, after) {
+			t.Errorf("%q changed the directory", args)
+		}
+	}
 	for _, args := range [][]string{
 		{"user", "tfa", "list"},
 		{"user", "tfa", "list", "john@pbs"},
@@ -301,17 +316,63 @@ func TestTFAMalformed(t *testing.T) {
 		{"user", "tfa", "unlock", "john@pbs"},
 		{"user", "tfa", "verify", "john@pbs", "totp:123456"},
 		{"user", "remove", "john@pbs"},
-		{"check", "john@pbs", "/", "Sys.Audit"},
-		{"bundle", "build", "-o", filepath.Join(t.TempDir(), "b.tar.gz")},
 		{"lint"},
+		{"--output-format", "json", "lint"},
 	} {
 		r := pxacl(t, dir, "", args...)
-		if r.code != 2 || !strings.Contains(r.stderr, path+":1:") || !strings.Contains(r.stderr, "invalid JSON syntax") || strings.Contains(r.stderr, "GEZDGNBV") {
+		if r.code != 2 || !strings.Contains(r.stderr, "pxacl: "+path+":1:") || !strings.Contains(r.stderr, "invalid JSON syntax") {
 			t.Errorf("%q: want exit 2 naming %s:1:COL: %s", args, path, r)
 		}
-		if after := snapshot(t, dir); !maps.Equal(before, after) {
-			t.Errorf("%q changed the directory", args)
+		noContent(args, r)
+	}
+	warning := "warning: " + path + ":1:"
+	bundle := filepath.Join(t.TempDir(), "b.tar.gz")
+	for _, tt := range []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"check", "john@pbs", "/datastore/store1", "Datastore.Audit"}, 0, "allowed"},
+		{[]string{"check", "john@pbs", "/", "Sys.Modify"}, 1, "denied"},
+		{[]string{"user", "permissions", "john@pbs", "--path", "/datastore/store1"}, 0, "Datastore.Audit"},
+		{[]string{"who-can", "Datastore.Audit", "/datastore/store1"}, 0, "john@pbs"},
+		{[]string{"explain", "john@pbs", "/datastore/store1", "Datastore.Audit"}, 0, "john@pbs"},
+		{[]string{"bundle", "build", "-o", bundle}, 0, "wrote " + bundle},
+		{[]string{"--output-format", "json", "bundle", "build", "-o", bundle}, 0, `"tfa":"unavailable: tfa.json:1:`},
+	} {
+		r := pxacl(t, dir, "", tt.args...)
+		if r.code != tt.code || !strings.Contains(r.stdout, tt.out) {
+			t.Errorf("%q: want exit %d and %q: %s", tt.args, tt.code, tt.out, r)
 		}
+		if n := strings.Count(r.stderr, "warning: "); n != 1 || !strings.Contains(r.stderr, warning) ||
+			!strings.Contains(r.stderr, "invalid JSON syntax") || !strings.Contains(r.stderr, "the second-factor state is left out") {
+			t.Errorf("%q: want exactly one warning naming %s: %s", tt.args, path, r)
+		}
+		noContent(tt.args, r)
+	}
+	raw, err := os.ReadFile(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := untar(t, raw)
+	var data struct {
+		Meta map[string]any
+		TFA  map[string]any `json:"tfa"`
+	}
+	if err := json.Unmarshal(files["pxacl/data.json"], &data); err != nil {
+		t.Fatal(err)
+	}
+	reason, _ := data.Meta["tfa"].(string)
+	if !regexp.MustCompile(`^unavailable: tfa\.json:1:\d+: invalid JSON syntax \(byte offset \d+\)$`).MatchString(reason) || data.TFA != nil {
+		t.Errorf("bundle: meta.tfa %q, tfa %v", reason, data.TFA)
+	}
+	if strings.Contains(string(files["pxacl/data.json"]), "MARKER") {
+		t.Error("the bundle shows content of tfa.json")
+	}
+	// the real opa answers from this bundle
+	r := runCmd(t, opaBin(t), nil, "eval", "-b", bundle, "-f", "raw", "data.pxacl.meta.tfa")
+	if r.code != 0 || strings.TrimSpace(r.stdout) != reason {
+		t.Errorf("opa eval meta.tfa: %s", r)
 	}
 }
 
