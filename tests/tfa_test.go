@@ -479,8 +479,8 @@ func TestTFAAddTOTPRefusesWeakKeys(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"issue example", []string{"--totp", "otpauth://totp/a?secret=AE&digits=1"}, "parameter 'totp' - secret of 1 bytes is too short: at least 10 bytes"},
-		{"9-byte secret", []string{"--totp", "otpauth://totp/a?secret=GEZDGNBVGY3TQOI"}, "secret of 9 bytes is too short"},
+		{"issue example", []string{"--totp", "otpauth://totp/a?secret=AE&digits=1"}, "parameter 'totp' - secret is too short (1 byte): at least 10 bytes"},
+		{"9-byte secret", []string{"--totp", "otpauth://totp/a?secret=GEZDGNBVGY3TQOI"}, "secret is too short (9 bytes)"},
 		{"digits 1", []string{"--totp", "otpauth://totp/a?secret=" + s20 + "&digits=1"}, "parameter 'totp' - digits 1 is out of range: codes have 6 to 8 digits"},
 		{"digits 9", []string{"--totp", "otpauth://totp/a?secret=" + s20 + "&digits=9"}, "digits 9 is out of range"},
 		{"period 0", []string{"--totp", "otpauth://totp/a?secret=" + s20 + "&period=0"}, "period 0 is out of range: 15 to 300 seconds"},

@@ -40,10 +40,10 @@ const (
 func (k *Key) CheckEnroll() error {
 	switch {
 	case len(k.Secret) < MinSecretSize:
-		return fmt.Errorf("secret of %d bytes is too short: at least %d bytes (%d bits, %d base32 characters) are required",
-			len(k.Secret), MinSecretSize, MinSecretSize*8, (MinSecretSize*8+4)/5)
+		return fmt.Errorf("secret is too short (%s): at least %d bytes (%d bits, %d base32 characters) are required",
+			bytesText(len(k.Secret)), MinSecretSize, MinSecretSize*8, (MinSecretSize*8+4)/5)
 	case len(k.Secret) > MaxSecretSize:
-		return fmt.Errorf("secret of %d bytes is too long: at most %d bytes", len(k.Secret), MaxSecretSize)
+		return fmt.Errorf("secret is too long (%s): at most %d bytes", bytesText(len(k.Secret)), MaxSecretSize)
 	case k.Digits < MinDigits || k.Digits > MaxDigits:
 		return fmt.Errorf("digits %d is out of range: codes have %d to %d digits", k.Digits, MinDigits, MaxDigits)
 	case k.Period < MinPeriod || k.Period > MaxPeriod:
@@ -54,4 +54,11 @@ func (k *Key) CheckEnroll() error {
 		return nil
 	}
 	return fmt.Errorf("unsupported algorithm (want SHA1, SHA256 or SHA512)")
+}
+
+func bytesText(n int) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

@@ -17,12 +17,12 @@ func TestCheckEnroll(t *testing.T) {
 	tests := []struct {
 		name, query, want string // want "" = accepted
 	}{
-		{"issue-11 example", "secret=AE&digits=1", "secret of 1 bytes is too short: at least 10 bytes"},
-		{"9-byte secret", "secret=GEZDGNBVGY3TQOI", "secret of 9 bytes is too short"},
+		{"issue-11 example", "secret=AE&digits=1", "secret is too short (1 byte): at least 10 bytes"},
+		{"9-byte secret", "secret=GEZDGNBVGY3TQOI", "secret is too short (9 bytes)"},
 		{"10-byte secret", "secret=" + s10, ""},
 		{"120-byte secret", "secret=" + s120, ""},
 		{"128-byte secret", "secret=" + s120 + "GEZDGNBVGY3TQ", ""},
-		{"130-byte secret", "secret=" + s120 + s10, "secret of 130 bytes is too long: at most 128 bytes"},
+		{"130-byte secret", "secret=" + s120 + s10, "secret is too long (130 bytes): at most 128 bytes"},
 		{"default 6 digits, 30 s, SHA1", "secret=" + s20, ""},
 		{"digits 0", "secret=" + s20 + "&digits=0", "digits 0 is out of range: codes have 6 to 8 digits"},
 		{"digits 1", "secret=" + s20 + "&digits=1", "digits 1 is out of range"},

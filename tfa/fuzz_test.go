@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"reflect"
+	"regexp"
 	"testing"
 )
 
@@ -82,6 +83,37 @@ func FuzzParseURI(f *testing.F) {
 		}
 		if !reflect.DeepEqual(k, back) {
 			t.Fatalf("round trip of %q: %+v != %+v", uri, *k, *back)
+		}
+	})
+}
+
+// countersErrorPattern is every ParseCounters error, numbers replaced by N.
+var countersErrorPattern = regexp.MustCompile(`^challenge data(( is empty| is not valid JSON)|: (invalid JSON|` +
+	`expected an object, found (an array|a string|a boolean|null|a number|nothing)|duplicate key \(member N; keys are not shown\)|` +
+	`(totp|tfa)_failures: expected a uN, found (an object|an array|a string|a boolean|null|a number|nothing)))$`)
+
+// FuzzParseCounters: the challenge-data parser never panics, empty content
+// is an error (the caller fails closed), accepted counters survive a
+// write and a re-read, and an error never shows the content.
+func FuzzParseCounters(f *testing.F) {
+	for _, s := range []string{"", " ", "{}", `{"totp_failures":3,"tfa_failures":9}`, `{"tfa_failures":4294967295}`,
+		`{"totp_failures":-1}`, `{"u2f_auths":[{"challenge":"SECRETMARKERSEEDQ"}],"totp_failures":1}`, `{"SECRETMARKERSEEDQ":1,"SECRETMARKERSEEDQ":2}`, `[`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseCounters(data)
+		if err != nil {
+			if !countersErrorPattern.MatchString(digitsRE.ReplaceAllString(err.Error(), "N")) {
+				t.Fatalf("error not one of the fixed texts: %v", err)
+			}
+			return
+		}
+		if len(bytes.TrimSpace(data)) == 0 {
+			t.Fatal("empty content accepted")
+		}
+		back, err := ParseCounters(c.Marshal())
+		if err != nil || back.TOTPFailures != c.TOTPFailures || back.TFAFailures != c.TFAFailures {
+			t.Fatalf("round trip of %q: %+v %v", data, back, err)
 		}
 	})
 }

@@ -397,7 +397,7 @@ func TestTFAAddTOTPWeakKeys(t *testing.T) {
 	s, _ := tfaStore(t, now)
 	before := dirSnapshot(t, s.Dir)
 	uris := []struct{ name, uri, want string }{
-		{"1-byte secret, 1 digit", "otpauth://totp/a?secret=AE&digits=1", "parameter 'totp' - secret of 1 bytes is too short"},
+		{"1-byte secret, 1 digit", "otpauth://totp/a?secret=AE&digits=1", "parameter 'totp' - secret is too short (1 byte)"},
 		{"9 digits", "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=9", "parameter 'totp' - digits 9 is out of range"},
 		{"period 0", "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&period=0", "parameter 'totp' - period 0 is out of range"},
 		{"period a day", "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&period=86400", "period 86400 is out of range"},
