@@ -83,6 +83,11 @@ type Meta struct {
 	Superuser      string `json:"superuser"`
 	ACLFile        string `json:"acl_file"`
 	UserFile       string `json:"user_file"`
+	// TFA is "unavailable: <reason>" when tfa.json exists but could not
+	// be used (unreadable or malformed): the document then holds no
+	// second-factor state. The reason names tfa.json and what is wrong,
+	// never any of its content. Empty otherwise.
+	TFA string `json:"tfa,omitempty"`
 }
 
 // Document is data.pxacl.
@@ -105,8 +110,11 @@ type Document struct {
 	// PBS only: the second-factor state of the users of tfa.json that is
 	// not secret; nil when tfa.json was not read (CompilePBS alone, or an
 	// unreadable file), empty when nobody has a second factor.
-	TFA      map[string]TFAUser `json:"tfa,omitempty"`
-	Warnings []string           `json:"-"`
+	TFA map[string]TFAUser `json:"tfa,omitempty"`
+	// TFAError is why tfa.json could not be used (TFA is then nil), for
+	// the commands that must refuse it (lint); nil otherwise.
+	TFAError error    `json:"-"`
+	Warnings []string `json:"-"`
 
 	entries int // subject entries in ACL and GroupACL, to size the JSON
 }
@@ -383,12 +391,15 @@ func CompileDirFlavor(dir, flavor, pveVersion string) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.TFA, err = LoadTFA(dir, time.Now().Unix())
-	if errors.Is(err, fs.ErrPermission) {
+	// No permission depends on tfa.json (PBS reads it only at login): a
+	// tfa.json pxacl cannot use leaves the second-factor state out, with a
+	// warning and a note in the metadata, instead of failing the compile.
+	if d.TFA, err = LoadTFA(dir, time.Now().Unix()); err != nil {
+		d.TFA, d.TFAError = nil, err
+		d.Meta.TFA = "unavailable: " + TFAReason(err)
 		d.Warnings = append(d.Warnings, TFAUnreadable(dir, err))
-		return d, nil
 	}
-	return d, err
+	return d, nil
 }
 
 // LoadTFA reads tfa.json in dir (missing: nobody has a second factor) and
@@ -411,10 +422,33 @@ func TFAState(status map[string]tfa.Status) map[string]TFAUser {
 	return out
 }
 
-// TFAUnreadable is the warning for a tfa.json pxacl may not read (it is
-// mode 0600 root on a PBS host): the bundle then has no TFA state.
+// TFAUnreadable is the warning for a tfa.json pxacl cannot use: one it
+// may not read (it is mode 0600 root on a PBS host) or a malformed one.
+// The document then has no TFA state. err's text never shows content of
+// tfa.json (tfa.ParseError).
 func TFAUnreadable(dir string, err error) string {
-	return fmt.Sprintf("%v: the second-factor state is left out (run as root, or as the owner of tfa.json)", err)
+	if errors.Is(err, fs.ErrPermission) {
+		return fmt.Sprintf("%v: the second-factor state is left out (run as root, or as the owner of tfa.json)", err)
+	}
+	return fmt.Sprintf("%v: the second-factor state is left out; permissions do not depend on it "+
+		"(PBS reads tfa.json only at login), but 'pxacl user tfa' and 'pxacl lint' refuse it until it is fixed", err)
+}
+
+// TFAReason is why tfa.json could not be used, for the metadata: the file
+// by its name only (so that the bundle does not depend on where the
+// configuration directory is) and what is wrong, never its content.
+func TFAReason(err error) string {
+	var pe *tfa.ParseError
+	if errors.As(err, &pe) {
+		c := *pe
+		c.File = tfa.FileName
+		return c.Error()
+	}
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		return tfa.FileName + ": " + pathErr.Err.Error()
+	}
+	return tfa.FileName + ": cannot be read"
 }
 
 func sortedKeys[V any](m map[string]V) []string {

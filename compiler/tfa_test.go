@@ -66,19 +66,56 @@ func tfaSecrets(t *testing.T, path string) []string {
 	return out
 }
 
+// TestCompileTFAErrors (issue 11 item 12): a malformed or unreadable
+// tfa.json does not stop the compile (no permission depends on it): the
+// document has no TFA state, one warning, TFAError set, and its metadata
+// says "unavailable: <reason>", a reason that names tfa.json by name only
+// and shows none of its content.
 func TestCompileTFAErrors(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "user.cfg"), []byte("user: john@pbs\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "tfa.json")
-	secret := "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQ&x=1"
-	if err := os.WriteFile(path, []byte(`{"users":{"john@pbs":{"totp":[{"id":"a","created":1,"entry":"`+secret+`"}]}}}`), 0o600); err != nil {
+	tests := []struct{ name, content, reason string }{
+		{"unknown URI parameter", `{"users":{"john@pbs":{"totp":[{"id":"a","created":1,"entry":"otpauth://totp/a?secret=GEZDGNBVGY3TQOJQ&GEZDGNBVGY3TQOJQ=1"}]}}}`,
+			"unavailable: tfa.json: totp entry 1 of user 'john@pbs': invalid totp entry: parameter 2: unknown otpauth uri parameter (name not shown)"},
+		{"syntax", `{"users":{"GEZDGNBVGY3TQOJQ"}}`, "unavailable: tfa.json:1:29: invalid JSON syntax (byte offset 28)"},
+		{"empty", ``, "unavailable: tfa.json: empty file, not a JSON object (PBS cannot read it either)"},
+	}
+	for _, tt := range tests {
+		if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		d, err := CompileDir(dir)
+		if err != nil || d.TFA != nil || d.TFAError == nil || len(d.Warnings) != 1 {
+			t.Fatalf("%s: %v %v %v", tt.name, err, d.TFA, d.Warnings)
+		}
+		if d.Meta.TFA != tt.reason {
+			t.Errorf("%s: meta.tfa %q, want %q", tt.name, d.Meta.TFA, tt.reason)
+		}
+		if !strings.Contains(d.Warnings[0], path) || !strings.Contains(d.Warnings[0], "the second-factor state is left out") {
+			t.Errorf("%s: warning %q", tt.name, d.Warnings[0])
+		}
+		js, err := d.JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, text := range []string{d.Warnings[0], string(js)} {
+			if strings.Contains(text, "GEZDGNBV") {
+				t.Errorf("%s: shows content of tfa.json: %s", tt.name, text)
+			}
+		}
+		if !strings.Contains(string(js), `"tfa":"`+tt.reason+`"`) || strings.Contains(string(js), dir) {
+			t.Errorf("%s: data.json meta: %.300s", tt.name, js)
+		}
+	}
+	// a good tfa.json: no note in the metadata
+	if err := os.WriteFile(path, []byte(`{}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err := CompileDir(dir)
-	if err == nil || !strings.Contains(err.Error(), path) || strings.Contains(err.Error(), "GEZDGNBVGY3TQOJQ") {
-		t.Errorf("malformed tfa.json: %v", err)
+	if d, err := CompileDir(dir); err != nil || d.Meta.TFA != "" || d.TFA == nil || d.TFAError != nil || len(d.Warnings) != 0 {
+		t.Errorf("good tfa.json: %v %+v %v", err, d.Meta, d.Warnings)
 	}
 	if os.Geteuid() == 0 {
 		return // root reads a 0000 file
@@ -87,7 +124,8 @@ func TestCompileTFAErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, err := CompileDir(dir)
-	if err != nil || d.TFA != nil || len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0], "tfa.json") {
-		t.Errorf("unreadable tfa.json: %v %v %v", err, d.TFA, d.Warnings)
+	if err != nil || d.TFA != nil || len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0], "tfa.json") ||
+		d.Meta.TFA != "unavailable: tfa.json: permission denied" {
+		t.Errorf("unreadable tfa.json: %v %v %v %q", err, d.TFA, d.Warnings, d.Meta.TFA)
 	}
 }

@@ -116,6 +116,9 @@ func Run(ctx context.Context, dir string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := tfaFileError(doc); err != nil {
+		return nil, err
+	}
 	ev, err := evaluator.FromDocument(ctx, doc)
 	if err != nil {
 		return nil, err

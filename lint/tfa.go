@@ -1,7 +1,9 @@
 package lint
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"slices"
@@ -73,6 +75,17 @@ func (l *linter) active(u *pbs.User) bool {
 		return false
 	}
 	return u.Expire == nil || *u.Expire == 0 || *u.Expire > l.now
+}
+
+// tfaFileError is the error that stops lint when tfa.json is malformed:
+// the TFA findings need it, so lint refuses it as 'user tfa' does. A
+// tfa.json pxacl may not read is not an error but an info finding
+// (tfaChecks): on a PBS host it is mode 0600 root.
+func tfaFileError(doc *compiler.Document) error {
+	if doc.TFAError != nil && !errors.Is(doc.TFAError, fs.ErrPermission) {
+		return doc.TFAError
+	}
+	return nil
 }
 
 // tfaChecks reports, from the second-factor state compiled from tfa.json

@@ -21,13 +21,14 @@ type Counters struct {
 
 var challengeOrder = []string{"u2f_registrations", "u2f_auths", "webauthn_registrations", "webauthn_auths", "totp_failures", "tfa_failures"}
 
-// ParseCounters parses a challenge-data file; empty content is zero
-// counters. On an error PBS logs it and starts from zero counters; the
-// caller decides.
+// ParseCounters parses a challenge-data file. Empty content is an error:
+// PBS takes it (and any unparsable content, with a log line) for zero
+// counters, but the caller should fail closed, since an interrupted write
+// leaves an empty file. Errors never show the content.
 func ParseCounters(data []byte) (*Counters, error) {
 	c := &Counters{}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return c, nil
+		return c, fmt.Errorf("challenge data is empty")
 	}
 	if !json.Valid(data) {
 		return c, fmt.Errorf("challenge data is not valid JSON")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"reflect"
+	"regexp"
 	"testing"
 )
 
@@ -64,12 +65,16 @@ func FuzzParseURI(f *testing.F) {
 		"otpauth://totp/john%40pbs?secret=GEZDGNBVGY3TQOJQ",
 		"otpauth://totp/I:a?secret=gezd====&digits=+8&algorithm=sha512&period=60&issuer=X%zz",
 		"otpauth://totp/a?secret=A&foo=1", "otpauth://totp/", "otpauth://totp/?&",
+		"otpauth://totp/a?JBSWY3DPEHPK3PXP", "otpauth://totp/a?secret=AE&digits=1&algorithm=md5&x%ff=1",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, uri string) {
 		k, err := ParseURI(uri)
 		if err != nil {
+			if !uriErrorIsGeneric(err.Error()) { // never a part of the URI
+				t.Fatalf("%q: error not one of the fixed texts: %v", uri, err)
+			}
 			return
 		}
 		back, err := ParseURI(k.URI())
@@ -78,6 +83,37 @@ func FuzzParseURI(f *testing.F) {
 		}
 		if !reflect.DeepEqual(k, back) {
 			t.Fatalf("round trip of %q: %+v != %+v", uri, *k, *back)
+		}
+	})
+}
+
+// countersErrorPattern is every ParseCounters error, numbers replaced by N.
+var countersErrorPattern = regexp.MustCompile(`^challenge data(( is empty| is not valid JSON)|: (invalid JSON|` +
+	`expected an object, found (an array|a string|a boolean|null|a number|nothing)|duplicate key \(member N; keys are not shown\)|` +
+	`(totp|tfa)_failures: expected a uN, found (an object|an array|a string|a boolean|null|a number|nothing)))$`)
+
+// FuzzParseCounters: the challenge-data parser never panics, empty content
+// is an error (the caller fails closed), accepted counters survive a
+// write and a re-read, and an error never shows the content.
+func FuzzParseCounters(f *testing.F) {
+	for _, s := range []string{"", " ", "{}", `{"totp_failures":3,"tfa_failures":9}`, `{"tfa_failures":4294967295}`,
+		`{"totp_failures":-1}`, `{"u2f_auths":[{"challenge":"SECRETMARKERSEEDQ"}],"totp_failures":1}`, `{"SECRETMARKERSEEDQ":1,"SECRETMARKERSEEDQ":2}`, `[`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseCounters(data)
+		if err != nil {
+			if !countersErrorPattern.MatchString(digitsRE.ReplaceAllString(err.Error(), "N")) {
+				t.Fatalf("error not one of the fixed texts: %v", err)
+			}
+			return
+		}
+		if len(bytes.TrimSpace(data)) == 0 {
+			t.Fatal("empty content accepted")
+		}
+		back, err := ParseCounters(c.Marshal())
+		if err != nil || back.TOTPFailures != c.TOTPFailures || back.TFAFailures != c.TFAFailures {
+			t.Fatalf("round trip of %q: %+v %v", data, back, err)
 		}
 	})
 }

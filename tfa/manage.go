@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/internal/uuid"
 )
 
@@ -18,7 +19,7 @@ var (
 type EntryNotFoundError struct{ User, ID string }
 
 func (e *EntryNotFoundError) Error() string {
-	return fmt.Sprintf("no such tfa entry: %s/%s", e.User, e.ID)
+	return fmt.Sprintf("no such tfa entry: %s/%s", safetext.Value(e.User), safetext.Value(e.ID))
 }
 
 // AddTOTP adds a TOTP entry for key and returns its id (TfaConfig::

@@ -21,13 +21,14 @@ type member struct {
 
 // parseObject splits a raw JSON object into its members. Duplicate keys
 // are an error (serde refuses duplicate struct fields; for maps pxacl is
-// stricter than PBS's "last one wins").
+// stricter than PBS's "last one wins"). Errors name the member by its
+// position, never by its key: a key may be anything, a secret included.
 func parseObject(raw json.RawMessage, what string) (object, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	tok, err := dec.Token()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", what, err)
+		return nil, fmt.Errorf("%s: invalid JSON", what)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
 		return nil, fmt.Errorf("%s: expected an object, found %s", what, kind(raw))
@@ -36,19 +37,19 @@ func parseObject(raw json.RawMessage, what string) (object, error) {
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", what, err)
+			return nil, fmt.Errorf("%s: invalid JSON", what)
 		}
 		key := tok.(string) // object keys are always strings
 		if slices.ContainsFunc(o, func(m member) bool { return m.key == key }) {
-			return nil, fmt.Errorf("%s: duplicate key %s", what, quote(key))
+			return nil, fmt.Errorf("%s: duplicate key (member %d; keys are not shown)", what, len(o)+1)
 		}
 		var v json.RawMessage
 		if err := dec.Decode(&v); err != nil {
-			return nil, fmt.Errorf("%s: %v", what, err)
+			return nil, fmt.Errorf("%s: invalid JSON", what)
 		}
 		var c bytes.Buffer
 		if err := json.Compact(&c, v); err != nil {
-			return nil, fmt.Errorf("%s: %v", what, err)
+			return nil, fmt.Errorf("%s: invalid JSON", what)
 		}
 		o = append(o, member{key, c.Bytes()})
 	}
@@ -170,7 +171,7 @@ func decodeString(raw json.RawMessage, what string) (string, error) {
 		return "", fmt.Errorf("%s: expected a string, found %s", what, kind(raw))
 	}
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", fmt.Errorf("%s: %v", what, err)
+		return "", fmt.Errorf("%s: invalid JSON string", what)
 	}
 	return s, nil
 }
@@ -205,7 +206,7 @@ func decodeArray(raw json.RawMessage, what string) ([]json.RawMessage, error) {
 	}
 	var out []json.RawMessage
 	if err := json.Unmarshal(raw, &out); err != nil {
-		return nil, fmt.Errorf("%s: %v", what, err)
+		return nil, fmt.Errorf("%s: invalid JSON array", what)
 	}
 	return out, nil
 }
@@ -220,5 +221,3 @@ func appendArray(b []byte, items []json.RawMessage) []byte {
 	}
 	return append(b, ']')
 }
-
-func quote(s string) string { return strconv.Quote(s) }

@@ -8,6 +8,9 @@ import (
 	"os"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/pxacl/pxacl/authid"
+	"github.com/pxacl/pxacl/internal/safetext"
 )
 
 // FileName is tfa.json in a PBS configuration directory (§9).
@@ -15,8 +18,14 @@ const FileName = "tfa.json"
 
 // ParseError is a malformed tfa.json: File names the file, Line and
 // Column (1-based) the place of a JSON syntax error (0 when the error is
-// about the content, which Where then names, e.g. `users."john@pbs".totp[0]`).
-// The message never quotes a secret.
+// about the content, which Where then names, e.g. "totp entry 1 of user
+// 'john@pbs'").
+//
+// The message says what kind of thing is wrong and where, and never shows
+// any part of the file's content but user ids that are valid user ids
+// (escaped by safetext): not a key, an entry id, a URI, a parameter name
+// or a value, since any of them may carry a secret. It is therefore safe
+// for a log, /health or a warning on stderr.
 type ParseError struct {
 	File         string
 	Line, Column int
@@ -86,15 +95,19 @@ func Parse(file string, data []byte, now int64) (*File, error) {
 }
 
 // syntaxError turns an encoding/json error into a ParseError with the
-// line and column of its offset.
+// line and column of its offset. encoding/json's own text is not used: it
+// quotes the offending character, which may be part of a secret.
 func syntaxError(file string, data []byte, err error) error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	var off int64
-	msg := err.Error()
+	msg := "invalid JSON syntax"
 	switch {
 	case errors.As(err, &se):
 		off = se.Offset
+		if se.Error() == "unexpected end of JSON input" {
+			msg = se.Error()
+		}
 	case errors.As(err, &te):
 		off = te.Offset
 	}
@@ -103,6 +116,9 @@ func syntaxError(file string, data []byte, err error) error {
 	}
 	if off == 0 {
 		return &ParseError{File: file, Msg: msg}
+	}
+	if off > int64(len(data)) {
+		off = int64(len(data))
 	}
 	// Offset is the number of bytes read when the error was found: the
 	// offending byte is the one before it.
@@ -146,10 +162,10 @@ func (p *parser) parseFile(raw json.RawMessage) (*File, error) {
 	}
 	uo, err := parseObject(users, "users")
 	if err != nil {
-		return nil, p.wrap("users", err)
+		return nil, &ParseError{File: p.file, Msg: err.Error()}
 	}
-	for _, m := range uo {
-		u, err := p.user(m.key, m.raw)
+	for i, m := range uo {
+		u, err := p.user(i+1, m.key, m.raw)
 		if err != nil {
 			return nil, err
 		}
@@ -158,23 +174,37 @@ func (p *parser) parseFile(raw json.RawMessage) (*File, error) {
 	return f, nil
 }
 
-func (p *parser) user(id string, raw json.RawMessage) (*User, error) {
-	where := "users." + quote(id)
+// userPlace names the n-th user of tfa.json in an error: by its id when
+// that is a valid user id, else by its position (the key may be anything,
+// a secret included).
+func userPlace(n int, id string) string {
+	if _, err := authid.ParseUserid(id); err == nil {
+		return "user " + safetext.Quote(id)
+	}
+	return fmt.Sprintf("user %d (its key is not a valid user id and is not shown)", n)
+}
+
+// entryPlace names the i-th (0-based) entry of a factor list of a user.
+func entryPlace(typ string, i int, user string) string {
+	return fmt.Sprintf("%s entry %d of %s", typ, i+1, user)
+}
+
+func (p *parser) user(n int, id string, raw json.RawMessage) (*User, error) {
+	where := userPlace(n, id)
 	obj, err := parseObject(raw, "user data")
 	if err != nil {
 		return nil, p.wrap(where, err)
 	}
 	u := &User{ID: id, obj: obj}
 	for _, m := range obj {
-		w := where + "." + m.key
 		switch m.key {
 		case TypeTOTP:
 			items, err := decodeArray(m.raw, "totp")
 			if err != nil {
-				return nil, p.wrap(w, err)
+				return nil, p.wrap(where, err)
 			}
 			for i, it := range items {
-				e, err := p.totp(it, fmt.Sprintf("%s[%d]", w, i))
+				e, err := p.totp(it, entryPlace(TypeTOTP, i, where))
 				if err != nil {
 					return nil, err
 				}
@@ -183,11 +213,11 @@ func (p *parser) user(id string, raw json.RawMessage) (*User, error) {
 		case TypeU2F, TypeWebauthn, TypeYubico:
 			items, err := decodeArray(m.raw, m.key)
 			if err != nil {
-				return nil, p.wrap(w, err)
+				return nil, p.wrap(where, err)
 			}
 			var list []*Entry
 			for i, it := range items {
-				e, err := p.entry(it, fmt.Sprintf("%s[%d]", w, i), m.key == TypeYubico)
+				e, err := p.entry(it, entryPlace(m.key, i, where), m.key == TypeYubico)
 				if err != nil {
 					return nil, err
 				}
@@ -205,7 +235,7 @@ func (p *parser) user(id string, raw json.RawMessage) (*User, error) {
 			if isNull(m.raw) {
 				continue
 			}
-			r, err := p.recovery(m.raw, w)
+			r, err := p.recovery(m.raw, "recovery keys of "+where)
 			if err != nil {
 				return nil, err
 			}
@@ -265,7 +295,9 @@ func (p *parser) info(obj object, where string) (Info, error) {
 }
 
 // entryHead parses what every second-factor entry starts with: the
-// object, its TfaInfo fields and its "entry" value; where gains the id.
+// object, its TfaInfo fields and its "entry" value. The entry's id is not
+// shown in errors (it is content, like the rest of the entry): where names
+// the entry by its position.
 func (p *parser) entryHead(raw json.RawMessage, where string) (object, Info, string, json.RawMessage, error) {
 	obj, err := parseObject(raw, "entry")
 	if err != nil {
@@ -275,7 +307,6 @@ func (p *parser) entryHead(raw json.RawMessage, where string) (object, Info, str
 	if err != nil {
 		return obj, in, where, nil, err
 	}
-	where = where + " (id " + quote(in.ID) + ")"
 	v, ok := obj.get("entry")
 	if !ok {
 		return obj, in, where, nil, p.errf(where, "missing field 'entry'")
@@ -328,8 +359,8 @@ func (p *parser) totp(raw json.RawMessage, where string) (*TOTP, error) {
 	if err != nil {
 		return nil, p.wrap(where, err)
 	}
-	if t.Key, err = ParseURI(uri); err != nil {
-		return nil, p.errf(where, "invalid otpauth uri (not shown): %v", err)
+	if t.Key, err = ParseURI(uri); err != nil { // ParseURI's errors show nothing of the URI
+		return nil, p.errf(where, "invalid totp entry: %v", err)
 	}
 	return t, nil
 }

@@ -16,19 +16,24 @@ import (
 // recommends.
 const SecretSize = 20
 
-// NewKey returns a key with a random secret for account (the user id).
+// NewKey returns a key with a random secret for account (the user id);
+// digits, algorithm and period must pass CheckEnroll.
 func NewKey(account string, digits int, alg otp.Algorithm, period uint64, issuer string, hasIssuer bool) (*Key, error) {
-	if digits < 1 || digits > 9 {
-		return nil, fmt.Errorf("parameter 'digits' - must be 1..9, not %d", digits)
+	if digits < MinDigits || digits > MaxDigits {
+		return nil, fmt.Errorf("parameter 'digits' - must be %d..%d, not %d", MinDigits, MaxDigits, digits)
 	}
-	if period == 0 {
-		return nil, errors.New("parameter 'period' - must be > 0")
+	if period < MinPeriod || period > MaxPeriod {
+		return nil, fmt.Errorf("parameter 'period' - must be %d..%d seconds, not %d", MinPeriod, MaxPeriod, period)
 	}
 	secret := make([]byte, SecretSize)
 	if _, err := rand.Read(secret); err != nil {
 		return nil, err
 	}
-	return &Key{Secret: secret, Digits: digits, Algorithm: alg, Period: period, Issuer: issuer, HasIssuer: hasIssuer, Account: account}, nil
+	k := &Key{Secret: secret, Digits: digits, Algorithm: alg, Period: period, Issuer: issuer, HasIssuer: hasIssuer, Account: account}
+	if err := k.CheckEnroll(); err != nil {
+		return nil, fmt.Errorf("new TOTP key: %w", err)
+	}
+	return k, nil
 }
 
 // Code is the HOTP value for a counter (RFC 4226 dynamic truncation,

@@ -177,8 +177,8 @@ func TestParseURI(t *testing.T) {
 		{"otpauth://hotp/a?secret=" + s, "not an otpauth uri"},
 		{"OTPAUTH://totp/a?secret=" + s, "not an otpauth uri"},
 		{"otpauth://totp/a", "missing '?' in otp uri"},
-		{"otpauth://totp/a?secret=" + s + "&image=http://x", "unknown otpauth uri parameter: 'image'"},
-		{"otpauth://totp/a?secret=" + s + "&counter=1", "unknown otpauth uri parameter: 'counter'"},
+		{"otpauth://totp/a?secret=" + s + "&image=http://x", "parameter 2: unknown otpauth uri parameter (name not shown)"},
+		{"otpauth://totp/a?secret=" + s + "&counter=1", "parameter 2: unknown otpauth uri parameter (name not shown)"},
 		{"otpauth://totp/a?secret=" + s + "&", "bad value in otpauth uri"},
 		{"otpauth://totp/a?secret", "bad value in otpauth uri"},
 		{"otpauth://totp/a?", "bad value in otpauth uri"},
@@ -189,7 +189,7 @@ func TestParseURI(t *testing.T) {
 		{"otpauth://totp/a?secret=" + s + "&digits=256", "failed to parse value 'digits'"},
 		{"otpauth://totp/a?secret=" + s + "&digits=-6", "failed to parse value 'digits'"},
 		{"otpauth://totp/a?secret=" + s + "&period=x", "failed to parse value 'period'"},
-		{"otpauth://totp/a?secret=" + s + "&algorithm=MD5", "unsupported algorithm: 'MD5'"},
+		{"otpauth://totp/a?secret=" + s + "&algorithm=MD5", "unsupported algorithm (want SHA1, SHA256 or SHA512)"},
 	}
 	for _, tt := range bad {
 		_, err := ParseURI(tt.uri)

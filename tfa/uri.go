@@ -33,8 +33,11 @@ const uriPrefix = "otpauth://totp/"
 // (§9): the "otpauth://totp/" prefix, a "[issuer:]account" label, then
 // '&'-separated key=value parameters: secret (base32), digits, algorithm
 // (SHA1/SHA256/SHA512, any case), period, issuer. Any other parameter is
-// an error, and so is a parameter without '=' or a missing secret. Error
-// messages never contain the secret.
+// an error, and so is a parameter without '=' or a missing secret.
+//
+// Error messages say what is wrong and where (a parameter by its position)
+// but never show any part of the URI: a parameter name or value may be the
+// secret (a URI pasted without "secret=", or shifted by a stray '&').
 func ParseURI(uri string) (*Key, error) {
 	rest, ok := strings.CutPrefix(uri, uriPrefix)
 	if !ok {
@@ -52,20 +55,21 @@ func ParseURI(uri string) (*Key, error) {
 	} else {
 		k.Account = lossy(percentDecode(first))
 	}
-	for _, part := range strings.Split(query, "&") {
+	for i, part := range strings.Split(query, "&") {
+		n := i + 1
 		rawKey, rawValue, ok := strings.Cut(part, "=")
 		key := percentDecode(rawKey)
 		if !utf8.ValidString(key) {
-			return nil, errors.New("failed to decode key")
+			return nil, fmt.Errorf("parameter %d: failed to decode key", n)
 		}
 		if !ok {
-			return nil, errors.New("bad value in otpauth uri")
+			return nil, fmt.Errorf("parameter %d: bad value in otpauth uri (no '=')", n)
 		}
 		value := percentDecode(rawValue)
 		switch key {
 		case "secret":
 			if !utf8.ValidString(value) {
-				return nil, errors.New("failed to decode value")
+				return nil, errors.New("failed to decode value 'secret'")
 			}
 			secret, ok := decodeBase32(value)
 			if !ok {
@@ -95,8 +99,8 @@ func ParseURI(uri string) (*Key, error) {
 			k.Period = n
 		case "issuer":
 			k.Issuer, k.HasIssuer = lossy(value), true
-		default:
-			return nil, fmt.Errorf("unknown otpauth uri parameter: '%s'", key)
+		default: // the name is not shown: it may be the secret
+			return nil, fmt.Errorf("parameter %d: unknown otpauth uri parameter (name not shown)", n)
 		}
 	}
 	if len(k.Secret) == 0 {
@@ -135,7 +139,7 @@ func parseAlgorithm(s string) (otp.Algorithm, error) {
 	case "sha512":
 		return otp.AlgorithmSHA512, nil
 	}
-	return 0, fmt.Errorf("unsupported algorithm: '%s'", s)
+	return 0, errors.New("unsupported algorithm (want SHA1, SHA256 or SHA512)")
 }
 
 // ParseAlgorithm is the --algorithm option: SHA1, SHA256 or SHA512, any case.

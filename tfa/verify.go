@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/pxacl/pxacl/internal/safetext"
 )
 
 // Lockout limits of proxmox-tfa's OpenUserChallengeData defaults, which
@@ -137,13 +139,13 @@ func Verify(f *File, c *Counters, userid string, r Response, now time.Time) (Out
 // verifyTOTP is TfaUserData::verify_totp; it returns the failure reason,
 // "" on success.
 func verifyTOTP(u *User, c *Counters, code string, now time.Time) (string, error) {
-	for _, t := range u.TOTP {
+	for i, t := range u.TOTP {
 		if !t.Enable {
 			continue
 		}
 		count, ok, err := t.Key.Match(code, now)
-		if err != nil {
-			return "", fmt.Errorf("TOTP entry %s: %w", t.ID, err)
+		if err != nil { // the entry by position: its id is file content
+			return "", fmt.Errorf("totp entry %d of user %s: %w", i+1, safetext.Quote(u.ID), err)
 		}
 		if !ok {
 			continue

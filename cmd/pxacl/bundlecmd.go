@@ -34,9 +34,11 @@ func newBundleCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if g.outputFormat != report.Text {
-				return report.WriteJSON(cmd.OutOrStdout(), g.outputFormat, map[string]any{
-					"file": out, "revision": bun.Manifest.Revision, "metadata": bun.Manifest.Metadata,
-				})
+				res := map[string]any{"file": out, "revision": bun.Manifest.Revision, "metadata": bun.Manifest.Metadata}
+				if doc.Meta.TFA != "" { // as in the bundle's data.pxacl.meta.tfa
+					res["tfa"] = doc.Meta.TFA
+				}
+				return report.WriteJSON(cmd.OutOrStdout(), g.outputFormat, res)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (revision %s)\n", out, bun.Manifest.Revision)
 			return nil

@@ -131,19 +131,16 @@ func newUserManageCmds(g *globals) []*cobra.Command {
 		return store.New(g.configDir).UpdateUser(args[0], f, del, pw, digest)
 	}
 
-	var rmDigest, rmStateDir string
+	var rmDigest string
 	remove := &cobra.Command{
 		Use:   "remove USERID",
 		Short: "Remove a user, its tokens and their ACL entries, and its second factors",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			s := store.New(g.configDir)
-			s.StateDir = rmStateDir
-			return s.RemoveUser(args[0], rmDigest)
+			return store.New(g.configDir).RemoveUser(args[0], rmDigest)
 		},
 	}
 	remove.Flags().StringVar(&rmDigest, "digest", "", "fail if user.cfg changed")
-	remove.Flags().StringVar(&rmStateDir, "state-dir", "", stateDirHelp)
 
 	listTokens := &cobra.Command{
 		Use:   "list-tokens USERID",

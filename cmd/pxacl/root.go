@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -175,12 +173,7 @@ func (g *globals) checkFlavor() error {
 	if flavor != config.PBS && flavor != config.PVE {
 		return fmt.Errorf("%s: the %s flavor is not supported", g.configDir, flavor)
 	}
-	if flavor == config.PBS {
-		// tfa.json is 0600 root on a PBS host: say so when it cannot be read
-		if _, err := compiler.LoadTFA(g.configDir, 0); errors.Is(err, fs.ErrPermission) {
-			fmt.Fprintf(os.Stderr, "warning: %s\n", compiler.TFAUnreadable(g.configDir, err))
-		}
-	}
+	// a tfa.json pxacl cannot use is warned about once, by compile
 	return nil
 }
 

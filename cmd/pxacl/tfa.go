@@ -18,21 +18,14 @@ import (
 // The `user tfa` commands are thin wrappers around config/pbs/store's TFA
 // operations (pbs-semantics.md §9).
 
-const stateDirHelp = "directory of the per-user TFA failure counters (default: " + store.PBSChallengesDir +
-	" for " + store.PBSConfigDir + ", else CONFIG-DIR/" + store.ChallengesSubdir + ")"
-
 func newUserTFACmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "tfa",
 		Short: "Second factors of users (TOTP, recovery keys): list, add, delete, verify, unlock",
 	}
-	var stateDir string
-	cmd.PersistentFlags().StringVar(&stateDir, "state-dir", "", stateDirHelp)
-	st := func() *store.Store {
-		s := store.New(g.configDir)
-		s.StateDir = stateDir
-		return s
-	}
+	// the failure counters live where the configuration directory says
+	// (store.CountersDir), never where a caller would like them
+	st := func() *store.Store { return store.New(g.configDir) }
 	cmd.AddCommand(newTFAListCmd(g, st), newTFAAddTOTPCmd(g, st), newTFAAddRecoveryCmd(g, st),
 		newTFADeleteCmd(st), newTFAVerifyCmd(g, st), newTFAUnlockCmd(g, st))
 	return cmd
@@ -265,7 +258,10 @@ func newTFAVerifyCmd(g *globals, st func() *store.Store) *cobra.Command {
 		Long: `Check a TOTP code or a recovery key of a user as a PBS login does: the
 code is refused when reused, 8 consecutive TOTP failures lock TOTP, 100
 consecutive failures lock every factor for an hour, a recovery key works
-once. The counters persist in --state-dir and tfa.json. Without the
+once. The counters persist in tfa.json and in ` + store.PBSChallengesDir + `
+for ` + store.PBSConfigDir + ` (as PBS keeps them), else in
+CONFIG-DIR/` + store.ChallengesSubdir + `; the location cannot be changed.
+An empty or corrupt counters file counts as locked until 'unlock'. Without the
 response argument it is read from stdin (arguments are visible to other
 local users). Exit 0 accepted, 1 refused (with the reason), 2 bad input.`,
 		Args: cobra.RangeArgs(1, 2),

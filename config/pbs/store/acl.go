@@ -30,9 +30,6 @@ const MaxNamespaceDepth = 7
 type Store struct {
 	Dir     string
 	Timeout time.Duration // lock timeout; 0 means LockTimeout
-	// StateDir holds the per-user TFA challenge data (failure counters);
-	// "" means DefaultStateDir(Dir).
-	StateDir string
 	// Now is the clock of TFA operations; nil means time.Now.
 	Now func() time.Time
 }

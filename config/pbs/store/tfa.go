@@ -138,7 +138,9 @@ const DefaultIssuer = "Proxmox Backup Server"
 
 // NewTOTPKey checks that userid may get a TOTP (a user of user.cfg) and
 // returns the key to enroll: the given URI parsed as PBS parses it, or a
-// new random secret (20 bytes) with account = userid.
+// new random secret (20 bytes) with account = userid. Either must pass
+// tfa.Key.CheckEnroll (secret of 10..128 bytes, 6..8 digits, a period of
+// 15..300 s, SHA1/SHA256/SHA512).
 func (s *Store) NewTOTPKey(userid string, o TOTPOptions) (*tfa.Key, error) {
 	a, err := s.checkTFAUser(userid)
 	if err != nil {
@@ -150,6 +152,9 @@ func (s *Store) NewTOTPKey(userid string, o TOTPOptions) (*tfa.Key, error) {
 		}
 		k, err := tfa.ParseURI(o.URI)
 		if err != nil {
+			return nil, fmt.Errorf("parameter 'totp' - %v", err)
+		}
+		if err := k.CheckEnroll(); err != nil {
 			return nil, fmt.Errorf("parameter 'totp' - %v", err)
 		}
 		return k, nil
@@ -202,6 +207,9 @@ func CheckDescription(d *string) error {
 // written. The new entry has no last-count, so that code may still be
 // used once to log in, as in PBS. It returns the entry id.
 func (s *Store) AddTOTP(userid string, description *string, key *tfa.Key, code string) (string, error) {
+	if err := key.CheckEnroll(); err != nil {
+		return "", fmt.Errorf("parameter 'totp' - %v", err)
+	}
 	a, err := s.checkTFAUser(userid)
 	if err != nil {
 		return "", err
@@ -262,8 +270,9 @@ func (s *Store) DeleteTFA(userid, id string) error {
 	return s.writeTFA(f)
 }
 
-// UnlockTFA is unlock_tfa: the user's failure counters are reset, and
-// totp-locked and tfa-locked-until cleared. It reports whether the user
+// UnlockTFA is unlock_tfa: the user's failure counters are reset (an
+// empty or unparsable counters file is rewritten), and totp-locked and
+// tfa-locked-until cleared. It reports whether the user
 // was locked; tfa.json is written only then. A user without TFA data is
 // "no such user".
 func (s *Store) UnlockTFA(userid string) (bool, error) {
@@ -285,7 +294,7 @@ func (s *Store) UnlockTFA(userid string) (bool, error) {
 	}
 	if c != nil {
 		defer c.close()
-		if c.counters.TOTPFailures != 0 || c.counters.TFAFailures != 0 {
+		if c.counters.TOTPFailures != 0 || c.counters.TFAFailures != 0 || c.broken != "" {
 			c.counters.TOTPFailures, c.counters.TFAFailures = 0, 0
 			if err := c.save(); err != nil {
 				return false, err
@@ -302,7 +311,7 @@ func (s *Store) UnlockTFA(userid string) (bool, error) {
 // VerifyResult is the outcome of VerifyTFA.
 type VerifyResult struct {
 	tfa.Outcome
-	Warnings []string // e.g. unreadable challenge data
+	Warnings []string
 }
 
 // ErrInactive refuses a disabled or expired user before any factor is
@@ -352,15 +361,18 @@ func (s *Store) VerifyTFA(userid, response string) (*VerifyResult, error) {
 		return nil, err
 	}
 	defer c.close()
-	if c.warning != "" {
-		res.Warnings = append(res.Warnings, c.warning)
+	if c.broken != "" { // fail closed: the count is unknown (tfastate.go)
+		res.Outcome = tfa.Outcome{Type: resp.Type, Locked: true,
+			Reason: fmt.Sprintf("the failure counters of %s (%s) are %s: every second factor counts as locked until 'pxacl user tfa unlock %s'",
+				a, c.path, c.broken, a)}
+		return res, nil
 	}
 	before := *c.counters
 	res.Outcome, err = tfa.Verify(f, c.counters, a.String(), resp, now)
 	if err != nil {
 		return nil, err
 	}
-	if c.counters.TOTPFailures != before.TOTPFailures || c.counters.TFAFailures != before.TFAFailures || c.warning != "" {
+	if c.counters.TOTPFailures != before.TOTPFailures || c.counters.TFAFailures != before.TFAFailures {
 		if err := c.save(); err != nil {
 			return nil, err
 		}

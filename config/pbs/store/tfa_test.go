@@ -225,31 +225,6 @@ func TestTFALockoutAndUnlock(t *testing.T) {
 	}
 }
 
-// TestTFAChallengeCorrupt: unreadable challenge data is zero counters with
-// a warning, as PBS logs and resets it.
-func TestTFAChallengeCorrupt(t *testing.T) {
-	now := time.Unix(1700000000, 0)
-	s, _ := tfaStore(t, now)
-	k := testKey("john@pbs")
-	if _, err := s.AddTOTP("john@pbs", strp("phone"), k, code(t, k, now)); err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(s.Dir, ChallengesSubdir)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "john@pbs"), []byte(`{"totp_failures":7,`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	r := verify(t, s, "john@pbs", "totp:000000")
-	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "failed to parse challenge data for user john@pbs") || r.TOTPLockedNow {
-		t.Errorf("%+v", r)
-	}
-	if data, _ := os.ReadFile(filepath.Join(dir, "john@pbs")); string(data) != `{"totp_failures":1,"tfa_failures":1}` {
-		t.Errorf("rewritten challenge data %q", data)
-	}
-}
-
 // TestTFAConcurrentVerify: 20 concurrent verifications of one recovery key
 // (each with its own lock file descriptor, like separate processes):
 // exactly one succeeds, and the key is used up in the file.
@@ -328,8 +303,8 @@ func TestTFAMalformedUntouched(t *testing.T) {
 	}
 	for name, op := range ops {
 		err := op()
-		if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "unknown otpauth uri parameter: 'bogus'") ||
-			strings.Contains(err.Error(), "GEZDGNBVGY3TQOJQ") {
+		if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "totp entry 1 of user 'john@pbs': invalid totp entry: parameter 2: unknown otpauth uri parameter (name not shown)") ||
+			strings.Contains(err.Error(), "GEZDGNBVGY3TQOJQ") || strings.Contains(err.Error(), "bogus") {
 			t.Errorf("%s: %v", name, err)
 		}
 		if after := dirSnapshot(t, s.Dir); !maps.Equal(before, after) {
@@ -381,23 +356,6 @@ func TestRemoveUserTFA(t *testing.T) {
 	}
 }
 
-func TestDefaultStateDir(t *testing.T) {
-	for in, want := range map[string]string{
-		"/etc/proxmox-backup":  "/run/proxmox-backup/tfa/challenges",
-		"/etc/proxmox-backup/": "/run/proxmox-backup/tfa/challenges",
-		"/srv/pbs-config":      "/srv/pbs-config/.tfa-challenges",
-		"etc":                  "etc/.tfa-challenges",
-	} {
-		if got := DefaultStateDir(in); got != want {
-			t.Errorf("DefaultStateDir(%q) = %q, want %q", in, got, want)
-		}
-	}
-	s := &Store{Dir: "/x", StateDir: "/y"}
-	if s.stateDir() != "/y" {
-		t.Error("StateDir ignored")
-	}
-}
-
 // TestNewTOTPKey: generated keys and given URIs.
 func TestNewTOTPKey(t *testing.T) {
 	s, _ := tfaStore(t, time.Unix(1700000000, 0))
@@ -428,5 +386,42 @@ func TestNewTOTPKey(t *testing.T) {
 	}
 	if _, err := s.NewTOTPKey("nobody@pbs", TOTPOptions{}); err == nil {
 		t.Error("unknown user accepted")
+	}
+}
+
+// TestTFAAddTOTPWeakKeys: a key outside tfa.Key.CheckEnroll's limits is
+// refused by NewTOTPKey (URI or generated) and by AddTOTP even with a
+// valid code, and nothing is written.
+func TestTFAAddTOTPWeakKeys(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	s, _ := tfaStore(t, now)
+	before := dirSnapshot(t, s.Dir)
+	uris := []struct{ name, uri, want string }{
+		{"1-byte secret, 1 digit", "otpauth://totp/a?secret=AE&digits=1", "parameter 'totp' - secret is too short (1 byte)"},
+		{"9 digits", "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=9", "parameter 'totp' - digits 9 is out of range"},
+		{"period 0", "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&period=0", "parameter 'totp' - period 0 is out of range"},
+		{"period a day", "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&period=86400", "period 86400 is out of range"},
+		{"MD5", "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&algorithm=MD5", "unsupported algorithm"},
+	}
+	for _, tt := range uris {
+		if _, err := s.NewTOTPKey("john@pbs", TOTPOptions{URI: tt.uri}); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+		}
+	}
+	for _, o := range []TOTPOptions{{Digits: 1}, {Digits: 9}, {Period: 1}, {Period: 100000}} {
+		if _, err := s.NewTOTPKey("john@pbs", o); err == nil {
+			t.Errorf("%+v: generated", o)
+		}
+	}
+	for _, k := range []*tfa.Key{
+		{Secret: []byte{1}, Digits: 1, Algorithm: otp.AlgorithmSHA1, Period: 30, Account: "a"},
+		{Secret: []byte("12345678901234567890"), Digits: 6, Algorithm: otp.AlgorithmSHA1, Period: 1, Account: "a"},
+	} {
+		if _, err := s.AddTOTP("john@pbs", strp("x"), k, code(t, k, now)); err == nil || !strings.Contains(err.Error(), "parameter 'totp' - ") {
+			t.Errorf("AddTOTP %+v: %v", *k, err)
+		}
+	}
+	if after := dirSnapshot(t, s.Dir); !maps.Equal(before, after) {
+		t.Errorf("a refused key changed the directory:\n%v\n%v", before, after)
 	}
 }
