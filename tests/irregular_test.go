@@ -167,3 +167,41 @@ func TestIrregularConfigFiles(t *testing.T) {
 		})
 	}
 }
+
+// A FIFO or /dev/zero tfa.json neither hangs nor floods the permission
+// commands: no permission depends on tfa.json (PBS reads it only at login),
+// so they warn once and answer.
+func TestIrregularTFAFileQueriesAnswer(t *testing.T) {
+	for _, kind := range []string{"fifo", "zero"} {
+		for _, args := range [][]string{
+			{"check", "john@pbs", "/datastore/store1", "Datastore.Read"},
+			{"bundle", "build", "-o", "OUT"},
+		} {
+			t.Run(kind+"/"+args[0], func(t *testing.T) {
+				dir := copyDir(t, examplesDir())
+				p := filepath.Join(dir, "tfa.json")
+				os.Remove(p)
+				var err error
+				if kind == "fifo" {
+					err = syscall.Mkfifo(p, 0o600)
+				} else {
+					err = os.Symlink("/dev/zero", p)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				full := []string{"--config-dir", dir}
+				for _, a := range args {
+					if a == "OUT" {
+						a = filepath.Join(t.TempDir(), "b.tar.gz")
+					}
+					full = append(full, a)
+				}
+				r, _ := runBounded(t, 20*time.Second, full...)
+				if r.code != 0 || strings.Count(r.stderr, "warning: ") != 1 || !strings.Contains(r.stderr, "tfa.json: not a regular file") {
+					t.Errorf("got %s; want exit 0 and one warning naming tfa.json", r)
+				}
+			})
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pxacl/pxacl/authid"
+	"github.com/pxacl/pxacl/internal/cfgfile"
 	"github.com/pxacl/pxacl/internal/safetext"
 )
 
@@ -49,7 +50,7 @@ func (e *ParseError) Error() string {
 // is an empty configuration, as in PBS; an empty one is an error, as in
 // PBS (serde_json: EOF while parsing).
 func ReadFile(path string, now int64) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := cfgfile.Read(path) // a FIFO or device must not hang or flood the reader
 	if errors.Is(err, os.ErrNotExist) {
 		return &File{}, nil
 	}
