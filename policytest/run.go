@@ -324,7 +324,7 @@ func (e *env) run(ctx context.Context, t *Test) (*Result, error) {
 
 func (e *env) single(ctx context.Context, t *Test, id, path string, res *Result) error {
 	if len(t.Allow) > 0 {
-		q := evaluator.Query{AuthID: id, Path: path, Privileges: t.Allow, Now: t.Now}
+		q := evaluator.Query{AuthID: id, Path: path, Privileges: t.Allow, Clock: t.Now}
 		res.Cases++
 		ok, err := e.ev.Allowed(ctx, q)
 		if err != nil {
@@ -340,7 +340,7 @@ func (e *env) single(ctx context.Context, t *Test, id, path string, res *Result)
 		}
 	}
 	for _, p := range t.Deny {
-		q := evaluator.Query{AuthID: id, Path: path, Privileges: []string{p}, Now: t.Now}
+		q := evaluator.Query{AuthID: id, Path: path, Privileges: []string{p}, Clock: t.Now}
 		res.Cases++
 		ok, err := e.ev.Allowed(ctx, q)
 		if err != nil {
@@ -385,7 +385,7 @@ func (e *env) single(ctx context.Context, t *Test, id, path string, res *Result)
 				}
 				privs = append(privs, k)
 			}
-			x, err := e.explain(ctx, evaluator.Query{AuthID: id, Path: path, Privileges: privs, Now: t.Now})
+			x, err := e.explain(ctx, evaluator.Query{AuthID: id, Path: path, Privileges: privs, Clock: t.Now})
 			if err != nil {
 				return err
 			}
@@ -401,7 +401,7 @@ func (e *env) whoCan(ctx context.Context, t *Test, res *Result) error {
 	var holders []string
 	for _, id := range e.ids {
 		res.Cases++
-		ok, err := e.ev.Allowed(ctx, evaluator.Query{AuthID: id, Path: t.Path, Privileges: []string{w.Privilege}, Now: t.Now})
+		ok, err := e.ev.Allowed(ctx, evaluator.Query{AuthID: id, Path: t.Path, Privileges: []string{w.Privilege}, Clock: t.Now})
 		if err != nil {
 			return err
 		}
@@ -411,7 +411,7 @@ func (e *env) whoCan(ctx context.Context, t *Test, res *Result) error {
 	}
 	for _, id := range holders {
 		if !slices.Contains(w.Exactly, id) {
-			x, err := e.explain(ctx, evaluator.Query{AuthID: id, Path: t.Path, Privileges: []string{w.Privilege}, Now: t.Now})
+			x, err := e.explain(ctx, evaluator.Query{AuthID: id, Path: t.Path, Privileges: []string{w.Privilege}, Clock: t.Now})
 			if err != nil {
 				return err
 			}
@@ -421,7 +421,7 @@ func (e *env) whoCan(ctx context.Context, t *Test, res *Result) error {
 	}
 	for _, id := range w.Exactly {
 		if !slices.Contains(holders, id) {
-			x, err := e.explain(ctx, evaluator.Query{AuthID: id, Path: t.Path, Privileges: []string{w.Privilege}, Now: t.Now})
+			x, err := e.explain(ctx, evaluator.Query{AuthID: id, Path: t.Path, Privileges: []string{w.Privilege}, Clock: t.Now})
 			if err != nil {
 				return err
 			}

@@ -75,7 +75,9 @@ func (c scenarioCase) now() int64 {
 	return *c.Now
 }
 
-// input is the OPA input document of a decision, as the evaluator builds it.
+// input is the OPA input document of a decision, as the evaluator builds
+// it, plus "clock": the case's now, which the harness sets as OPA's clock
+// (with time.now_ns as ...; input.now could only move it forward).
 func (c scenarioCase) input(d *decision) map[string]any {
 	in := map[string]any{"auth_id": *c.AuthID, "path": *c.Path}
 	if d == nil {
@@ -90,7 +92,7 @@ func (c scenarioCase) input(d *decision) map[string]any {
 		in["partial"] = true
 	}
 	if c.Now != nil {
-		in["now"] = *c.Now
+		in["clock"] = *c.Now
 	}
 	return in
 }
@@ -140,12 +142,19 @@ func loadScenarioFile(t *testing.T, path string) scenarioFile {
 // pxacl_harness is not under the bundle root, so there is no root conflict.
 const opaHarness = `package pxacl_harness
 
+# clock_ns(q): the case's clock, else the real one
+clock_ns(q) := q.clock * 1000000000 if q.clock
+
+else := time.now_ns()
+
 permissions_of(q) := p if {
-	p := data.pxacl.permissions with input as q
+	ns := clock_ns(q)
+	p := data.pxacl.permissions with input as object.remove(q, ["clock"]) with time.now_ns as ns
 }
 
 allow_of(q) := a if {
-	a := data.pxacl.allow with input as q
+	ns := clock_ns(q)
+	a := data.pxacl.allow with input as object.remove(q, ["clock"]) with time.now_ns as ns
 }
 
 results := [r |
@@ -371,7 +380,7 @@ func runScenarioCase(t *testing.T, ev, evRego *evaluator.Evaluator, dir string, 
 
 	// --- allow / deny ---
 	for i, d := range c.decisions() {
-		q := evaluator.Query{AuthID: id, Path: path, Privileges: d.privs, Partial: d.partial, Now: c.now()}
+		q := evaluator.Query{AuthID: id, Path: path, Privileges: d.privs, Partial: d.partial, Clock: c.now()}
 		got, err := ev.Allowed(ctx, q)
 		if err != nil {
 			t.Fatalf("evaluator %s: %v", d.label, err)

@@ -53,7 +53,7 @@ func (f *queryFlags) query(args []string, flavor string) (evaluator.Query, error
 			return evaluator.Query{}, fmt.Errorf("unknown privilege '%s'", p)
 		}
 	}
-	return evaluator.Query{AuthID: id, Path: args[1], Privileges: args[2:], Partial: f.any, Now: f.now}, nil
+	return evaluator.Query{AuthID: id, Path: args[1], Privileges: args[2:], Partial: f.any, Clock: f.now}, nil
 }
 
 func newCheckCmd(g *globals) *cobra.Command {
