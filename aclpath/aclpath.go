@@ -61,6 +61,12 @@ func Query(flavor, path string) error {
 	return PBSQuery(path)
 }
 
+// AnyQuery validates a query path when the flavor is not known yet (a
+// `pxacl test` file before its configuration is read): the path is a query
+// path of some flavor. PBS's rule is the stricter, so this is PVEQuery;
+// the flavor's own rule applies once the flavor is known.
+func AnyQuery(path string) error { return PVEQuery(path) }
+
 // PBSQuery is Query for PBS: components are SAFE_IDs (§7).
 func PBSQuery(path string) error { return query(path, isSafeID, "SAFE_ID") }
 

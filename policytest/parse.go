@@ -30,8 +30,10 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/internal/safetext"
 )
 
 // File is a parsed test file.
@@ -308,9 +310,18 @@ func (p *parser) authID(n *yaml.Node, s, key string) (string, error) {
 	return a.String(), nil
 }
 
+// aclPath checks a test's path by the query rule (aclpath; the flavor's
+// own rule applies when the test runs). for_all.paths are patterns with
+// '*': they must be absolute and have no "." or ".." component.
 func (p *parser) aclPath(n *yaml.Node, s, key string) error {
-	if !strings.HasPrefix(s, "/") {
-		return p.errf(n, "%s: %q must be an absolute ACL path starting with /", key, s)
+	if key != "path" {
+		if !strings.HasPrefix(s, "/") || aclpath.Dotted(s) {
+			return p.errf(n, "%s: %s must be an absolute ACL path starting with /, without '.' or '..' components", key, safetext.Quote(s))
+		}
+		return nil
+	}
+	if err := aclpath.AnyQuery(s); err != nil {
+		return p.errf(n, "%s: %v", key, err)
 	}
 	return nil
 }

@@ -10,12 +10,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pbs"
 	"github.com/pxacl/pxacl/config/pve"
 	"github.com/pxacl/pxacl/evaluator"
+	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/report"
 )
 
@@ -223,6 +225,11 @@ func (r *Runner) Run(ctx context.Context, f *File) (*FileResult, error) {
 	}
 	fr := &FileResult{File: f.Path, Config: dir}
 	for _, t := range f.Tests {
+		if t.Path != "" {
+			if err := aclpath.Query(e.cat.Flavor, t.Path); err != nil {
+				return nil, &FileError{File: f.Path, Line: t.Line, Msg: fmt.Sprintf("test %s: %v", safetext.Quote(t.Name), err)}
+			}
+		}
 		for _, p := range t.privileges() {
 			if !e.cat.IsPrivilege(p) {
 				return nil, &FileError{File: f.Path, Line: t.Line, Msg: fmt.Sprintf("test %q: privilege %q does not exist in the %s configuration %s", t.Name, p, e.cat.Flavor, dir)}

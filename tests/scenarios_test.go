@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +18,7 @@ import (
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pve"
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/evaluator"
 )
 
@@ -239,16 +239,6 @@ func opaEvalCases(t *testing.T, confDir string, cases []scenarioCase) []opaCaseR
 	return res
 }
 
-// cliPathSchema is PBS's ACL_PATH_SCHEMA (§7): the CLI's `user permissions
-// --path` rejects anything else.
-var cliPathSchema = regexp.MustCompile(`^(?:/|(?:/[A-Za-z0-9_][A-Za-z0-9._\-]*)+)$`)
-
-func cliAcceptsPath(p string) bool { return len(p) <= 128 && cliPathSchema.MatchString(p) }
-
-// pveCLIPath is what the CLI accepts as --path for PVE (normalize_path's
-// character class, pve-semantics.md §1.3).
-var pveCLIPath = regexp.MustCompile(`^[[:alnum:]\.\-\_\/]+$`)
-
 func TestScenarios(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(moduleRoot, "tests", "scenarios", "*.yaml"))
 	if err != nil {
@@ -307,6 +297,7 @@ func runScenarioCase(t *testing.T, ev, evRego *evaluator.Evaluator, dir string, 
 		}
 	}
 	cliIDOK := idErr == nil
+	pathErr := aclpath.Query(cat.Flavor, path)
 	base := []string{"--config-dir", dir}
 
 	// --- permissions ---
@@ -337,7 +328,7 @@ func runScenarioCase(t *testing.T, ev, evRego *evaluator.Evaluator, dir string, 
 		if r.code != 2 {
 			t.Errorf("pxacl user permissions %q (invalid auth id: %v): want exit 2, got %s", id, idErr, r)
 		}
-	case cat.Flavor == "pve" && pveCLIPath.MatchString(path), cat.Flavor != "pve" && cliAcceptsPath(path):
+	case pathErr == nil:
 		r := runPxacl(t, append(base, "--output-format", "json", "user", "permissions", id, "--path", path)...)
 		if r.code != 0 {
 			t.Fatalf("pxacl user permissions %q --path %q: %s", id, path, r)
@@ -370,11 +361,11 @@ func runScenarioCase(t *testing.T, ev, evRego *evaluator.Evaluator, dir string, 
 			t.Errorf("pxacl permissions of %q on %q:\n got  %v\n want %v", id, path, got, *c.Permissions)
 		}
 	default:
-		// not a normal ACL path: `user permissions --path` rejects it (as
-		// PBS does); `check` below still takes it
+		// not a query path (aclpath: every command applies the one rule,
+		// pbs §7, pve §6): `user permissions --path` and `check` reject it
 		r := runPxacl(t, append(base, "--output-format", "json", "user", "permissions", id, "--path", path)...)
 		if r.code != 2 {
-			t.Errorf("pxacl user permissions --path %q (not ACL_PATH_SCHEMA): want exit 2, got %s", path, r)
+			t.Errorf("pxacl user permissions --path %q (%v): want exit 2, got %s", path, pathErr, r)
 		}
 	}
 
@@ -420,10 +411,11 @@ func runScenarioCase(t *testing.T, ev, evRego *evaluator.Evaluator, dir string, 
 		}
 		r := runPxacl(t, args...)
 		switch {
-		case !cliIDOK || len(badPrivs) > 0:
-			// the CLI refuses invalid auth ids and unknown privilege names
+		case !cliIDOK || len(badPrivs) > 0 || pathErr != nil:
+			// the CLI refuses invalid auth ids, unknown privilege names and
+			// paths that are not query paths
 			if r.code != 2 {
-				t.Errorf("pxacl check %s (auth id error %v, unknown privileges %q): want exit 2, got %s", d.label, idErr, badPrivs, r)
+				t.Errorf("pxacl check %s (auth id error %v, unknown privileges %q, path error %v): want exit 2, got %s", d.label, idErr, badPrivs, pathErr, r)
 			}
 		default:
 			want := 1

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/evaluator"
 	"github.com/pxacl/pxacl/report"
@@ -47,6 +48,9 @@ func (f *queryFlags) query(args []string, flavor string) (evaluator.Query, error
 		if f.pveVersion == "8" {
 			cat = catalog.MustLoad("pve8")
 		}
+	}
+	if err := aclpath.Query(flavor, args[1]); err != nil {
+		return evaluator.Query{}, err
 	}
 	for _, p := range args[2:] {
 		if !cat.IsPrivilege(p) {
