@@ -17,7 +17,6 @@ import (
 	"github.com/pxacl/pxacl/config/pbs"
 	"github.com/pxacl/pxacl/config/pve"
 	"github.com/pxacl/pxacl/evaluator"
-	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/report"
 )
 
@@ -227,17 +226,17 @@ func (r *Runner) Run(ctx context.Context, f *File) (*FileResult, error) {
 	for _, t := range f.Tests {
 		if t.Path != "" {
 			if err := aclpath.Query(e.cat.Flavor, t.Path); err != nil {
-				return nil, &FileError{File: f.Path, Line: t.Line, Msg: fmt.Sprintf("test %s: %v", safetext.Quote(t.Name), err)}
+				return nil, &FileError{File: f.Path, Line: t.Line, Msg: fmt.Sprintf("test %s: %v", quote(t.Name), err)}
 			}
 		}
 		for _, p := range t.privileges() {
 			if !e.cat.IsPrivilege(p) {
-				return nil, &FileError{File: f.Path, Line: t.Line, Msg: fmt.Sprintf("test %q: privilege %q does not exist in the %s configuration %s", t.Name, p, e.cat.Flavor, dir)}
+				return nil, &FileError{File: f.Path, Line: t.Line, Msg: fmt.Sprintf("test %s: privilege %s does not exist in the %s configuration %s", quote(t.Name), quote(p), e.cat.Flavor, dir)}
 			}
 		}
 		res, err := e.run(ctx, t)
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: test %q: %w", f.Path, t.Line, t.Name, err)
+			return nil, fmt.Errorf("%s:%d: test %s: %w", f.Path, t.Line, quote(t.Name), err)
 		}
 		fr.Tests = append(fr.Tests, res)
 	}
@@ -314,7 +313,7 @@ func (e *env) run(ctx context.Context, t *Test) (*Result, error) {
 		}
 		if len(ids) == 0 || len(paths) == 0 {
 			res.Failures = append(res.Failures, Failure{Check: "for_all",
-				Message: fmt.Sprintf("for_all matched no auth ids or no paths in the configuration (auth_ids %q, paths %q)", fa.AuthIDs, fa.Paths)})
+				Message: fmt.Sprintf("for_all matched no auth ids or no paths in the configuration (auth_ids %s, paths %s)", quote(fa.AuthIDs), quote(strings.Join(fa.Paths, ", ")))})
 			return res, nil
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/evaluator"
+	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/report"
 )
 
@@ -54,7 +55,7 @@ func (f *queryFlags) query(args []string, flavor string) (evaluator.Query, error
 	}
 	for _, p := range args[2:] {
 		if !cat.IsPrivilege(p) {
-			return evaluator.Query{}, fmt.Errorf("unknown privilege '%s'", p)
+			return evaluator.Query{}, fmt.Errorf("unknown privilege %s", safetext.Quote(p))
 		}
 	}
 	return evaluator.Query{AuthID: id, Path: args[1], Privileges: args[2:], Partial: f.any, Clock: f.now}, nil

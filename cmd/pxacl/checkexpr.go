@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pxacl/pxacl/config"
+	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/report"
 )
 
@@ -39,7 +40,7 @@ func newCheckExprCmd(g *globals) *cobra.Command {
 			for _, p := range params {
 				k, v, ok := strings.Cut(p, "=")
 				if !ok || k == "" {
-					return fmt.Errorf("--param %q: want NAME=VALUE", p)
+					return fmt.Errorf("--param %s: want NAME=VALUE", safetext.Quote(p))
 				}
 				ps[k] = v
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/report"
 	"github.com/pxacl/pxacl/whocan"
 )
@@ -39,7 +40,7 @@ func newWhoCanCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if !catalogFor(g.detected(), g.pveVersion).IsPrivilege(priv) {
-				return fmt.Errorf("unknown privilege '%s'", priv)
+				return fmt.Errorf("unknown privilege %s", safetext.Quote(priv))
 			}
 			if err := aclpath.Query(g.detected(), path); err != nil {
 				return err

@@ -221,7 +221,7 @@ func (s *Store) UpdateACL(u ACLUpdate) error {
 		return err
 	}
 	if !pbs.IsBuiltinRole(u.Role) {
-		return fmt.Errorf("parameter 'role' - unknown role '%s'", u.Role)
+		return fmt.Errorf("parameter 'role' - unknown role %s", safetext.Quote(u.Role))
 	}
 	if err := ValidateDigest(u.Digest); err != nil {
 		return err
