@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/pxacl/pxacl/internal/safetext"
 )
 
 // Length limits of the Userid and Authid API schemas (§6).
@@ -85,7 +87,7 @@ func (a Authid) IsSuperuser() bool { return !a.IsToken() && a.Name == "root" && 
 func Parse(s string) (Authid, error) {
 	at := strings.LastIndexByte(s, '@')
 	if at < 0 {
-		return Authid{}, fmt.Errorf("%w: '%s' is not a valid user id", ErrInvalid, s)
+		return Authid{}, fmt.Errorf("%w: %s is not a valid user id", ErrInvalid, safetext.Quote(s))
 	}
 	realmAndToken := s[at+1:]
 	realm, token, hasToken := realmAndToken, "", false
@@ -98,10 +100,10 @@ func Parse(s string) (Authid, error) {
 	}
 	if hasToken {
 		if token == "" {
-			return Authid{}, fmt.Errorf("%w: empty token name in userid '%s'", ErrInvalid, s)
+			return Authid{}, fmt.Errorf("%w: empty token name in userid %s", ErrInvalid, safetext.Quote(s))
 		}
 		if !isSafeID(token) {
-			return Authid{}, fmt.Errorf("%w: invalid token name '%s' in '%s'", ErrInvalid, token, s)
+			return Authid{}, fmt.Errorf("%w: invalid token name %s in %s", ErrInvalid, safetext.Quote(token), safetext.Quote(s))
 		}
 	}
 	return a, nil
@@ -111,7 +113,7 @@ func Parse(s string) (Authid, error) {
 func ParseUserid(s string) (Authid, error) {
 	at := strings.LastIndexByte(s, '@')
 	if at < 0 {
-		return Authid{}, fmt.Errorf("%w: '%s' is not a valid user id", ErrInvalid, s)
+		return Authid{}, fmt.Errorf("%w: %s is not a valid user id", ErrInvalid, safetext.Quote(s))
 	}
 	a := Authid{Name: s[:at], Realm: s[at+1:]}
 	if err := checkUser(s, a.Name, a.Realm); err != nil {
@@ -122,11 +124,11 @@ func ParseUserid(s string) (Authid, error) {
 
 func checkUser(s, name, realm string) error {
 	if !isUserName(name) {
-		return fmt.Errorf("%w: '%s' is not a valid user id (bad user name)", ErrInvalid, s)
+		return fmt.Errorf("%w: %s is not a valid user id (bad user name)", ErrInvalid, safetext.Quote(s))
 	}
 	n := len(realm)
 	if n < MinRealmLen || n > MaxRealmLen || !isSafeID(realm) {
-		return fmt.Errorf("%w: '%s' is not a valid user id (bad realm '%s')", ErrInvalid, s, realm)
+		return fmt.Errorf("%w: %s is not a valid user id (bad realm %s)", ErrInvalid, safetext.Quote(s), safetext.Quote(realm))
 	}
 	return nil
 }
@@ -147,10 +149,10 @@ func ValidateSchema(s string, wantToken bool) (Authid, error) {
 		return Authid{}, err
 	}
 	if wantToken && !a.IsToken() {
-		return Authid{}, fmt.Errorf("%w: '%s' is not an API token id", ErrInvalid, s)
+		return Authid{}, fmt.Errorf("%w: %s is not an API token id", ErrInvalid, safetext.Quote(s))
 	}
 	if n := utf8.RuneCountInString(s); n < MinLen || n > MaxLen {
-		return Authid{}, fmt.Errorf("%w: '%s' must be %d..%d characters long (is %d)", ErrInvalid, s, MinLen, MaxLen, n)
+		return Authid{}, fmt.Errorf("%w: %s must be %d..%d characters long (is %d)", ErrInvalid, safetext.Quote(s), MinLen, MaxLen, n)
 	}
 	return a, nil
 }
@@ -163,7 +165,7 @@ func ParseAny(s string) (Authid, error) {
 		return Authid{}, err
 	}
 	if n := utf8.RuneCountInString(s); n < MinLen || n > MaxLen {
-		return Authid{}, fmt.Errorf("%w: '%s' must be %d..%d characters long (is %d)", ErrInvalid, s, MinLen, MaxLen, n)
+		return Authid{}, fmt.Errorf("%w: %s must be %d..%d characters long (is %d)", ErrInvalid, safetext.Quote(s), MinLen, MaxLen, n)
 	}
 	return a, nil
 }

@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+
+	"github.com/pxacl/pxacl/internal/safetext"
 )
 
 //go:embed *.json
@@ -38,7 +40,7 @@ type Catalog struct {
 func Load(flavor string) (*Catalog, error) {
 	raw, err := files.ReadFile(flavor + ".json")
 	if err != nil {
-		return nil, fmt.Errorf("no privilege catalog for flavor %q", flavor)
+		return nil, fmt.Errorf("no privilege catalog for flavor %s", safetext.Quote(flavor))
 	}
 	var c Catalog
 	if err := json.Unmarshal(raw, &c); err != nil {
@@ -52,7 +54,7 @@ func Load(flavor string) (*Catalog, error) {
 	for i, r := range c.Roles {
 		for _, p := range r.Privileges {
 			if _, ok := c.privIndex[p]; !ok {
-				return nil, fmt.Errorf("catalog %s.json: role %s: unknown privilege %q", flavor, r.Name, p)
+				return nil, fmt.Errorf("catalog %s.json: role %s: unknown privilege %s", flavor, r.Name, safetext.Quote(p))
 			}
 		}
 		if r.All {

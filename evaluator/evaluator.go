@@ -12,12 +12,14 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	opabundle "github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/bundle"
 	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/evaluator/native"
@@ -37,8 +39,14 @@ type Query struct {
 	AuthID     string
 	Path       string
 	Privileges []string
-	Partial    bool  // any of Privileges instead of all
-	Now        int64 // epoch seconds for enable/expire checks; 0 = the clock
+	Partial    bool // any of Privileges instead of all
+	// Now is input.now (epoch seconds; 0 = none). The bundle lets it move
+	// the clock only forward, so it can never revive an expired account.
+	Now int64
+	// Clock is the time to evaluate at (epoch seconds; 0 = the real
+	// clock), any date: the CLI's --now and tests. OPA evaluates with it as
+	// time.now_ns (rego.EvalTime); it is not part of the input.
+	Clock int64
 }
 
 // Engine selects how Allowed and Permissions are decided.
@@ -329,8 +337,17 @@ func (q Query) input() ast.Value {
 	return obj
 }
 
-func eval(ctx context.Context, pq rego.PreparedEvalQuery, in ast.Value) (any, error) {
-	rs, err := pq.Eval(ctx, rego.EvalParsedInput(in))
+// at is the evaluation option that sets OPA's clock (time.now_ns) to clock
+// epoch seconds; none for 0 (the real clock).
+func at(clock int64) []rego.EvalOption {
+	if clock == 0 {
+		return nil
+	}
+	return []rego.EvalOption{rego.EvalTime(time.Unix(clock, 0))}
+}
+
+func eval(ctx context.Context, pq rego.PreparedEvalQuery, in ast.Value, opts ...rego.EvalOption) (any, error) {
+	rs, err := pq.Eval(ctx, append([]rego.EvalOption{rego.EvalParsedInput(in)}, opts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("evaluator: %w", err)
 	}
@@ -350,7 +367,7 @@ func (e *Evaluator) Allowed(ctx context.Context, q Query) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	v, err := eval(ctx, p.allow, q.input())
+	v, err := eval(ctx, p.allow, q.input(), at(q.Clock)...)
 	if err != nil {
 		return false, err
 	}
@@ -408,10 +425,13 @@ func (e *Evaluator) Check(ctx context.Context, q Query) (*Verdict, error) {
 	}
 	v := &Verdict{
 		Allowed:   e.native.Allowed(native.Query(q)),
-		Active:    e.native.Active(q.AuthID, q.Now),
+		Active:    e.native.Active(q.AuthID, e.native.When(q.Clock, q.Now)),
 		Path:      native.Normalise(q.Path),
 		Requested: slices.Compact(slices.Sorted(slices.Values(q.Privileges))),
 		Missing:   []string{},
+	}
+	if aclpath.Dotted(q.Path) {
+		v.Path = "" // explain's path is null: the target is undefined
 	}
 	held := e.native.Permissions(q.AuthID, q.Path)
 	for _, p := range v.Requested {
@@ -428,7 +448,7 @@ func (e *Evaluator) Explain(ctx context.Context, q Query) (*Explanation, error) 
 	if err != nil {
 		return nil, err
 	}
-	v, err := eval(ctx, p.explain, q.input())
+	v, err := eval(ctx, p.explain, q.input(), at(q.Clock)...)
 	if err != nil {
 		return nil, err
 	}
@@ -444,13 +464,10 @@ func (e *Evaluator) Explain(ctx context.Context, q Query) (*Explanation, error) 
 }
 
 // CheckExpr evaluates a PVE permission-check expression (pve-semantics.md
-// §4) for authID with the request parameters params; now is the epoch time
-// for enable/expire (0 = the clock).
-func (e *Evaluator) CheckExpr(ctx context.Context, authID string, expr any, params map[string]any, now int64) (bool, error) {
+// §4) for authID with the request parameters params; clock is the epoch
+// time for enable/expire (0 = the real clock), any date (time.now_ns).
+func (e *Evaluator) CheckExpr(ctx context.Context, authID string, expr any, params map[string]any, clock int64) (bool, error) {
 	in := map[string]any{"auth_id": authID, "expr": expr, "params": params}
-	if now != 0 {
-		in["now"] = now
-	}
 	v, err := ast.InterfaceToValue(in)
 	if err != nil {
 		return false, fmt.Errorf("evaluator: %w", err)
@@ -459,7 +476,7 @@ func (e *Evaluator) CheckExpr(ctx context.Context, authID string, expr any, para
 	if err != nil {
 		return false, err
 	}
-	r, err := eval(ctx, p.checkExpr, v)
+	r, err := eval(ctx, p.checkExpr, v, at(clock)...)
 	if err != nil {
 		return false, err
 	}

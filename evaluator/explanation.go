@@ -2,25 +2,26 @@ package evaluator
 
 // Explanation mirrors data.pxacl.explain.
 type Explanation struct {
-	Allowed    bool            `json:"allowed"`
-	InputOK    bool            `json:"input_ok"`
-	AuthID     any             `json:"auth_id"`
-	Path       *string         `json:"path"`
-	Requested  []string        `json:"requested"`
-	Partial    bool            `json:"partial"`
-	Superuser  bool            `json:"superuser"`
-	Token      bool            `json:"token"`
-	Owner      *string         `json:"owner"`
-	Active     Activity        `json:"active"`
-	ACL        SubjectReport   `json:"acl"`
-	OwnerACL   *SubjectReport  `json:"owner_acl"`
-	Clamped    []string        `json:"clamped"`
-	Privileges map[string]bool `json:"privileges"`
-	Missing    []string        `json:"missing"`
-	Groups     []GroupEntry    `json:"groups"`
-	Flavor     string          `json:"flavor"`  // pbs or pve
-	Privsep    *bool           `json:"privsep"` // PVE tokens: privilege separation
-	TFA        *TFAReport      `json:"tfa"`
+	Allowed     bool            `json:"allowed"`
+	InputOK     bool            `json:"input_ok"`
+	PathProblem *string         `json:"path_problem"` // why the path denies (empty, "." or ".."), else nil
+	AuthID      any             `json:"auth_id"`
+	Path        *string         `json:"path"`
+	Requested   []string        `json:"requested"`
+	Partial     bool            `json:"partial"`
+	Superuser   bool            `json:"superuser"`
+	Token       bool            `json:"token"`
+	Owner       *string         `json:"owner"`
+	Active      Activity        `json:"active"`
+	ACL         SubjectReport   `json:"acl"`
+	OwnerACL    *SubjectReport  `json:"owner_acl"`
+	Clamped     []string        `json:"clamped"`
+	Privileges  map[string]bool `json:"privileges"`
+	Missing     []string        `json:"missing"`
+	Groups      []GroupEntry    `json:"groups"`
+	Flavor      string          `json:"flavor"`  // pbs or pve
+	Privsep     *bool           `json:"privsep"` // PVE tokens: privilege separation
+	TFA         *TFAReport      `json:"tfa"`
 }
 
 // TFAReport is the second-factor state of the user (a token's owner), when

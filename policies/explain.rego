@@ -12,6 +12,7 @@ package pxacl
 explain := {
 	"allowed": allow,
 	"input_ok": input_ok,
+	"path_problem": path_problem,
 	"auth_id": object.get(input, "auth_id", null),
 	"path": target_or_null,
 	"requested": requested_list,
@@ -44,6 +45,16 @@ input_ok if {
 	every p in requested {
 		is_string(p)
 	}
+}
+
+# path_problem: why the path cannot be decided on (it denies), else null
+default path_problem := null
+
+path_problem := "the path is empty; the root is \"/\"" if input.path == ""
+
+path_problem := "the path has a \".\" or \"..\" component: no ACL path has one (pbs §7, pve §6), and a caller resolving it later would read another path" if {
+	input.path != ""
+	dotted_path
 }
 
 default is_superuser := false

@@ -15,7 +15,9 @@ explain_in(doc, inp) := x if {
 		with data.pxacl.group_acl as doc.group_acl
 }
 
-explained(inp) := explain_in(fixture, object.union({"now": now}, inp))
+explained(inp) := x if {
+	x := explain_in(fixture, inp) with time.now_ns as now_ns
+}
 
 role(name, propagate, line) := {"role": name, "propagate": propagate, "line": sprintf("acl.cfg:%d", [line])}
 
@@ -28,6 +30,7 @@ test_explain_full_user_decision if {
 	e == {
 		"allowed": false,
 		"input_ok": true,
+		"path_problem": null,
 		"auth_id": "alice@pbs",
 		"path": "/datastore/s1/ns1/ns2/y",
 		"requested": ["Datastore.Modify", "Datastore.Read"],
@@ -89,7 +92,7 @@ status_cases := {
 		["/datastore", "replaced"],
 		["/datastore/s1", "decides"],
 	]],
-	"3.2 root entry decides at root": ["alice@pbs", "", "/", [["/", "decides"]]],
+	"3.2 root entry decides at root": ["alice@pbs", "/", "/", [["/", "decides"]]],
 	"no entries at the root": ["zed@pbs", "/", null, []],
 	"no entries below the root": ["zed@pbs", "/datastore/s1", null, []],
 	"4.1 token entry not propagated, nothing decides": ["alice@pbs!ok", "/datastore/s1/ns1/ns2/y", "/datastore", [
@@ -104,7 +107,7 @@ status_doc := object.union(fixture, {"acl": {"/a": {"zed@pbs": entry0({"Audit": 
 
 test_explain_statuses[name] if {
 	some name, [id, path, decided_at, want] in status_cases
-	e := explain_in(status_doc, {"auth_id": id, "path": path, "privilege": "Sys.Audit", "now": now})
+	e := explain_in(status_doc, {"auth_id": id, "path": path, "privilege": "Sys.Audit"}) with time.now_ns as now_ns
 	e.acl.decided_at == decided_at
 	[[x.path, x.status] | some x in e.acl.entries] == want
 }
@@ -125,7 +128,7 @@ test_explain_entry_roles if {
 # the acl.cfg file name comes from meta
 test_explain_acl_file_from_meta if {
 	doc := object.union(fixture, {"meta": {"acl_file": "/etc/proxmox-backup/acl.cfg"}})
-	e := explain_in(doc, {"auth_id": "alice@pbs", "path": "/", "privilege": "Sys.Audit", "now": now})
+	e := explain_in(doc, {"auth_id": "alice@pbs", "path": "/", "privilege": "Sys.Audit"}) with time.now_ns as now_ns
 	e.acl.entries[0].roles[0].line == "/etc/proxmox-backup/acl.cfg:1"
 }
 
@@ -362,7 +365,8 @@ tfa_state := {
 }
 
 explain_tfa(inp) := x if {
-	x := pxacl.explain.tfa with input as object.union({"now": now, "privilege": "Sys.Audit", "path": "/"}, inp)
+	x := pxacl.explain.tfa with input as object.union({"privilege": "Sys.Audit", "path": "/"}, inp)
+		with time.now_ns as now_ns
 		with data.pxacl.meta as fixture.meta
 		with data.pxacl.users as fixture.users
 		with data.pxacl.tokens as fixture.tokens
@@ -401,7 +405,8 @@ test_explain_tfa[name] if {
 # without TFA state in the bundle (or on PVE) the report is null
 test_explain_tfa_absent if {
 	explained({"auth_id": "alice@pbs", "path": "/", "privilege": "Sys.Audit"}).tfa == null
-	x := pxacl.explain.tfa with input as {"auth_id": "alice@pbs", "path": "/", "privilege": "Sys.Audit", "now": now}
+	x := pxacl.explain.tfa with input as {"auth_id": "alice@pbs", "path": "/", "privilege": "Sys.Audit"}
+		with time.now_ns as now_ns
 		with data.pxacl.meta as {"flavor": "pve"}
 		with data.pxacl.tfa as tfa_state
 	x == null

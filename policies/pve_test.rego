@@ -56,7 +56,8 @@ perms(id, path) := p if {
 }
 
 allowed(id, path, privs, now) := a if {
-	a := pxacl.allow with input as {"auth_id": id, "path": path, "privileges": privs, "now": now}
+	a := pxacl.allow with input as {"auth_id": id, "path": path, "privileges": privs}
+		with time.now_ns as now * 1000000000
 		with data.pxacl.acl as fixture.acl
 		with data.pxacl.group_acl as fixture.group_acl
 		with data.pxacl.meta as fixture.meta
@@ -70,7 +71,8 @@ allowed(id, path, privs, now) := a if {
 }
 
 explained(id, path, privs) := x if {
-	x := pxacl.explain with input as {"auth_id": id, "path": path, "privileges": privs, "now": 100}
+	x := pxacl.explain with input as {"auth_id": id, "path": path, "privileges": privs}
+		with time.now_ns as 100000000000
 		with data.pxacl.acl as fixture.acl
 		with data.pxacl.group_acl as fixture.group_acl
 		with data.pxacl.meta as fixture.meta
@@ -224,4 +226,42 @@ test_explain_privsep if {
 	explained("u1@pve!full", "/vms/100", ["VM.Audit"]).privsep == false
 	explained("u1@pve", "/vms/100", ["VM.Audit"]).privsep == null
 	explained("u1@pve", "/vms/100", ["VM.Audit"]).flavor == "pve"
+}
+
+# Dotted paths deny on PVE too (pve §6: no ACL path has a "." or ".."
+# component, and a caller resolving one later would read another path):
+# neither root@pam nor a user with privileges gets anything, and pool
+# membership is not looked up for them
+test_dotted_path_denies[name] if {
+	some path in ["", "/vms/..", "/vms/100/../200", "/./vms/100", "/vms/.", "..", "/storage/local/.."]
+	some id in ["root@pam", "u1@pve", "u1@pve!full", "u1@pve!sep"]
+	name := sprintf("%s %q", [id, path])
+	perms(id, path) == {}
+	not allowed(id, path, ["VM.Audit"], 100)
+	x := explained(id, path, ["VM.Audit"])
+	not x.allowed
+	is_string(x.path_problem)
+}
+
+# names that contain dots are names
+test_dots_in_names_are_names if {
+	perms("u1@pve", "/vms/100/..x") == {"VM.Audit": true}
+	perms("root@pam", "/storage/local.bak")["Sys.Audit"]
+}
+
+# §3.3: input.now only moves the clock forward: "now": 0 does not revive
+# u3@pve (expired at 1000) or its token (expired at 500)
+test_input_now_cannot_revive[id] if {
+	some id in ["u3@pve", "u3@pve!old"]
+	not pxacl.allow with input as {"auth_id": id, "path": "/vms/1", "privileges": ["VM.Console"], "now": 0}
+		with time.now_ns as 2000000000000
+		with data.pxacl.acl as fixture.acl
+		with data.pxacl.group_acl as fixture.group_acl
+		with data.pxacl.meta as fixture.meta
+		with data.pxacl.nodes as fixture.nodes
+		with data.pxacl.privileges as fixture.privileges
+		with data.pxacl.privsets as fixture.privsets
+		with data.pxacl.tokens as fixture.tokens
+		with data.pxacl.user_groups as fixture.user_groups
+		with data.pxacl.users as fixture.users
 }

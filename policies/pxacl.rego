@@ -53,8 +53,22 @@ permissions := effective
 auth_id := input.auth_id if is_string(input.auth_id)
 
 # target is the normalised path: components split on "/", empty ones
-# dropped (§2.1, §3.3), e.g. "//datastore///store1/" is "/datastore/store1"
-target := input.path if {
+# dropped (§2.1, §3.3), e.g. "//datastore///store1/" is "/datastore/store1".
+# It is undefined for a dotted path, so such a query denies and has no
+# permissions.
+target := normalised_path if not dotted_path
+
+# dotted_path: the empty path, or one with a "." or ".." component. No
+# Proxmox ACL path has one (pbs §7: components are SAFE_IDs; pve §6), and
+# a caller that resolves "." and ".." after the decision would read another
+# path than the one decided: "/datastore/s1/../secret" must not answer for
+# a node named "..".
+dotted_path if input.path == ""
+
+dotted_path if regex.match(`(^|/)\.\.?(/|$)`, input.path)
+
+# normalised_path: input.path with empty components dropped, "/" if none
+normalised_path := input.path if {
 	data.pxacl.nodes[input.path]
 } else := input.path if {
 	regex.match(`^(/[^/]+)+$`, input.path)
@@ -154,9 +168,17 @@ is_superuser if {
 # Activity (§4.2)
 # ---------------------------------------------------------------------------
 
-now := input.now if {
+# now is the time that enable and expire are judged at (epoch seconds): the
+# clock, or input.now when that is later. input.now may only move the clock
+# forward, so no input revives an expired or future-disabled account
+# ("now": 0); a test or explain that needs an earlier time sets the clock
+# itself, with time.now_ns as ... (OPA's way).
+now := max([clock, input.now]) if {
 	is_number(input.now)
-} else := time.now_ns() / 1000000000
+} else := clock
+
+# clock is the evaluation's clock in epoch seconds
+clock := time.now_ns() / 1000000000
 
 # account_active: enable is not false and expire is 0 (never) or ahead
 account_active(account) if {

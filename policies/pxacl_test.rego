@@ -8,8 +8,11 @@ import data.pxacl
 # rules too, so the helpers below mock it part by part.
 # ---------------------------------------------------------------------------
 
-# the evaluation time used by most tests (input.now)
+# the evaluation time used by most tests: the clock, set with
+# time.now_ns as now_ns (input.now may only move it forward)
 now := 2000
+
+now_ns := now * 1000000000
 
 # a date far in the future (2100-01-01), for tests against the real clock
 year_2100 := 4102444800
@@ -155,9 +158,13 @@ active_in(doc, inp) := x if {
 		with data.pxacl.tokens as doc.tokens
 }
 
-allowed(inp) := allow_in(fixture, object.union({"now": now}, inp))
+allowed(inp) := x if {
+	x := allow_in(fixture, inp) with time.now_ns as now_ns
+}
 
-perms(auth_id, path) := permissions_in(fixture, {"auth_id": auth_id, "path": path, "now": now})
+perms(auth_id, path) := x if {
+	x := permissions_in(fixture, {"auth_id": auth_id, "path": path}) with time.now_ns as now_ns
+}
 
 # ---------------------------------------------------------------------------
 # §2.1, §3.3: path normalisation and the nodes along a path
@@ -165,7 +172,6 @@ perms(auth_id, path) := permissions_in(fixture, {"auth_id": auth_id, "path": pat
 
 node_key_cases := {
 	"root slash": {"path": "/", "keys": ["/"]},
-	"empty string is root": {"path": "", "keys": ["/"]},
 	"only slashes is root": {"path": "///", "keys": ["/"]},
 	"normal path (fast path)": {"path": "/a/b", "keys": ["/", "/a", "/a/b"]},
 	"repeated and trailing slashes": {"path": "//a///b/", "keys": ["/", "/a", "/a/b"]},
@@ -203,13 +209,70 @@ test_node_keys_undefined_for_missing_path if {
 }
 
 # ---------------------------------------------------------------------------
+# Dotted paths: "" and "." or ".." components deny (pbs §7: components are
+# SAFE_IDs; pve §6). A gateway that resolves "/datastore/s1/../secret" after
+# the decision must not be granted what "/datastore/s1/.." would give.
+# ---------------------------------------------------------------------------
+
+dotted_paths := {
+	"", ".", "..", "/.", "/..", "./", "../", "./datastore", "../datastore",
+	"/datastore/s1/../secret", "/datastore/./secret", "/datastore/s1/..", "/datastore/s1/.",
+	"/datastore/s1/../", "//..//", "/datastore//..//s1",
+}
+
+undotted_paths := {
+	"/datastore/s1.bak", "/datastore/.hidden", "/datastore/..x", "/datastore/x..",
+	"/a.b/c", "/...", "/datastore/s1/...",
+}
+
+# a document where ".." is a node name (acl.cfg is not validated on load,
+# §2.1): alice holds Audit on "/datastore/s1/.." only
+dotted_doc := object.union(fixture, {"acl": {"/datastore/s1/..": {"alice@pbs": entry({"Audit": true}, 30, "audit", "audit")}}})
+
+test_dotted_path_denies[name] if {
+	some path in dotted_paths
+	some id in ["root@pam", "alice@pbs", "alice@pbs!ok"]
+	name := sprintf("%s %q", [id, path])
+	inp := {"auth_id": id, "path": path, "privilege": "Sys.Audit"}
+	not pxacl.target with input as inp
+	not allow_in(dotted_doc, inp) with time.now_ns as now_ns
+	permissions_in(dotted_doc, inp) == {} with time.now_ns as now_ns
+	e := explain_in(dotted_doc, inp) with time.now_ns as now_ns
+	not e.allowed
+	not e.input_ok
+	e.path == null
+	is_string(e.path_problem)
+}
+
+# a dotted node of acl.cfg is not reachable by a query either
+test_dotted_node_not_reachable if {
+	not allow_in(dotted_doc, {"auth_id": "alice@pbs", "path": "/datastore/s1/..", "privilege": "Sys.Audit"}) with time.now_ns as now_ns
+	permissions_in(dotted_doc, {"auth_id": "alice@pbs", "path": "/datastore/s1/.."}) == {} with time.now_ns as now_ns
+	permissions_in(dotted_doc, {"auth_id": "alice@pbs", "path": "/datastore/s1/../secret"}) == {} with time.now_ns as now_ns
+}
+
+test_dotted_path_problem_says_why if {
+	e := explain_in(fixture, {"auth_id": "alice@pbs", "path": "/datastore/./s1", "privilege": "Sys.Audit"}) with time.now_ns as now_ns
+	contains(e.path_problem, `"." or ".."`)
+	f := explain_in(fixture, {"auth_id": "alice@pbs", "path": "", "privilege": "Sys.Audit"}) with time.now_ns as now_ns
+	contains(f.path_problem, "empty")
+}
+
+# names that merely contain dots are names
+test_dots_in_names_are_names[path] if {
+	some path in undotted_paths
+	pxacl.target with input as {"path": path}
+	pxacl.path_problem == null with input as {"path": path}
+}
+
+# ---------------------------------------------------------------------------
 # §3.2-§3.4: effective privileges (data-driven)
 # ---------------------------------------------------------------------------
 
 permission_cases := {
 	# §3.2: at the target all roles count, each with its own propagate flag
 	"3.2 leaf propagating role at root": ["alice@pbs", "/", {"Sys.Audit": true, "Datastore.Audit": true}],
-	"3.2 root as empty path": ["alice@pbs", "", {"Sys.Audit": true, "Datastore.Audit": true}],
+	"3.2 the empty path has none (not an ACL path, §7)": ["alice@pbs", "", {}],
 	"3.2 root as slashes": ["alice@pbs", "//", {"Sys.Audit": true, "Datastore.Audit": true}],
 	"3.2 leaf non-propagating role counts at exact path": ["alice@pbs", "/datastore", {"Datastore.Audit": false, "Datastore.Read": false}],
 	"3.2 leaf without leading slash": ["alice@pbs", "datastore", {"Datastore.Audit": false, "Datastore.Read": false}],
@@ -322,23 +385,53 @@ activity_cases := {
 
 test_active[name] if {
 	some name, [id, want] in activity_cases
-	active_in(fixture, {"auth_id": id, "now": now}) == want
+	active_in(fixture, {"auth_id": id}) == want with time.now_ns as now_ns
 }
 
 test_active_is_undefined_not_error_for_bad_auth_id if {
-	not pxacl.active with input as {"auth_id": 1, "now": now} with data.pxacl.users as fixture.users
+	not pxacl.active with input as {"auth_id": 1} with data.pxacl.users as fixture.users with time.now_ns as now_ns
 }
 
-# §4.2: input.now overrides the clock; without it (or non-numeric) the clock
-test_now_from_input if {
-	n := pxacl.now with input as {"now": 1234}
-	n == 1234
+# §4.2: input.now may only move the clock forward: the later of the two
+# counts; without it (or non-numeric) the clock
+test_now_from_input_later_than_clock if {
+	n := pxacl.now with input as {"now": 3000} with time.now_ns as now_ns
+	n == 3000
+}
+
+test_now_input_cannot_move_clock_back[name] if {
+	some name, t in {"zero": 0, "earlier": 1234, "negative": -1, "equal": now}
+	n := pxacl.now with input as {"now": t} with time.now_ns as now_ns
+	n == now
 }
 
 test_now_from_clock[name] if {
 	some name, inp in {"missing": {}, "string": {"now": "2000"}, "null": {"now": null}}
 	n := pxacl.now with input as inp
 	n > 1700000000
+}
+
+# a sidecar that copies request fields into the input cannot revive an
+# expired or not-yet-active account with "now": 0 or any earlier time
+revive_cases := {
+	"expired user": [{"auth_id": "carol@pbs", "path": "/", "privilege": "Sys.Audit"}, 0],
+	"expired user, now 1": [{"auth_id": "carol@pbs", "path": "/", "privilege": "Sys.Audit"}, 1],
+	"expired token": [{"auth_id": "alice@pbs!old", "path": "/", "privilege": "Sys.Audit"}, 0],
+	"token of an expired user": [{"auth_id": "carol@pbs!t", "path": "/", "privilege": "Sys.Audit"}, 0],
+	"expired by the clock": [{"auth_id": "erin@pbs", "path": "/", "privilege": "Sys.Audit"}, 2000],
+}
+
+test_input_now_cannot_revive[name] if {
+	some name, [inp, t] in revive_cases
+	not allow_in(fixture, object.union(inp, {"now": t})) with time.now_ns as 6000000000000
+	e := explain_in(fixture, object.union(inp, {"now": t})) with time.now_ns as 6000000000000
+	not e.active.active
+}
+
+# ...while a later input.now still expires an account the clock keeps
+test_input_now_moves_forward if {
+	allowed({"auth_id": "erin@pbs", "path": "/", "privilege": "Sys.Audit"})
+	not allowed({"auth_id": "erin@pbs", "path": "/", "privilege": "Sys.Audit", "now": 5000000})
 }
 
 clock_cases := {
@@ -393,7 +486,7 @@ allow_cases := {
 	"token of a disabled user": [{"auth_id": "bob@pbs!t", "path": "/", "privileges": ["Sys.Audit"]}, false],
 	"token of an expired user": [{"auth_id": "carol@pbs!t", "path": "/", "privileges": ["Sys.Audit"]}, false],
 	"token of a missing user": [{"auth_id": "ghost@pbs!t", "path": "/", "privileges": ["Sys.Audit"]}, false],
-	"expired by the clock when now is not a number": [{"auth_id": "erin@pbs", "path": "/", "privileges": ["Sys.Audit"], "now": "2000"}, false],
+	"a now that is not a number is ignored": [{"auth_id": "erin@pbs", "path": "/", "privileges": ["Sys.Audit"], "now": "9000"}, true],
 }
 
 test_allow[name] if {
@@ -420,7 +513,7 @@ malformed_cases := {
 test_malformed_denies[name] if {
 	some name, inp in malformed_cases
 	allowed(inp) == false
-	permissions_in(fixture, object.union({"now": now}, inp)) == {}
+	permissions_in(fixture, inp) == {} with time.now_ns as now_ns
 }
 
 # the privileges are well-formed here, only the request is not: permissions
@@ -442,7 +535,7 @@ test_malformed_request_denies[name] if {
 	some name, req in malformed_request_cases
 	inp := object.union({"auth_id": "alice@pbs", "path": "/"}, req)
 	allowed(inp) == false
-	permissions_in(fixture, object.union({"now": now}, inp)) == {"Sys.Audit": true, "Datastore.Audit": true}
+	permissions_in(fixture, inp) == {"Sys.Audit": true, "Datastore.Audit": true} with time.now_ns as now_ns
 }
 
 test_malformed_superuser_request_denies[name] if {
@@ -472,15 +565,15 @@ test_requested_undefined[name] if {
 # §3.4: only root@pam's identity matters for the superuser, not its ACL
 test_superuser_with_empty_acl if {
 	doc := object.union(fixture, {"acl": {}})
-	permissions_in(doc, {"auth_id": "root@pam", "path": "/x", "now": now}) == all_privileges
-	allow_in(doc, {"auth_id": "root@pam", "path": "/x", "privilege": "Sys.Modify", "now": now})
+	permissions_in(doc, {"auth_id": "root@pam", "path": "/x"}) == all_privileges with time.now_ns as now_ns
+	allow_in(doc, {"auth_id": "root@pam", "path": "/x", "privilege": "Sys.Modify"}) with time.now_ns as now_ns
 }
 
 # §3.4: the superuser name comes from meta
 test_superuser_from_meta if {
 	doc := object.union(fixture, {"meta": {"superuser": "alice@pbs"}})
-	permissions_in(doc, {"auth_id": "alice@pbs", "path": "/datastore/s1/ns1", "now": now}) == all_privileges
-	permissions_in(doc, {"auth_id": "root@pam", "path": "/datastore/s1/ns1", "now": now}) == {}
+	permissions_in(doc, {"auth_id": "alice@pbs", "path": "/datastore/s1/ns1"}) == all_privileges with time.now_ns as now_ns
+	permissions_in(doc, {"auth_id": "root@pam", "path": "/datastore/s1/ns1"}) == {} with time.now_ns as now_ns
 }
 
 # §3.5: group entries never grant anything
@@ -526,7 +619,7 @@ test_node_index_same_answers[name] if {
 	some auth_id in ["alice@pbs", "alice@pbs!ok", "bob@pbs", "bob@pbs!t", "root@pam!t", "us!er@pbs"]
 	some path in ["/", "/datastore", "/datastore/s1", "/datastore/s1/ns1", "/datastore/s1/ns1/deeper", "//datastore//s1"]
 	name := sprintf("%s %s", [auth_id, path])
-	inp := {"auth_id": auth_id, "path": path, "now": now}
+	inp := {"auth_id": auth_id, "path": path}
 	permissions_in(indexed(fixture), inp) == permissions_in(fixture, inp)
 	every priv in ["Datastore.Audit", "Datastore.Backup", "Sys.Audit"] {
 		q := object.union(inp, {"privilege": priv})

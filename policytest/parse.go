@@ -30,8 +30,10 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/internal/safetext"
 )
 
 // File is a parsed test file.
@@ -169,7 +171,7 @@ func Parse(path string, data []byte) (*File, error) {
 		case "tests":
 			testsNode = v
 		default:
-			return p.errf(k, "unknown key %q (expected config or tests)", k.Value)
+			return p.errf(k, "unknown key %s (expected config or tests)", quote(k.Value))
 		}
 		return nil
 	})
@@ -192,7 +194,7 @@ func Parse(path string, data []byte) (*File, error) {
 			return nil, err
 		}
 		if l, dup := names[t.Name]; dup {
-			return nil, p.errf(tn, "duplicate test name %q (first at line %d)", t.Name, l)
+			return nil, p.errf(tn, "duplicate test name %s (first at line %d)", quote(t.Name), l)
 		}
 		names[t.Name] = t.Line
 		f.Tests = append(f.Tests, t)
@@ -209,7 +211,7 @@ func (p *parser) fields(m *yaml.Node, fn func(k, v *yaml.Node) error) error {
 			return p.errf(k, "a key must be a string")
 		}
 		if l, dup := seen[k.Value]; dup {
-			return p.errf(k, "duplicate key %q (already defined at line %d)", k.Value, l)
+			return p.errf(k, "duplicate key %s (already defined at line %d)", quote(k.Value), l)
 		}
 		seen[k.Value] = k.Line
 		if err := fn(m.Content[i], m.Content[i+1]); err != nil {
@@ -295,22 +297,31 @@ func (p *parser) priv(n *yaml.Node, s, key string) error {
 		return nil
 	}
 	if p.cat.IsRole(s) {
-		return p.errf(n, "%s: %q is a role, not a privilege (list its privileges)", key, s)
+		return p.errf(n, "%s: %s is a role, not a privilege (list its privileges)", key, quote(s))
 	}
-	return p.errf(n, "%s: unknown privilege %q", key, s)
+	return p.errf(n, "%s: unknown privilege %s", key, quote(s))
 }
 
 func (p *parser) authID(n *yaml.Node, s, key string) (string, error) {
 	a, err := authid.ParseAny(s)
 	if err != nil {
-		return "", p.errf(n, "%s: invalid auth id %q: %v", key, s, err)
+		return "", p.errf(n, "%s: invalid auth id %s: %v", key, quote(s), err)
 	}
 	return a.String(), nil
 }
 
+// aclPath checks a test's path by the query rule (aclpath; the flavor's
+// own rule applies when the test runs). for_all.paths are patterns with
+// '*': they must be absolute and have no "." or ".." component.
 func (p *parser) aclPath(n *yaml.Node, s, key string) error {
-	if !strings.HasPrefix(s, "/") {
-		return p.errf(n, "%s: %q must be an absolute ACL path starting with /", key, s)
+	if key != "path" {
+		if !strings.HasPrefix(s, "/") || aclpath.Dotted(s) {
+			return p.errf(n, "%s: %s must be an absolute ACL path starting with /, without '.' or '..' components", key, quote(s))
+		}
+		return nil
+	}
+	if err := aclpath.AnyQuery(s); err != nil {
+		return p.errf(n, "%s: %v", key, err)
 	}
 	return nil
 }
@@ -357,7 +368,7 @@ func (p *parser) test(n *yaml.Node) (*Test, error) {
 			}
 			err = v.Decode(&t.Now)
 		default:
-			err = p.errf(k, "unknown key %q in a test (expected name, auth_id, path, allow, deny, permissions, for_all, who_can, now)", k.Value)
+			err = p.errf(k, "unknown key %s in a test (expected name, auth_id, path, allow, deny, permissions, for_all, who_can, now)", quote(k.Value))
 		}
 		return err
 	})
@@ -368,7 +379,7 @@ func (p *parser) test(n *yaml.Node) (*Test, error) {
 		return nil, p.errf(n, "test without a name")
 	}
 	where := func(msg string, args ...any) error {
-		return p.errf(n, "test %q: %s", t.Name, fmt.Sprintf(msg, args...))
+		return p.errf(n, "test %s: %s", quote(t.Name), fmt.Sprintf(msg, args...))
 	}
 	checks := len(t.Allow) > 0 || len(t.Deny) > 0 || t.Permissions != nil
 	switch {
@@ -450,7 +461,7 @@ func (p *parser) forAll(n *yaml.Node) (*ForAll, error) {
 				}
 			}
 		default:
-			err = p.errf(k, "unknown key %q in for_all (expected auth_ids or paths)", k.Value)
+			err = p.errf(k, "unknown key %s in for_all (expected auth_ids or paths)", quote(k.Value))
 		}
 		return err
 	})
@@ -486,7 +497,7 @@ func (p *parser) whoCan(n *yaml.Node) (*WhoCan, error) {
 				}
 			}
 		default:
-			err = p.errf(k, "unknown key %q in who_can (expected privilege or exactly)", k.Value)
+			err = p.errf(k, "unknown key %s in who_can (expected privilege or exactly)", quote(k.Value))
 		}
 		return err
 	})
@@ -503,3 +514,7 @@ func (p *parser) whoCan(n *yaml.Node) (*WhoCan, error) {
 	w.Exactly = slices.Compact(w.Exactly)
 	return w, nil
 }
+
+// quote shows a value from a test file or configuration in a message:
+// double-quoted as policytest always has, escaped and cut by safetext.
+func quote(s string) string { return `"` + safetext.Value(s) + `"` }

@@ -55,7 +55,14 @@ func TestParseInline(t *testing.T) {
 		{"no path", head + "  - name: n\n    auth_id: a@pbs\n    allow: [Sys.Audit]\n", "missing path", 3},
 		{"nothing to check", head + "  - name: n\n    auth_id: a@pbs\n    path: /\n", "nothing to check", 3},
 		{"bad auth id", head + "  - name: n\n    auth_id: nobody\n    path: /\n    allow: [Sys.Audit]\n", "invalid auth id", 4},
-		{"relative path", head + "  - name: n\n    auth_id: a@pbs\n    path: datastore\n    allow: [Sys.Audit]\n", "absolute ACL path", 5},
+		{"relative path", head + "  - name: n\n    auth_id: a@pbs\n    path: datastore\n    allow: [Sys.Audit]\n", "not absolute", 5},
+		// one query-path rule for every command (aclpath, pbs §7, pve §6)
+		{"dotted path", head + "  - name: n\n    auth_id: a@pbs\n    path: /datastore/s1/../secret\n    allow: [Sys.Audit]\n", "'.' or '..' component", 5},
+		{"empty path", head + "  - name: n\n    auth_id: a@pbs\n    path: \"\"\n    allow: [Sys.Audit]\n", "invalid ACL path '': empty", 5},
+		{"path with a space", head + "  - name: n\n    auth_id: a@pbs\n    path: /datastore/st ore\n    allow: [Sys.Audit]\n", "component 'st ore'", 5},
+		// values are shown escaped (internal/safetext): no raw ESC
+		{"ESC in a privilege", head + "  - name: n\n    auth_id: a@pbs\n    path: /\n    allow: [\"Sys.\\e[2J\"]\n", `unknown privilege "Sys.\x1b[2J"`, 6},
+		{"dotted for_all path", head + "  - name: n\n    auth_id: a@pbs\n    for_all: {paths: [/datastore/*/..]}\n    allow: [Sys.Audit]\n", "without '.' or '..'", 5},
 		{"who_can without exactly", head + "  - name: n\n    path: /\n    who_can: {privilege: Sys.Audit}\n", "missing exactly", 5},
 		{"who_can with auth_id", head + "  - name: n\n    auth_id: a@pbs\n    path: /\n    who_can: {privilege: Sys.Audit, exactly: []}\n", "who_can takes only a path", 3},
 		{"who_can unknown privilege", head + "  - name: n\n    path: /\n    who_can: {privilege: Sys.Nope, exactly: []}\n", `unknown privilege "Sys.Nope"`, 5},

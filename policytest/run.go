@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/config"
@@ -223,14 +224,19 @@ func (r *Runner) Run(ctx context.Context, f *File) (*FileResult, error) {
 	}
 	fr := &FileResult{File: f.Path, Config: dir}
 	for _, t := range f.Tests {
+		if t.Path != "" {
+			if err := aclpath.Query(e.cat.Flavor, t.Path); err != nil {
+				return nil, &FileError{File: f.Path, Line: t.Line, Msg: fmt.Sprintf("test %s: %v", quote(t.Name), err)}
+			}
+		}
 		for _, p := range t.privileges() {
 			if !e.cat.IsPrivilege(p) {
-				return nil, &FileError{File: f.Path, Line: t.Line, Msg: fmt.Sprintf("test %q: privilege %q does not exist in the %s configuration %s", t.Name, p, e.cat.Flavor, dir)}
+				return nil, &FileError{File: f.Path, Line: t.Line, Msg: fmt.Sprintf("test %s: privilege %s does not exist in the %s configuration %s", quote(t.Name), quote(p), e.cat.Flavor, dir)}
 			}
 		}
 		res, err := e.run(ctx, t)
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: test %q: %w", f.Path, t.Line, t.Name, err)
+			return nil, fmt.Errorf("%s:%d: test %s: %w", f.Path, t.Line, quote(t.Name), err)
 		}
 		fr.Tests = append(fr.Tests, res)
 	}
@@ -307,7 +313,7 @@ func (e *env) run(ctx context.Context, t *Test) (*Result, error) {
 		}
 		if len(ids) == 0 || len(paths) == 0 {
 			res.Failures = append(res.Failures, Failure{Check: "for_all",
-				Message: fmt.Sprintf("for_all matched no auth ids or no paths in the configuration (auth_ids %q, paths %q)", fa.AuthIDs, fa.Paths)})
+				Message: fmt.Sprintf("for_all matched no auth ids or no paths in the configuration (auth_ids %s, paths %s)", quote(fa.AuthIDs), quote(strings.Join(fa.Paths, ", ")))})
 			return res, nil
 		}
 	}
@@ -324,7 +330,7 @@ func (e *env) run(ctx context.Context, t *Test) (*Result, error) {
 
 func (e *env) single(ctx context.Context, t *Test, id, path string, res *Result) error {
 	if len(t.Allow) > 0 {
-		q := evaluator.Query{AuthID: id, Path: path, Privileges: t.Allow, Now: t.Now}
+		q := evaluator.Query{AuthID: id, Path: path, Privileges: t.Allow, Clock: t.Now}
 		res.Cases++
 		ok, err := e.ev.Allowed(ctx, q)
 		if err != nil {
@@ -340,7 +346,7 @@ func (e *env) single(ctx context.Context, t *Test, id, path string, res *Result)
 		}
 	}
 	for _, p := range t.Deny {
-		q := evaluator.Query{AuthID: id, Path: path, Privileges: []string{p}, Now: t.Now}
+		q := evaluator.Query{AuthID: id, Path: path, Privileges: []string{p}, Clock: t.Now}
 		res.Cases++
 		ok, err := e.ev.Allowed(ctx, q)
 		if err != nil {
@@ -385,7 +391,7 @@ func (e *env) single(ctx context.Context, t *Test, id, path string, res *Result)
 				}
 				privs = append(privs, k)
 			}
-			x, err := e.explain(ctx, evaluator.Query{AuthID: id, Path: path, Privileges: privs, Now: t.Now})
+			x, err := e.explain(ctx, evaluator.Query{AuthID: id, Path: path, Privileges: privs, Clock: t.Now})
 			if err != nil {
 				return err
 			}
@@ -401,7 +407,7 @@ func (e *env) whoCan(ctx context.Context, t *Test, res *Result) error {
 	var holders []string
 	for _, id := range e.ids {
 		res.Cases++
-		ok, err := e.ev.Allowed(ctx, evaluator.Query{AuthID: id, Path: t.Path, Privileges: []string{w.Privilege}, Now: t.Now})
+		ok, err := e.ev.Allowed(ctx, evaluator.Query{AuthID: id, Path: t.Path, Privileges: []string{w.Privilege}, Clock: t.Now})
 		if err != nil {
 			return err
 		}
@@ -411,7 +417,7 @@ func (e *env) whoCan(ctx context.Context, t *Test, res *Result) error {
 	}
 	for _, id := range holders {
 		if !slices.Contains(w.Exactly, id) {
-			x, err := e.explain(ctx, evaluator.Query{AuthID: id, Path: t.Path, Privileges: []string{w.Privilege}, Now: t.Now})
+			x, err := e.explain(ctx, evaluator.Query{AuthID: id, Path: t.Path, Privileges: []string{w.Privilege}, Clock: t.Now})
 			if err != nil {
 				return err
 			}
@@ -421,7 +427,7 @@ func (e *env) whoCan(ctx context.Context, t *Test, res *Result) error {
 	}
 	for _, id := range w.Exactly {
 		if !slices.Contains(holders, id) {
-			x, err := e.explain(ctx, evaluator.Query{AuthID: id, Path: t.Path, Privileges: []string{w.Privilege}, Now: t.Now})
+			x, err := e.explain(ctx, evaluator.Query{AuthID: id, Path: t.Path, Privileges: []string{w.Privilege}, Clock: t.Now})
 			if err != nil {
 				return err
 			}

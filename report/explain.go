@@ -27,7 +27,9 @@ func WriteExplanation(w io.Writer, x *evaluator.Explanation) error {
 		mode = "any of"
 	}
 	fmt.Fprintf(&b, "%s: %v on %s, %s [%s]\n", verdict, x.AuthID, path, mode, strings.Join(x.Requested, ", "))
-	if !x.InputOK {
+	if x.PathProblem != nil {
+		fmt.Fprintf(&b, "  %s; it is denied\n", *x.PathProblem)
+	} else if !x.InputOK {
 		b.WriteString("  the query is malformed (auth id, path and at least one privilege are required); it is denied\n")
 	}
 

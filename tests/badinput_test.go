@@ -94,7 +94,29 @@ func TestBadInput(t *testing.T) {
 				"acl.cfg":  "acl:1:/:john@pbs:Admin\n",
 			},
 			bundleFlags: []string{},
-			want:        []string{"user.cfg:5", strings.Repeat("c", 129), "129"},
+			// the value is cut by safetext, with its size
+			want: []string{"user.cfg:5", strings.Repeat("c", 64) + "... (129 bytes)", "129"},
+		},
+		{
+			// item 11: an editor's UTF-8 BOM is shown, not hidden ("got 'acl'")
+			name:        "acl-bom",
+			files:       map[string]string{"user.cfg": goodUserCfg, "acl.cfg": "\ufeffacl:1:/:john@pbs:Admin\n"},
+			bundleFlags: []string{},
+			want:        []string{"acl.cfg:1", `got '\ufeffacl'`},
+		},
+		{
+			// item 11: a 5 MB value gives a short error with its size
+			name:        "user-5mb-value",
+			files:       map[string]string{"user.cfg": goodUserCfg + "\tenable " + strings.Repeat("y", 5<<20) + "\n", "acl.cfg": "acl:1:/:john@pbs:Admin\n"},
+			bundleFlags: []string{},
+			want:        []string{"user.cfg:6", "(5242880 bytes)"},
+		},
+		{
+			// item 11: an ESC sequence is escaped, never sent to the terminal
+			name:        "acl-esc-role",
+			files:       map[string]string{"user.cfg": goodUserCfg, "acl.cfg": "acl:1:/:john@pbs:\x1b[2JAdmin\n"},
+			bundleFlags: []string{},
+			want:        []string{"acl.cfg:1", `'\x1b[2JAdmin'`},
 		},
 		{
 			name:        "missing-config-dir",
@@ -140,6 +162,10 @@ func TestBadInput(t *testing.T) {
 				}
 				if r.stdout != "" {
 					t.Errorf("%s: wrote to stdout: %q", what, r.stdout)
+				}
+				// values are cut (safetext): no message carries a 5 MB value
+				if len(r.stderr) > 1000 || strings.ContainsAny(r.stderr, "\x1b\ufeff") {
+					t.Errorf("%s: %d-byte stderr with raw characters? %.300q", what, len(r.stderr), r.stderr)
 				}
 				for _, w := range tc.want {
 					if !strings.Contains(r.stderr, w) {

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +18,7 @@ import (
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pve"
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/evaluator"
 )
 
@@ -75,7 +75,9 @@ func (c scenarioCase) now() int64 {
 	return *c.Now
 }
 
-// input is the OPA input document of a decision, as the evaluator builds it.
+// input is the OPA input document of a decision, as the evaluator builds
+// it, plus "clock": the case's now, which the harness sets as OPA's clock
+// (with time.now_ns as ...; input.now could only move it forward).
 func (c scenarioCase) input(d *decision) map[string]any {
 	in := map[string]any{"auth_id": *c.AuthID, "path": *c.Path}
 	if d == nil {
@@ -90,7 +92,7 @@ func (c scenarioCase) input(d *decision) map[string]any {
 		in["partial"] = true
 	}
 	if c.Now != nil {
-		in["now"] = *c.Now
+		in["clock"] = *c.Now
 	}
 	return in
 }
@@ -140,12 +142,19 @@ func loadScenarioFile(t *testing.T, path string) scenarioFile {
 // pxacl_harness is not under the bundle root, so there is no root conflict.
 const opaHarness = `package pxacl_harness
 
+# clock_ns(q): the case's clock, else the real one
+clock_ns(q) := q.clock * 1000000000 if q.clock
+
+else := time.now_ns()
+
 permissions_of(q) := p if {
-	p := data.pxacl.permissions with input as q
+	ns := clock_ns(q)
+	p := data.pxacl.permissions with input as object.remove(q, ["clock"]) with time.now_ns as ns
 }
 
 allow_of(q) := a if {
-	a := data.pxacl.allow with input as q
+	ns := clock_ns(q)
+	a := data.pxacl.allow with input as object.remove(q, ["clock"]) with time.now_ns as ns
 }
 
 results := [r |
@@ -230,16 +239,6 @@ func opaEvalCases(t *testing.T, confDir string, cases []scenarioCase) []opaCaseR
 	return res
 }
 
-// cliPathSchema is PBS's ACL_PATH_SCHEMA (§7): the CLI's `user permissions
-// --path` rejects anything else.
-var cliPathSchema = regexp.MustCompile(`^(?:/|(?:/[A-Za-z0-9_][A-Za-z0-9._\-]*)+)$`)
-
-func cliAcceptsPath(p string) bool { return len(p) <= 128 && cliPathSchema.MatchString(p) }
-
-// pveCLIPath is what the CLI accepts as --path for PVE (normalize_path's
-// character class, pve-semantics.md §1.3).
-var pveCLIPath = regexp.MustCompile(`^[[:alnum:]\.\-\_\/]+$`)
-
 func TestScenarios(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(moduleRoot, "tests", "scenarios", "*.yaml"))
 	if err != nil {
@@ -298,6 +297,7 @@ func runScenarioCase(t *testing.T, ev, evRego *evaluator.Evaluator, dir string, 
 		}
 	}
 	cliIDOK := idErr == nil
+	pathErr := aclpath.Query(cat.Flavor, path)
 	base := []string{"--config-dir", dir}
 
 	// --- permissions ---
@@ -328,7 +328,7 @@ func runScenarioCase(t *testing.T, ev, evRego *evaluator.Evaluator, dir string, 
 		if r.code != 2 {
 			t.Errorf("pxacl user permissions %q (invalid auth id: %v): want exit 2, got %s", id, idErr, r)
 		}
-	case cat.Flavor == "pve" && pveCLIPath.MatchString(path), cat.Flavor != "pve" && cliAcceptsPath(path):
+	case pathErr == nil:
 		r := runPxacl(t, append(base, "--output-format", "json", "user", "permissions", id, "--path", path)...)
 		if r.code != 0 {
 			t.Fatalf("pxacl user permissions %q --path %q: %s", id, path, r)
@@ -361,17 +361,17 @@ func runScenarioCase(t *testing.T, ev, evRego *evaluator.Evaluator, dir string, 
 			t.Errorf("pxacl permissions of %q on %q:\n got  %v\n want %v", id, path, got, *c.Permissions)
 		}
 	default:
-		// not a normal ACL path: `user permissions --path` rejects it (as
-		// PBS does); `check` below still takes it
+		// not a query path (aclpath: every command applies the one rule,
+		// pbs §7, pve §6): `user permissions --path` and `check` reject it
 		r := runPxacl(t, append(base, "--output-format", "json", "user", "permissions", id, "--path", path)...)
 		if r.code != 2 {
-			t.Errorf("pxacl user permissions --path %q (not ACL_PATH_SCHEMA): want exit 2, got %s", path, r)
+			t.Errorf("pxacl user permissions --path %q (%v): want exit 2, got %s", path, pathErr, r)
 		}
 	}
 
 	// --- allow / deny ---
 	for i, d := range c.decisions() {
-		q := evaluator.Query{AuthID: id, Path: path, Privileges: d.privs, Partial: d.partial, Now: c.now()}
+		q := evaluator.Query{AuthID: id, Path: path, Privileges: d.privs, Partial: d.partial, Clock: c.now()}
 		got, err := ev.Allowed(ctx, q)
 		if err != nil {
 			t.Fatalf("evaluator %s: %v", d.label, err)
@@ -411,10 +411,11 @@ func runScenarioCase(t *testing.T, ev, evRego *evaluator.Evaluator, dir string, 
 		}
 		r := runPxacl(t, args...)
 		switch {
-		case !cliIDOK || len(badPrivs) > 0:
-			// the CLI refuses invalid auth ids and unknown privilege names
+		case !cliIDOK || len(badPrivs) > 0 || pathErr != nil:
+			// the CLI refuses invalid auth ids, unknown privilege names and
+			// paths that are not query paths
 			if r.code != 2 {
-				t.Errorf("pxacl check %s (auth id error %v, unknown privileges %q): want exit 2, got %s", d.label, idErr, badPrivs, r)
+				t.Errorf("pxacl check %s (auth id error %v, unknown privileges %q, path error %v): want exit 2, got %s", d.label, idErr, badPrivs, pathErr, r)
 			}
 		default:
 			want := 1

@@ -257,7 +257,7 @@ func (c *Config) WhoCan(ctx context.Context, priv, path string, now int64) (*Res
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(cands); i += workers {
-				q := evaluator.Query{AuthID: cands[i], Path: path, Privileges: []string{priv}, Now: now}
+				q := evaluator.Query{AuthID: cands[i], Path: path, Privileges: []string{priv}, Clock: now}
 				ok, err := c.Ev.Allowed(ctx, q)
 				if err == nil && ok {
 					holders[i], err = c.holder(ctx, q)
@@ -319,7 +319,7 @@ func (c *Config) Grants(id, priv, path string) (own, owner []Grant) {
 func (c *Config) BruteForce(ctx context.Context, priv, path string, now int64) ([]string, error) {
 	var out []string
 	for _, id := range c.Identities() {
-		ok, err := c.Ev.Allowed(ctx, evaluator.Query{AuthID: id, Path: path, Privileges: []string{priv}, Now: now})
+		ok, err := c.Ev.Allowed(ctx, evaluator.Query{AuthID: id, Path: path, Privileges: []string{priv}, Clock: now})
 		if err != nil {
 			return nil, err
 		}

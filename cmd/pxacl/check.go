@@ -6,8 +6,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/evaluator"
+	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/report"
 )
 
@@ -48,12 +50,15 @@ func (f *queryFlags) query(args []string, flavor string) (evaluator.Query, error
 			cat = catalog.MustLoad("pve8")
 		}
 	}
+	if err := aclpath.Query(flavor, args[1]); err != nil {
+		return evaluator.Query{}, err
+	}
 	for _, p := range args[2:] {
 		if !cat.IsPrivilege(p) {
-			return evaluator.Query{}, fmt.Errorf("unknown privilege '%s'", p)
+			return evaluator.Query{}, fmt.Errorf("unknown privilege %s", safetext.Quote(p))
 		}
 	}
-	return evaluator.Query{AuthID: id, Path: args[1], Privileges: args[2:], Partial: f.any, Now: f.now}, nil
+	return evaluator.Query{AuthID: id, Path: args[1], Privileges: args[2:], Partial: f.any, Clock: f.now}, nil
 }
 
 func newCheckCmd(g *globals) *cobra.Command {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/config"
+	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/pveexpr"
 	"github.com/pxacl/pxacl/report"
 )
@@ -41,7 +42,7 @@ func newCheckExprCmd(g *globals) *cobra.Command {
 			for _, p := range params {
 				k, v, ok := strings.Cut(p, "=")
 				if !ok || k == "" {
-					return fmt.Errorf("--param %q: want NAME=VALUE", p)
+					return fmt.Errorf("--param %s: want NAME=VALUE", safetext.Quote(p))
 				}
 				ps[k] = v
 			}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/permdiff"
 	"github.com/pxacl/pxacl/report"
 )
@@ -41,7 +42,7 @@ Exit 0, or 1 when --fail-on gain|escalation|any matches; 2 on bad input.`,
 			switch failOn {
 			case "", "gain", "escalation", "any":
 			default:
-				return fmt.Errorf("invalid --fail-on '%s' (want gain, escalation or any)", failOn)
+				return fmt.Errorf("invalid --fail-on %s (want gain, escalation or any)", safetext.Quote(failOn))
 			}
 			oldDir, newDir := args[0], args[1]
 			if gitMode {
@@ -98,10 +99,10 @@ Exit 0, or 1 when --fail-on gain|escalation|any matches; 2 on bad input.`,
 // exist there) into out.
 func gitExport(ctx context.Context, rev, dir, out string) error {
 	if strings.HasPrefix(rev, "-") {
-		return fmt.Errorf("invalid revision '%s'", rev)
+		return fmt.Errorf("invalid revision %s", safetext.Quote(rev))
 	}
 	if err := exec.CommandContext(ctx, "git", "rev-parse", "--verify", "--quiet", rev+"^{commit}").Run(); err != nil {
-		return fmt.Errorf("git: unknown revision '%s'", rev)
+		return fmt.Errorf("git: unknown revision %s", safetext.Quote(rev))
 	}
 	if err := os.MkdirAll(out, 0o700); err != nil {
 		return err

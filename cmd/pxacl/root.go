@@ -14,6 +14,7 @@ import (
 	"github.com/pxacl/pxacl/config/pve"
 	"github.com/pxacl/pxacl/evaluator"
 	"github.com/pxacl/pxacl/internal/buildinfo"
+	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/report"
 )
 
@@ -198,7 +199,7 @@ func parseAuthID(s, flavor string) (string, error) {
 		if _, _, ok := pve.SplitTokenID(s); ok || pve.VerifyUsername(s) {
 			return s, nil
 		}
-		return "", fmt.Errorf("value '%s' does not look like a valid user or token id", s)
+		return "", fmt.Errorf("value %s does not look like a valid user or token id", safetext.Quote(s))
 	}
 	a, err := authid.ParseAny(s)
 	if err != nil {

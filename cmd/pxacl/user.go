@@ -2,16 +2,13 @@ package main
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/spf13/cobra"
 
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/report"
 )
-
-// aclPathSchema is PBS's ACL_PATH_SCHEMA (§7): "/" or "/SAFE_ID/...", 1..128.
-var aclPathSchema = regexp.MustCompile(`^(?:/|(?:/[A-Za-z0-9_][A-Za-z0-9._\-]*)+)$`)
 
 // defaultPermissionPaths are listed by `user permissions` without --path
 // besides every acl.cfg node (§11).
@@ -20,9 +17,6 @@ var defaultPermissionPaths = []string{"/", "/access", "/datastore", "/remote", "
 // pveDefaultPermissionPaths are PVE's get_effective_permissions defaults
 // (pve-semantics.md §3.4); ACL nodes and pool members are added.
 var pveDefaultPermissionPaths = []string{"/", "/access", "/access/groups", "/nodes", "/pool", "/sdn", "/storage", "/vms"}
-
-// pvePathRe is what PVE's normalize_path accepts (§1.3).
-var pvePathRe = regexp.MustCompile(`^[[:alnum:]\.\-\_\/]+$`)
 
 func newUserCmd(g *globals) *cobra.Command {
 	user := &cobra.Command{Use: "user", Short: "User and API token management and queries"}
@@ -41,11 +35,10 @@ func newUserCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if cmd.Flags().Changed("path") && pve && !pvePathRe.MatchString(path) {
-				return fmt.Errorf("parameter 'path': invalid ACL path '%s'", path)
-			}
-			if cmd.Flags().Changed("path") && !pve && (len(path) > 128 || !aclPathSchema.MatchString(path)) {
-				return fmt.Errorf("parameter 'path': invalid ACL path '%s'", path)
+			if cmd.Flags().Changed("path") {
+				if err := aclpath.Query(flavor, path); err != nil {
+					return fmt.Errorf("parameter 'path': %w", err)
+				}
 			}
 			ev, err := g.evaluator(cmd.Context())
 			if err != nil {

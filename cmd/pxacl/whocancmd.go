@@ -7,7 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/report"
 	"github.com/pxacl/pxacl/whocan"
 )
@@ -38,10 +40,10 @@ func newWhoCanCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if !catalogFor(g.detected(), g.pveVersion).IsPrivilege(priv) {
-				return fmt.Errorf("unknown privilege '%s'", priv)
+				return fmt.Errorf("unknown privilege %s", safetext.Quote(priv))
 			}
-			if !strings.HasPrefix(path, "/") {
-				return fmt.Errorf("invalid path '%s' (want an absolute ACL path)", path)
+			if err := aclpath.Query(g.detected(), path); err != nil {
+				return err
 			}
 			doc, err := g.compile()
 			if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/internal/parallel"
+	"github.com/pxacl/pxacl/internal/safetext"
 )
 
 // NoAccess is the role that is exclusive per ugid and node (§3.1).
@@ -74,7 +75,7 @@ type aclPair struct {
 func parseACLLine(file string, n int, raw []byte, isRole func(string) bool, ids map[string]string) (aclLine, *ParseError) {
 	rec := aclLine{line: n}
 	if !utf8.Valid(raw) {
-		return rec, errorf(file, n, string(raw), "invalid UTF-8: %q", raw)
+		return rec, errorf(file, n, string(raw), "invalid UTF-8: %s", safetext.Quote(string(raw)))
 	}
 	line := strings.TrimSpace(string(raw))
 	if line == "" {
@@ -82,17 +83,17 @@ func parseACLLine(file string, n int, raw []byte, isRole func(string) bool, ids 
 	}
 	items := strings.Split(line, ":")
 	if len(items) != 5 {
-		return rec, errorf(file, n, line, "wrong number of items (expected 5 ':'-separated fields): '%s'", line)
+		return rec, errorf(file, n, line, "wrong number of items (expected 5 ':'-separated fields): %s", safetext.Quote(line))
 	}
 	if items[0] != "acl" {
-		return rec, errorf(file, n, items[0], "line does not start with 'acl' (got '%s'): '%s'", items[0], line)
+		return rec, errorf(file, n, items[0], "line does not start with 'acl' (got %s): %s", safetext.Quote(items[0]), safetext.Quote(line))
 	}
 	switch items[1] {
 	case "0":
 	case "1":
 		rec.propagate = true
 	default:
-		return rec, errorf(file, n, items[1], "expected '0' or '1' for propagate flag, got '%s'", items[1])
+		return rec, errorf(file, n, items[1], "expected '0' or '1' for propagate flag, got %s", safetext.Quote(items[1]))
 	}
 	rec.path = items[2]
 	ugs := strings.Split(items[3], ",")
@@ -105,7 +106,7 @@ func parseACLLine(file string, n int, raw []byte, isRole func(string) bool, ids 
 		ug = strings.TrimSpace(ug)
 		for _, role := range roles {
 			if !isRole(role) {
-				return rec, errorf(file, n, role, "unknown role '%s'", role)
+				return rec, errorf(file, n, role, "unknown role %s", safetext.Quote(role))
 			}
 			if group, ok := strings.CutPrefix(ug, "@"); ok {
 				rec.pairs = append(rec.pairs, aclPair{ugid: group, role: role, group: true})
@@ -115,7 +116,7 @@ func parseACLLine(file string, n int, raw []byte, isRole func(string) bool, ids 
 			if !ok {
 				a, err := authid.Parse(ug)
 				if err != nil {
-					return rec, errorf(file, n, ug, "invalid user or token id '%s': %v", ug, err)
+					return rec, errorf(file, n, ug, "invalid user or token id %s: %v", safetext.Quote(ug), err)
 				}
 				id = a.String()
 				ids[ug] = id

@@ -108,7 +108,7 @@ func TestParseACLCfgErrors(t *testing.T) {
 		{"bad authid", "acl:1:/:john:Admin\n", "acl.cfg:1:", []string{"'john'"}},
 		{"empty ugid", "acl:1:/:a@pbs,:Admin\n", "acl.cfg:1:", []string{"''"}},
 		{"trailing bang", "acl:1:/:a@pbs!:Admin\n", "acl.cfg:1:", []string{"'a@pbs!'"}},
-		{"nbsp in name", "acl:1:/:a\u00a0b@pbs:Admin\n", "acl.cfg:1:", []string{"a\u00a0b@pbs"}},
+		{"nbsp in name", "acl:1:/:a\u00a0b@pbs:Admin\n", "acl.cfg:1:", []string{`'a\u00a0b@pbs'`}}, // the no-break space escaped (safetext)
 		{"short realm", "acl:1:/:a@p:Admin\n", "acl.cfg:1:", []string{"'a@p'"}},
 		// §2.1: exactly 5 ':'-separated fields.
 		{"4 fields", "acl:1:/x:john@pbs\n", "acl.cfg:1:", []string{"wrong number of items", "'acl:1:/x:john@pbs'"}},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/pxacl/pxacl/authid"
+	"github.com/pxacl/pxacl/internal/safetext"
 )
 
 // propCheck validates one property value; the error names key and value.
@@ -20,7 +21,7 @@ var (
 	ldapMode  propCheck = func(k, v string) error { return oneOf(k, v, "ldap", "ldap+starttls", "ldaps") }
 	safeID    propCheck = func(k, v string) error {
 		if !authid.IsSafeID(v) {
-			return fmt.Errorf("property '%s': value '%s' does not match SAFE_ID", k, v)
+			return fmt.Errorf("property %s: value %s does not match SAFE_ID", safetext.Quote(k), safetext.Quote(v))
 		}
 		return nil
 	}
@@ -39,7 +40,7 @@ func oneOf(k, v string, allowed ...string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("property '%s': value '%s' is not one of %v", k, v, allowed)
+	return fmt.Errorf("property %s: value %s is not one of %v", safetext.Quote(k), safetext.Quote(v), allowed)
 }
 
 // realmSchema is the property set of one domains.cfg section type (§5.4).
@@ -77,7 +78,7 @@ var realmSchemas = map[string]realmSchema{
 // checkRealmID applies REALM_ID_SCHEMA: SAFE_ID, 2..32 chars (§5.4).
 func checkRealmID(id string) error {
 	if !authid.IsSafeID(id) || len(id) < 2 || len(id) > 32 {
-		return fmt.Errorf("invalid realm id '%s' (SAFE_ID, 2..32 chars)", id)
+		return fmt.Errorf("invalid realm id %s (SAFE_ID, 2..32 chars)", safetext.Quote(id))
 	}
 	return nil
 }
@@ -97,7 +98,7 @@ func ParseDomainsCfg(file string, data []byte) (*DomainsConfig, error) {
 	for _, s := range sections {
 		schema, ok := realmSchemas[s.Type]
 		if !ok {
-			return nil, errorf(file, s.Line, s.Type, "unknown section type '%s'", s.Type)
+			return nil, errorf(file, s.Line, s.Type, "unknown section type %s", safetext.Quote(s.Type))
 		}
 		if err := checkRealmID(s.ID); err != nil {
 			return nil, errorf(file, s.Line, s.ID, "%v", err)
@@ -106,7 +107,7 @@ func ParseDomainsCfg(file string, data []byte) (*DomainsConfig, error) {
 		for _, p := range s.Props {
 			check, ok := schema.props[p.Key]
 			if !ok {
-				return nil, errorf(file, p.Line, p.Key, "unknown property '%s' in %s section '%s'", p.Key, s.Type, s.ID)
+				return nil, errorf(file, p.Line, p.Key, "unknown property %s in %s section %s", safetext.Quote(p.Key), s.Type, safetext.Quote(s.ID))
 			}
 			if err := check(p.Key, p.Value); err != nil {
 				return nil, errorf(file, p.Line, p.Value, "%v", err)
@@ -115,7 +116,7 @@ func ParseDomainsCfg(file string, data []byte) (*DomainsConfig, error) {
 		}
 		for _, k := range schema.required {
 			if !seen[k] {
-				return nil, errorf(file, s.Line, k, "property '%s' is missing and it is not optional (%s section '%s')", k, s.Type, s.ID)
+				return nil, errorf(file, s.Line, k, "property %s is missing and it is not optional (%s section %s)", safetext.Quote(k), s.Type, safetext.Quote(s.ID))
 			}
 		}
 		c.Realms = append(c.Realms, &Realm{Type: s.Type, Realm: s.ID, Props: s.Props, Line: s.Line})

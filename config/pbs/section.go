@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/pxacl/pxacl/internal/safetext"
 )
 
 // ParseSections reads a section-config file (user.cfg, domains.cfg) with
@@ -31,7 +33,7 @@ func ParseSections(file string, data []byte) ([]*Section, error) {
 	)
 	splitLines(data, func(n int, raw []byte) bool {
 		if !utf8.Valid(raw) {
-			perr = errorf(file, n, string(raw), "invalid UTF-8: %q", raw)
+			perr = errorf(file, n, string(raw), "invalid UTF-8: %s", safetext.Quote(string(raw)))
 			return false
 		}
 		line := string(raw)
@@ -41,7 +43,7 @@ func ParseSections(file string, data []byte) ([]*Section, error) {
 		}
 		first, _ := utf8.DecodeRuneInString(line)
 		if first == '#' {
-			perr = errorf(file, n, line, "comments are not allowed: '%s'", line)
+			perr = errorf(file, n, line, "comments are not allowed: %s", safetext.Quote(line))
 			return false
 		}
 		if cur == nil {
@@ -51,19 +53,19 @@ func ParseSections(file string, data []byte) ([]*Section, error) {
 			}
 			typ, id, ok := parseHeader(line)
 			if !ok {
-				perr = errorf(file, n, line, "syntax error (expected header): '%s'", line)
+				perr = errorf(file, n, line, "syntax error (expected header): %s", safetext.Quote(line))
 				return false
 			}
 			if hasControl(typ) || hasControl(id) {
-				perr = errorf(file, n, line, "control character in section header: %q", line)
+				perr = errorf(file, n, line, "control character in section header: %s", safetext.Quote(line))
 				return false
 			}
 			if id == "" {
-				perr = errorf(file, n, line, "empty section id: '%s'", line)
+				perr = errorf(file, n, line, "empty section id: %s", safetext.Quote(line))
 				return false
 			}
 			if _, dup := ids[id]; dup {
-				perr = errorf(file, n, id, "duplicate section id '%s'", id)
+				perr = errorf(file, n, id, "duplicate section id %s", safetext.Quote(id))
 				return false
 			}
 			ids[id] = struct{}{}
@@ -72,21 +74,21 @@ func ParseSections(file string, data []byte) ([]*Section, error) {
 			return true
 		}
 		if !unicode.IsSpace(first) {
-			perr = errorf(file, n, line, "syntax error (expected section properties, or a blank line before the next section): '%s'", line)
+			perr = errorf(file, n, line, "syntax error (expected section properties, or a blank line before the next section): %s", safetext.Quote(line))
 			return false
 		}
 		key, value, ok := parseProperty(line)
 		if !ok {
-			perr = errorf(file, n, key, "missing value for property '%s'", key)
+			perr = errorf(file, n, key, "missing value for property %s", safetext.Quote(key))
 			return false
 		}
 		if hasControl(key) || hasControl(value) {
-			perr = errorf(file, n, value, "control character in property '%s': %q", key, value)
+			perr = errorf(file, n, value, "control character in property %s: %s", safetext.Quote(key), safetext.Quote(value))
 			return false
 		}
 		for _, p := range cur.Props { // sections are small: a scan beats a map
 			if p.Key == key {
-				perr = errorf(file, n, key, "duplicate property '%s' in section '%s'", key, cur.ID)
+				perr = errorf(file, n, key, "duplicate property %s in section %s", safetext.Quote(key), safetext.Quote(cur.ID))
 				return false
 			}
 		}

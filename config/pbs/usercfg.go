@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/pxacl/pxacl/authid"
+	"github.com/pxacl/pxacl/internal/safetext"
 )
 
 // Section types of user.cfg (§5.1).
@@ -51,7 +52,7 @@ func ParseUserCfg(file string, data []byte) (*UserConfig, error) {
 			}
 			c.Tokens = append(c.Tokens, t)
 		default:
-			return nil, errorf(file, s.Line, s.Type, "unknown section type '%s'", s.Type)
+			return nil, errorf(file, s.Line, s.Type, "unknown section type %s", safetext.Quote(s.Type))
 		}
 		c.order = append(c.order, s.ID)
 	}
@@ -65,7 +66,7 @@ func ParseUserCfg(file string, data []byte) (*UserConfig, error) {
 
 func parseUserSection(file string, s *Section) (*User, error) {
 	if _, err := authid.ValidateSchema(s.ID, false); err != nil {
-		return nil, errorf(file, s.Line, s.ID, "invalid user id '%s': %v", s.ID, err)
+		return nil, errorf(file, s.Line, s.ID, "invalid user id %s: %v", safetext.Quote(s.ID), err)
 	}
 	u := &User{Userid: s.ID, Line: s.Line}
 	for _, p := range s.Props {
@@ -79,7 +80,7 @@ func parseUserSection(file string, s *Section) (*User, error) {
 		case p.Key == "email":
 			u.Email, err = p.Value, checkLen(p.Key, p.Value, 2, 64)
 		default:
-			return nil, errorf(file, p.Line, p.Key, "unknown property '%s' in user section '%s'", p.Key, s.ID)
+			return nil, errorf(file, p.Line, p.Key, "unknown property %s in user section %s", safetext.Quote(p.Key), safetext.Quote(s.ID))
 		}
 		if err != nil {
 			return nil, errorf(file, p.Line, p.Value, "%v", err)
@@ -90,13 +91,13 @@ func parseUserSection(file string, s *Section) (*User, error) {
 
 func parseTokenSection(file string, s *Section) (*Token, error) {
 	if _, err := authid.ValidateSchema(s.ID, true); err != nil {
-		return nil, errorf(file, s.Line, s.ID, "invalid token id '%s': %v", s.ID, err)
+		return nil, errorf(file, s.Line, s.ID, "invalid token id %s: %v", safetext.Quote(s.ID), err)
 	}
 	t := &Token{Tokenid: s.ID, Line: s.Line}
 	for _, p := range s.Props {
 		known, err := accountProp(p, "tokenid", &t.Comment, &t.empty, &t.Enable, &t.Expire)
 		if !known {
-			return nil, errorf(file, p.Line, p.Key, "unknown property '%s' in token section '%s'", p.Key, s.ID)
+			return nil, errorf(file, p.Line, p.Key, "unknown property %s in token section %s", safetext.Quote(p.Key), safetext.Quote(s.ID))
 		}
 		if err != nil {
 			return nil, errorf(file, p.Line, p.Value, "%v", err)

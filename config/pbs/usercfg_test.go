@@ -128,9 +128,9 @@ func TestUserCfgErrors(t *testing.T) {
 		// §5.1: duplicate key.
 		{"duplicate key", "user: a@pbs\n\tcomment x\n\tcomment y\n", "user.cfg:3:", []string{"'comment'"}},
 		// §5.1: comment is at most 128 chars.
-		{"comment 129", "user: a@pbs\n\tcomment " + long + "\n", "user.cfg:2:", []string{"'" + long + "'"}},
+		{"comment 129", "user: a@pbs\n\tcomment " + long + "\n", "user.cfg:2:", []string{"'" + long[:64] + "... (129 bytes)'"}}, // cut by safetext
 		{"firstname 1", "user: a@pbs\n\tfirstname J\n", "user.cfg:2:", []string{"'J'"}},
-		{"email 65", "user: a@pbs\n\temail " + strings.Repeat("e", 65) + "\n", "user.cfg:2:", []string{strings.Repeat("e", 65)}},
+		{"email 65", "user: a@pbs\n\temail " + strings.Repeat("e", 65) + "\n", "user.cfg:2:", []string{strings.Repeat("e", 64) + "... (65 bytes)"}},
 		{"bad bool", "user: a@pbs\n\tenable maybe\n", "user.cfg:2:", []string{"'maybe'"}},
 		{"empty bool", "user: a@pbs\n\tenable \n", "user.cfg:2:", []string{"''"}},
 		{"negative expire", "user: a@pbs\n\texpire -1\n", "user.cfg:2:", []string{"'-1'"}},
@@ -143,8 +143,8 @@ func TestUserCfgErrors(t *testing.T) {
 		{"bad user id", "user: john\n", "user.cfg:1:", []string{"'john'"}},
 		{"token id as user", "user: a@pbs!t\n", "user.cfg:1:", []string{"'a@pbs!t'"}},
 		{"user id as token", "token: a@pbs\n", "user.cfg:1:", []string{"'a@pbs'"}},
-		{"user id 65 chars", "user: " + strings.Repeat("a", 61) + "@pbs\n", "user.cfg:1:", []string{strings.Repeat("a", 61) + "@pbs"}},
-		{"nbsp in user id", "user: a\u00a0b@pbs\n", "user.cfg:1:", []string{"a\u00a0b@pbs"}},
+		{"user id 65 chars", "user: " + strings.Repeat("a", 61) + "@pbs\n", "user.cfg:1:", []string{strings.Repeat("a", 61) + "@pb... (65 bytes)"}},
+		{"nbsp in user id", "user: a\u00a0b@pbs\n", "user.cfg:1:", []string{`'a\u00a0b@pbs'`}}, // the no-break space escaped (safetext)
 		{"bad userid property", "user: a@pbs\n\tuserid x\n", "user.cfg:2:", []string{"'x'"}},
 		{"missing value", "user: a@pbs\n\tcomment\n", "user.cfg:2:", []string{"'comment'"}},
 	}

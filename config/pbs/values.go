@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/pxacl/pxacl/internal/safetext"
 )
 
 // parseBool accepts the proxmox-schema boolean spellings (§5.1):
@@ -16,17 +18,17 @@ func parseBool(key, v string) (bool, error) {
 	case "0", "off", "no", "false":
 		return false, nil
 	}
-	return false, fmt.Errorf("property '%s': invalid boolean '%s'", key, v)
+	return false, fmt.Errorf("property %s: invalid boolean %s", safetext.Quote(key), safetext.Quote(v))
 }
 
 // parseInt parses a decimal i64 within [lo, hi] (§5.1 expire, §5.4 port).
 func parseInt(key, v string, lo, hi int64) (int64, error) {
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("property '%s': invalid integer '%s'", key, v)
+		return 0, fmt.Errorf("property %s: invalid integer %s", safetext.Quote(key), safetext.Quote(v))
 	}
 	if n < lo || n > hi {
-		return 0, fmt.Errorf("property '%s': value '%s' out of range %d..%d", key, v, lo, hi)
+		return 0, fmt.Errorf("property %s: value %s out of range %d..%d", safetext.Quote(key), safetext.Quote(v), lo, hi)
 	}
 	return n, nil
 }
@@ -37,10 +39,10 @@ func parseInt(key, v string, lo, hi int64) (int64, error) {
 func checkLen(key, v string, min, max int) error {
 	n := utf8.RuneCountInString(v)
 	if n < min {
-		return fmt.Errorf("property '%s': value '%s' too short (%d < %d chars)", key, v, n, min)
+		return fmt.Errorf("property %s: value %s too short (%d < %d chars)", safetext.Quote(key), safetext.Quote(v), n, min)
 	}
 	if max >= 0 && n > max {
-		return fmt.Errorf("property '%s': value '%s' too long (%d > %d chars)", key, v, n, max)
+		return fmt.Errorf("property %s: value %s too long (%d > %d chars)", safetext.Quote(key), safetext.Quote(v), n, max)
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/pxacl/pxacl/internal/cfgfile"
+	"github.com/pxacl/pxacl/internal/safetext"
 )
 
 // UserCfg is the file name inside the configuration directory.
@@ -303,7 +304,7 @@ func Parse(raw []byte, file string, cat Catalog) *Config {
 		case "acl":
 			c.parseACL(f, ln, cat, warn)
 		default:
-			warn(ln, "user config - ignore config line: %s", line)
+			warn(ln, "user config - ignore config line: %s", safetext.Value(line))
 		}
 	}
 	if _, ok := c.Users[Superuser]; !ok {
@@ -328,12 +329,12 @@ func parseExpire(s string) (int64, bool) {
 func (c *Config) parseUser(f []string, ln int, warn warnFunc) {
 	id := field(f, 1)
 	if !VerifyUsername(id) {
-		warn(ln, "user config - ignore user '%s' - invalid user name", id)
+		warn(ln, "user config - ignore user %s - invalid user name", safetext.Quote(id))
 		return
 	}
 	exp, ok := parseExpire(field(f, 3))
 	if !ok {
-		warn(ln, "user config - ignore user '%s' - (illegal characters in expire '%s')", id, field(f, 3))
+		warn(ln, "user config - ignore user %s - (illegal characters in expire %s)", safetext.Quote(id), safetext.Quote(field(f, 3)))
 		return
 	}
 	// a repeated user line replaces the user, its tokens included (§1.3)
@@ -349,17 +350,17 @@ func (c *Config) parseToken(f []string, ln int, warn warnFunc) {
 	id := field(f, 1)
 	user, sub, ok := SplitTokenID(id)
 	if !ok {
-		warn(ln, "user config - ignore invalid tokenid '%s'", id)
+		warn(ln, "user config - ignore invalid tokenid %s", safetext.Quote(id))
 		return
 	}
 	u := c.Users[user]
 	if u == nil {
-		warn(ln, "user config - ignore token '%s' - user does not exist", id)
+		warn(ln, "user config - ignore token %s - user does not exist", safetext.Quote(id))
 		return
 	}
 	exp, ok := parseExpire(field(f, 2))
 	if !ok {
-		warn(ln, "user config - ignore token '%s' - (illegal characters in expire '%s')", id, field(f, 2))
+		warn(ln, "user config - ignore token %s - (illegal characters in expire %s)", safetext.Quote(id), safetext.Quote(field(f, 2)))
 		return
 	}
 	t := u.Tokens[sub]
@@ -376,7 +377,7 @@ func (c *Config) parseToken(f []string, ln int, warn warnFunc) {
 func (c *Config) parseGroup(f []string, ln int, warn warnFunc) {
 	id := field(f, 1)
 	if !groupRe.MatchString(id) {
-		warn(ln, "user config - ignore group '%s' - invalid characters in group name", id)
+		warn(ln, "user config - ignore group %s - invalid characters in group name", safetext.Quote(id))
 		return
 	}
 	// a repeated group line adds to the group (§1.3)
@@ -391,11 +392,11 @@ func (c *Config) parseGroup(f []string, ln int, warn warnFunc) {
 	}
 	for _, m := range splitList(field(f, 2)) {
 		if !VerifyUsername(m) {
-			warn(ln, "user config - ignore invalid group member '%s'", m)
+			warn(ln, "user config - ignore invalid group member %s", safetext.Quote(m))
 			continue
 		}
 		if c.Users[m] == nil {
-			warn(ln, "user config - ignore invalid group member '%s'", m) // PVE keeps it anyway
+			warn(ln, "user config - ignore invalid group member %s", safetext.Quote(m)) // PVE keeps it anyway
 		}
 		g.Members[m] = true
 	}
@@ -404,12 +405,12 @@ func (c *Config) parseGroup(f []string, ln int, warn warnFunc) {
 func (c *Config) parseRole(f []string, ln int, cat Catalog, warn warnFunc) {
 	id := field(f, 1)
 	if !roleRe.MatchString(id) {
-		warn(ln, "user config - ignore role '%s' - invalid characters in role name", id)
+		warn(ln, "user config - ignore role %s - invalid characters in role name", safetext.Quote(id))
 		return
 	}
 	if cat.IsRole(id) {
 		// PVE would mutate its built-in role; pxacl keeps built-ins immutable (§1.3).
-		warn(ln, "user config - ignore role '%s' - built-in roles cannot be redefined", id)
+		warn(ln, "user config - ignore role %s - built-in roles cannot be redefined", safetext.Quote(id))
 		return
 	}
 	r := c.Roles[id] // a repeated role line adds privileges
@@ -420,7 +421,7 @@ func (c *Config) parseRole(f []string, ln int, cat Catalog, warn warnFunc) {
 	r.Line = ln
 	for _, p := range splitList(field(f, 2)) {
 		if !cat.IsPrivilege(p) {
-			warn(ln, "user config - ignore invalid privilege '%s'", p)
+			warn(ln, "user config - ignore invalid privilege %s", safetext.Quote(p))
 			continue
 		}
 		r.Privs[p] = true
@@ -430,7 +431,7 @@ func (c *Config) parseRole(f []string, ln int, cat Catalog, warn warnFunc) {
 func (c *Config) parsePool(f []string, ln int, warn warnFunc) {
 	id := field(f, 1)
 	if !poolRe.MatchString(id) {
-		warn(ln, "user config - ignore pool '%s' - invalid characters in pool name", id)
+		warn(ln, "user config - ignore pool %s - invalid characters in pool name", safetext.Quote(id))
 		return
 	}
 	p := c.Pools[id]
@@ -451,12 +452,12 @@ func (c *Config) parsePool(f []string, ln int, warn warnFunc) {
 	p.Line = ln
 	for _, v := range splitList(field(f, 3)) {
 		if !vmidRe.MatchString(v) {
-			warn(ln, "user config - ignore invalid vmid '%s' in pool '%s'", v, id)
+			warn(ln, "user config - ignore invalid vmid %s in pool %s", safetext.Quote(v), safetext.Quote(id))
 			continue
 		}
 		v = strconv.FormatUint(mustUint(v), 10)
 		if other, ok := c.VMPool[v]; ok {
-			warn(ln, "user config - ignore duplicate vmid '%s' in pool '%s' (already in '%s')", v, id, other)
+			warn(ln, "user config - ignore duplicate vmid %s in pool %s (already in %s)", safetext.Quote(v), safetext.Quote(id), safetext.Quote(other))
 			continue
 		}
 		p.VMs[v] = true
@@ -464,7 +465,7 @@ func (c *Config) parsePool(f []string, ln int, warn warnFunc) {
 	}
 	for _, s := range splitList(field(f, 4)) {
 		if !storeRe.MatchString(s) {
-			warn(ln, "user config - ignore invalid storage '%s' in pool '%s'", s, id)
+			warn(ln, "user config - ignore invalid storage %s in pool %s", safetext.Quote(s), safetext.Quote(id))
 			continue
 		}
 		p.Storages[s] = true
@@ -515,7 +516,7 @@ func (c *Config) parseACL(f []string, ln int, cat Catalog, warn warnFunc) {
 	prop := truthy(field(f, 1))
 	path, ok := NormalizePath(field(f, 2))
 	if !ok {
-		warn(ln, "user config - ignore invalid path in acl '%s'", field(f, 2))
+		warn(ln, "user config - ignore invalid path in acl %s", safetext.Quote(field(f, 2)))
 		return
 	}
 	ugids := splitList(field(f, 3))
@@ -528,11 +529,11 @@ func (c *Config) parseACL(f []string, ln int, cat Catalog, warn warnFunc) {
 	}
 	for _, role := range splitList(field(f, 4)) {
 		if !roleRe.MatchString(role) {
-			warn(ln, "user config - ignore invalid role name '%s' in acl", role)
+			warn(ln, "user config - ignore invalid role name %s in acl", safetext.Quote(role))
 			continue
 		}
 		if !cat.IsRole(role) && c.Roles[role] == nil {
-			warn(ln, "user config - ignore invalid acl role '%s'", role)
+			warn(ln, "user config - ignore invalid acl role %s", safetext.Quote(role))
 			continue
 		}
 		for _, ug := range ugids {
@@ -540,20 +541,20 @@ func (c *Config) parseACL(f []string, ln int, cat Catalog, warn warnFunc) {
 			case strings.HasPrefix(ug, "@") && groupRe.MatchString(ug[1:]):
 				g := ug[1:]
 				if c.Groups[g] == nil {
-					warn(ln, "user config - ignore invalid acl group '%s'", g) // kept anyway
+					warn(ln, "user config - ignore invalid acl group %s", safetext.Quote(g)) // kept anyway
 				}
 				set(at().Groups, g, role, RoleEntry{prop, ln})
 			case c.validUserid(ug):
 				if c.Users[ug] == nil {
-					warn(ln, "user config - ignore invalid acl member '%s'", ug) // kept anyway
+					warn(ln, "user config - ignore invalid acl member %s", safetext.Quote(ug)) // kept anyway
 				}
 				set(at().Users, ug, role, RoleEntry{prop, ln})
 			case c.HasToken(ug):
 				set(at().Tokens, ug, role, RoleEntry{prop, ln})
 			case isTokenID(ug):
-				warn(ln, "user config - ignore invalid acl token '%s'", ug)
+				warn(ln, "user config - ignore invalid acl token %s", safetext.Quote(ug))
 			default:
-				warn(ln, "user config - invalid user/group '%s' in acl", ug)
+				warn(ln, "user config - invalid user/group %s in acl", safetext.Quote(ug))
 			}
 		}
 	}

@@ -207,3 +207,22 @@ func TestWriterPerlQuirks(t *testing.T) {
 		})
 	}
 }
+
+// Warnings show config values escaped and cut (internal/safetext): an ESC
+// sequence in user.cfg must not reach the terminal, nor a 5 MB id a log.
+func TestWarningsShowValuesSafely(t *testing.T) {
+	in := "user:\x1b[2Jevil:1:0::::::\n" + // invalid user name
+		"bogus\x1b]0;title\x07:line\n" + // unknown line type
+		"role:R\ufeff1:VM.Audit:\n" + // invalid role name (BOM)
+		"group:" + strings.Repeat("g", 5<<20) + "!:\n" // 5 MB invalid group name
+	c := Parse([]byte(in), UserCfg, cat)
+	if len(c.Warnings) != 4 {
+		t.Fatalf("warnings: %v", c.Warnings)
+	}
+	for i, want := range []string{`'\x1b[2Jevil'`, `bogus\x1b]0;title\x07:line`, `'R\ufeff1'`, "(5242881 bytes)"} {
+		msg := c.Warnings[i].String()
+		if !strings.Contains(msg, want) || strings.ContainsAny(msg, "\x1b\x07\ufeff") || len(msg) > 300 {
+			t.Errorf("warning %d: %.300q, want it to contain %q, escaped and short", i, msg, want)
+		}
+	}
+}

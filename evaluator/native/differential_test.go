@@ -36,8 +36,10 @@ var (
 )
 
 // oddPaths are query paths beyond the configured nodes: deeper than the
-// tree, not normalised, empty.
-var oddPaths = []string{"", "/", "//", "datastore/s1", "/datastore//s1/", "/datastore/s1/ns1/ns2/ns3", "/vms/100/", "/vms/999", "/storage/nfs", "/pool/p1/x", "/nope/deeper/still", "/ä/ö"}
+// tree, not normalised, empty, dotted (which deny: aclpath.Dotted), names
+// with dots (which do not).
+var oddPaths = []string{"", "/", "//", "datastore/s1", "/datastore//s1/", "/datastore/s1/ns1/ns2/ns3", "/vms/100/", "/vms/999", "/storage/nfs", "/pool/p1/x", "/nope/deeper/still", "/ä/ö",
+	"/datastore/s1/..", "/vms/100/../101", "/./", "/datastore/s1/..x"}
 
 // oddIDs are auth ids that are not configured.
 var oddIDs = []string{"ghost@pbs", "ghost@pve", "u1@pbs!nope", "u1@pve!nope", "noat", "x!y", "a@b!c@d", "root@pam!nope", "@pve", "u1@pve!t1!x"}
@@ -207,7 +209,9 @@ func compare(t *testing.T, r *rand.Rand, dir string, f flavor, st *stats) {
 		for range n {
 			q.Privileges = append(q.Privileges, pick(r, f.privs))
 		}
-		q.Now = pick(r, []int64{0, 1_500_000_000, 2_100_000_000})
+		// the clock (any date) and input.now (only forward)
+		q.Clock = pick(r, []int64{0, 1_500_000_000, 2_100_000_000})
+		q.Now = pick(r, []int64{0, 1, 1_500_000_000, 2_100_000_000})
 		pn, err1 := nat.Permissions(ctx, q.AuthID, q.Path)
 		pr, err2 := reg.Permissions(ctx, q.AuthID, q.Path)
 		if err1 != nil || err2 != nil {

@@ -44,7 +44,7 @@ func loadFuzzPairs(f *testing.F) []fuzzPair {
 // same answer.
 func FuzzNativeMatchesRego(f *testing.F) {
 	for _, id := range append(append([]string{}, pbsUsers...), pveToks...) {
-		for _, p := range []string{"/", "//datastore//s1/", "/vms/100", "/pool/p1/sub", ""} {
+		for _, p := range []string{"/", "//datastore//s1/", "/vms/100", "/pool/p1/sub", "", "/datastore/s1/../s2", "/vms/./100", "/a/..b"} {
 			f.Add(uint8(len(id)), id, p, uint8(len(p)), false)
 		}
 	}
@@ -63,7 +63,7 @@ func FuzzNativeMatchesRego(f *testing.F) {
 			t.Fatalf("permissions(%q, %q): native %v, rego %v", id, path, pn, pr)
 		}
 		all := append(append([]string{}, pbsPrivs...), pvePrivs...)
-		q := evaluator.Query{AuthID: id, Path: path, Partial: partial, Now: 1_500_000_000}
+		q := evaluator.Query{AuthID: id, Path: path, Partial: partial, Clock: 1_500_000_000, Now: int64(privs) * 10_000_000}
 		for i := range int(privs % 4) {
 			q.Privileges = append(q.Privileges, all[(int(privs)+i*7)%len(all)])
 		}

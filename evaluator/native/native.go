@@ -24,6 +24,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/compiler"
 )
 
@@ -167,20 +168,28 @@ func (e *Engine) subject(id string) *subject {
 	return s
 }
 
-// Query is the input of a decision (the Rego input object).
+// Query is the input of a decision (the Rego input object), and the clock
+// it is evaluated at.
 type Query struct {
 	AuthID     string
 	Path       string
 	Privileges []string
-	Partial    bool  // any of Privileges instead of all
-	Now        int64 // epoch seconds for enable/expire; 0 = the clock
+	Partial    bool // any of Privileges instead of all
+	// Now is input.now (epoch seconds; 0 = none). Like the Rego's now it
+	// only moves the clock forward: the later of Clock and Now counts.
+	Now int64
+	// Clock is the time to evaluate at (epoch seconds; 0 = the real
+	// clock): the Rego's `with time.now_ns as ...`, for the CLI's --now and
+	// tests. Any date.
+	Clock int64
 }
 
 // Allowed is data.pxacl.allow: the auth id is active (§4.2) and holds the
-// requested privileges on the path.
+// requested privileges on the path. A dotted path denies (pxacl.rego
+// target, dotted_path).
 func (e *Engine) Allowed(q Query) bool {
 	s := e.subjects[q.AuthID]
-	if len(q.Privileges) == 0 || !e.active(s, q.Now) {
+	if len(q.Privileges) == 0 || aclpath.Dotted(q.Path) || !e.active(s, e.When(q.Clock, q.Now)) {
 		return false
 	}
 	if e.pve {
@@ -198,10 +207,20 @@ func (e *Engine) Allowed(q Query) bool {
 }
 
 // Active is the Rego active: the auth id's user section exists and is
-// enabled and not expired at now (0 = the clock); for a token also the
-// token's and its owner's (§4.2).
+// enabled and not expired at now (0 = the clock; see When); for a token
+// also the token's and its owner's (§4.2).
 func (e *Engine) Active(authID string, now int64) bool {
 	return e.active(e.subjects[authID], now)
+}
+
+// When is the Rego now: the clock (clock, or the real clock when 0), or
+// input.now when that is later. input.now only moves the clock forward, so
+// "now": 0 revives no expired account.
+func (e *Engine) When(clock, inputNow int64) int64 {
+	if clock == 0 {
+		clock = e.now()
+	}
+	return max(clock, inputNow)
 }
 
 // held is the Rego held(privs): every requested privilege is in privs, or
@@ -240,8 +259,12 @@ func tokenHeld(own, owner map[string]bool, q Query) bool {
 }
 
 // Permissions is data.pxacl.permissions: {privilege: propagate} of authID
-// on path; empty when none. The map is the caller's.
+// on path; empty when none, and for a dotted path. The map is the
+// caller's.
 func (e *Engine) Permissions(authID, path string) map[string]bool {
+	if aclpath.Dotted(path) {
+		return map[string]bool{}
+	}
 	sc := getScratch()
 	defer scratchPool.Put(sc)
 	if e.pve {
@@ -352,8 +375,9 @@ func accountActive(a compiler.Account, now int64) bool {
 // Paths (pxacl.rego: target, ancestors)
 // ---------------------------------------------------------------------------
 
-// Normalise is the Rego target: the path with empty components dropped,
-// "/" if none.
+// Normalise is the Rego normalised_path: the path with empty components
+// dropped, "/" if none. (The Rego target is that, unless the path is
+// dotted: see aclpath.Dotted.)
 func Normalise(path string) string { return normalise(path) }
 
 func normalise(path string) string {

@@ -6,13 +6,14 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/config/pbs"
+	"github.com/pxacl/pxacl/internal/safetext"
 )
 
 // File modes of the files written here (§8, §9).
@@ -124,16 +125,9 @@ func (s *Store) ListACL() (*ACLList, error) {
 	return out, nil
 }
 
-// aclPathRE is ACL_PATH_SCHEMA (§7); its length limit is 1..128.
-var aclPathRE = regexp.MustCompile(`^(?:/|(?:/[A-Za-z0-9_][A-Za-z0-9._\-]*)+)$`)
-
-// ValidateACLPathSchema applies ACL_PATH_SCHEMA to an API path parameter.
-func ValidateACLPathSchema(path string) error {
-	if len(path) < 1 || len(path) > 128 || !aclPathRE.MatchString(path) {
-		return fmt.Errorf("parameter 'path' - invalid ACL path '%s' (must match ^(?:/|(?:/SAFE_ID)+)$, 1..128 chars)", path)
-	}
-	return nil
-}
+// ValidateACLPathSchema applies ACL_PATH_SCHEMA (§7) to an API path
+// parameter: aclpath.Schema, the one home of the ACL path grammar.
+func ValidateACLPathSchema(path string) error { return aclpath.Schema(path) }
 
 // CheckACLPath is PBS's check_acl_path (§7): it counts the non-empty
 // components and accepts only the known path shapes.
@@ -197,7 +191,7 @@ func CheckACLPath(path string) error {
 		}
 	}
 	if !ok {
-		return fmt.Errorf("invalid acl path '%s'.", path) // PBS wording (staticcheck.conf)
+		return fmt.Errorf("invalid acl path %s.", safetext.Quote(path)) // PBS wording (staticcheck.conf)
 	}
 	return nil
 }
@@ -224,7 +218,7 @@ func (s *Store) UpdateACL(u ACLUpdate) error {
 		return err
 	}
 	if !pbs.IsBuiltinRole(u.Role) {
-		return fmt.Errorf("parameter 'role' - unknown role '%s'", u.Role)
+		return fmt.Errorf("parameter 'role' - unknown role %s", safetext.Quote(u.Role))
 	}
 	if err := ValidateDigest(u.Digest); err != nil {
 		return err
