@@ -7,6 +7,8 @@
 package compiler
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -101,7 +103,7 @@ type Document struct {
 	// for the root) carries entries: a lookup visits only the prefixes of
 	// its path at those depths. Its length is the depth of the deepest
 	// node with entries plus one, at most the length of acl.cfg.
-	Levels  []bool            `json:"levels"`
+	Levels  Levels            `json:"levels"`
 	Sources map[string]string `json:"sources"` // file -> sha256 of its bytes
 	// PVE only: the groups of each user (from the group member lists) and
 	// the pools of each /vms/<id> and /storage/<id> path.
@@ -131,7 +133,7 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 		ACL:        map[string]map[string]*Entry{},
 		GroupACL:   map[string]map[string]*Entry{},
 		NodeIndex:  map[string]Node{},
-		Levels:     []bool{},
+		Levels:     Levels{},
 		Sources:    map[string]string{},
 	}
 	for i, p := range cat.Privileges {
@@ -203,8 +205,33 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 	return d, nil
 }
 
+// Levels is Document.Levels. In JSON it is an array of 1 (entries at
+// that depth) and 0, two bytes a level: no more than the "/x" of a path
+// component.
+type Levels []bool
+
+// MarshalJSON writes the levels as 0 and 1.
+func (l Levels) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	writeLevels(&b, l)
+	return b.Bytes(), nil
+}
+
+// UnmarshalJSON reads the levels from 0 and 1.
+func (l *Levels) UnmarshalJSON(raw []byte) error {
+	var ns []int
+	if err := json.Unmarshal(raw, &ns); err != nil {
+		return err
+	}
+	*l = make(Levels, len(ns))
+	for i, n := range ns {
+		(*l)[i] = n != 0
+	}
+	return nil
+}
+
 // setLevel marks depth in levels (Document.Levels), growing it as needed.
-func setLevel(levels []bool, depth int) []bool {
+func setLevel(levels Levels, depth int) Levels {
 	for len(levels) <= depth {
 		levels = append(levels, false)
 	}

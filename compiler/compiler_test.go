@@ -468,12 +468,12 @@ func TestNodeIndex(t *testing.T) {
 	tests := []struct {
 		name, acl string
 		nodes     []string
-		levels    []bool
+		levels    Levels
 	}{
-		{"basic", "", []string{"/", "/datastore", "/datastore/store1", "/datastore/store1/ns1", "/datastore/store2", "/remote", "/system", "/tape"}, []bool{true, true, true, true}},
-		{"intermediate nodes left out", "acl:1:/a/b/c:u@pbs:Audit\nacl:1:/a/b/c/d:u@pbs:Audit\n", []string{"/a/b/c", "/a/b/c/d"}, []bool{false, false, false, true, true}},
-		{"groups count", "acl:1:/a/b:@g:Audit\nacl:1:/x:u@pbs:Audit\n", []string{"/a/b", "/x"}, []bool{false, true, true}},
-		{"empty", "", nil, []bool{}},
+		{"basic", "", []string{"/", "/datastore", "/datastore/store1", "/datastore/store1/ns1", "/datastore/store2", "/remote", "/system", "/tape"}, Levels{true, true, true, true}},
+		{"intermediate nodes left out", "acl:1:/a/b/c:u@pbs:Audit\nacl:1:/a/b/c/d:u@pbs:Audit\n", []string{"/a/b/c", "/a/b/c/d"}, Levels{false, false, false, true, true}},
+		{"groups count", "acl:1:/a/b:@g:Audit\nacl:1:/x:u@pbs:Audit\n", []string{"/a/b", "/x"}, Levels{false, true, true}},
+		{"empty", "", nil, Levels{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

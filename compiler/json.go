@@ -25,7 +25,7 @@ func (d *Document) JSON() ([]byte, error) {
 		writeACL(&acl, d.GroupACL, d.Nodes)
 	}()
 	var rest bytes.Buffer
-	rest.Grow(len(d.Nodes)*60 + len(d.Levels)*6 + len(d.Users)*80 + len(d.Tokens)*100 + 4096)
+	rest.Grow(len(d.Nodes)*60 + len(d.Levels)*2 + len(d.Users)*80 + len(d.Tokens)*100 + 4096)
 	small := []member{
 		{"meta", d.Meta}, {"privileges", d.Privileges},
 		{"privsets", d.PrivSets}, {"roles", d.Roles}, {"sources", d.Sources},
@@ -94,14 +94,18 @@ func writeNodes(b *bytes.Buffer, order []string) {
 	b.WriteByte('}')
 }
 
-// writeLevels writes Document.Levels.
-func writeLevels(b *bytes.Buffer, levels []bool) {
+// writeLevels writes Document.Levels as 0 and 1.
+func writeLevels(b *bytes.Buffer, levels Levels) {
 	b.WriteByte('[')
 	for i, l := range levels {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(strconv.FormatBool(l))
+		if l {
+			b.WriteByte('1')
+		} else {
+			b.WriteByte('0')
+		}
 	}
 	b.WriteByte(']')
 }

@@ -50,7 +50,7 @@ func CompilePVE(cfg *pve.Config, cat *catalog.Catalog) (*Document, error) {
 		ACL:        map[string]map[string]*Entry{},
 		GroupACL:   map[string]map[string]*Entry{},
 		NodeIndex:  map[string]Node{},
-		Levels:     []bool{},
+		Levels:     Levels{},
 		Sources:    map[string]string{pve.UserCfg: cfg.Digest},
 		UserGroups: map[string]map[string]bool{},
 		PoolOf:     map[string][]string{},

@@ -40,7 +40,7 @@ func TestCompilePVEExample(t *testing.T) {
 	if d.ACL["/"]["druva@pam!backup"] == nil || d.ACL["/storage/local"]["alice@pve"].Inherit != "" {
 		t.Errorf("acl = %v", d.ACL)
 	}
-	if _, ok := d.NodeIndex["/vms/101"]; !ok || !reflect.DeepEqual(d.Levels, []bool{true, false, true}) {
+	if _, ok := d.NodeIndex["/vms/101"]; !ok || !reflect.DeepEqual(d.Levels, Levels{true, false, true}) {
 		t.Errorf("nodes = %v, levels = %v", d.NodeIndex, d.Levels)
 	}
 	raw, err := d.JSON()

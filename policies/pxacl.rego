@@ -70,7 +70,7 @@ ancestors := entry_ancestors(target)
 
 # entry_ancestors(path) are the strict ancestors of the normalised path
 # that may carry entries, root first: its prefixes at the depths where the
-# ACL has nodes with entries (data.pxacl.levels; the others cannot
+# ACL has nodes with entries (data.pxacl.levels[d] is 1; the others cannot
 # contribute anything). "/datastore/store1" has at most "/" and
 # "/datastore". It costs one lookup per component of the path, and builds
 # a prefix only at a depth that has entries, so a path of 100,000
@@ -78,14 +78,14 @@ ancestors := entry_ancestors(target)
 entry_ancestors(path) := array.concat(root_ancestor(path), [substring(path, 0, i) |
 	some d, i in indexof_n(path, "/")
 	d > 0
-	data.pxacl.levels[d]
+	data.pxacl.levels[d] == 1
 ])
 
 # root_ancestor(path) is ["/"] if the root is a strict ancestor of the
 # path and may carry entries
 root_ancestor(path) := ["/"] if {
 	path != "/"
-	data.pxacl.levels[0]
+	data.pxacl.levels[0] == 1
 } else := []
 
 # requested is the set of privileges asked for

@@ -158,12 +158,12 @@ active_in(doc, inp) := x if {
 }
 
 # levels_of(doc) is data.pxacl.levels as the compiler writes it for the
-# nodes of doc.acl and doc.group_acl: levels[d] is true when a node of
+# nodes of doc.acl and doc.group_acl: levels[d] is 1 when a node of
 # depth d carries entries
 levels_of(doc) := [b |
 	depths := {path_depth(p) | some p, _ in object.union(doc.acl, doc.group_acl)}
 	some d in numbers.range(0, max(depths))
-	b := d in depths
+	b := to_number(d in depths)
 ]
 
 path_depth("/") := 0
@@ -201,16 +201,16 @@ test_node_keys[name] if {
 }
 
 # every_level: nodes with entries at every depth (up to 8)
-every_level := [true | some _ in numbers.range(0, 8)]
+every_level := [1 | some _ in numbers.range(0, 8)]
 
 # §3.3: only the prefixes at depths with entries are ancestors
 test_ancestors_only_at_levels_with_entries[name] if {
 	some name, tc in {
-		"root and depth 2": {"levels": [true, false, true], "path": "/a/b/c", "want": ["/", "/a/b"]},
-		"no root": {"levels": [false, true, true], "path": "/a/b/c", "want": ["/a", "/a/b"]},
-		"the target is no ancestor": {"levels": [true, true, true], "path": "/a/b", "want": ["/", "/a"]},
-		"root target": {"levels": [true], "path": "/", "want": []},
-		"deeper than every level": {"levels": [false, true], "path": "/a/b/c/d", "want": ["/a"]},
+		"root and depth 2": {"levels": [1, 0, 1], "path": "/a/b/c", "want": ["/", "/a/b"]},
+		"no root": {"levels": [0, 1, 1], "path": "/a/b/c", "want": ["/a", "/a/b"]},
+		"the target is no ancestor": {"levels": [1, 1, 1], "path": "/a/b", "want": ["/", "/a"]},
+		"root target": {"levels": [1], "path": "/", "want": []},
+		"deeper than every level": {"levels": [0, 1], "path": "/a/b/c/d", "want": ["/a"]},
 		"no levels": {"levels": [], "path": "/a/b", "want": []},
 	}
 	anc := pxacl.ancestors with input as {"path": tc.path} with data.pxacl.levels as tc.levels
@@ -542,7 +542,7 @@ test_node_index_target_and_ancestors if {
 	t == "/datastore/s1"
 	anc := pxacl.ancestors with input as {"path": "/datastore/s1"}
 		with data.pxacl.nodes as nodes
-		with data.pxacl.levels as [true, false, true]
+		with data.pxacl.levels as [1, 0, 1]
 	anc == ["/"]
 }
 

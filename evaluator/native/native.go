@@ -41,7 +41,7 @@ type Engine struct {
 	all       map[string]bool     // every privilege, propagating (all_privileges)
 	subjects  map[string]*subject // every user, token and ACL subject
 	poolPaths map[string][]string // PVE: "/pool/<p>" of the pools of a /vms or /storage path
-	levels    []bool              // data.pxacl.levels: depths with entries
+	levels    compiler.Levels     // data.pxacl.levels: depths with entries
 	now       func() int64
 }
 
