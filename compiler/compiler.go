@@ -7,6 +7,8 @@
 package compiler
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -58,13 +60,13 @@ type Account struct {
 	Privsep *bool `json:"privsep,omitempty"`
 }
 
-// Node is the structural index of one ACL tree node: Up lists the strict
-// ancestors of the node that carry ACL entries, root first. Up is shared
-// between nodes and must not be modified. A lookup whose
-// normalised path is a node walks only these instead of every prefix.
-type Node struct {
-	Up []string `json:"up"`
-}
+// Node is the index entry of an ACL node that carries entries (users,
+// tokens or groups). Its key, the node's path, is all it says: nodes
+// without entries are left out, and a node's ancestors are found by the
+// depths in Document.Levels, so that nothing in the document repeats a
+// path prefix per level (a path of 100,000 components would otherwise
+// weigh 10 GB).
+type Node struct{}
 
 // TFAUser is what the bundle holds of a user's second factors (§9): no
 // secret, no URI, no hash. Factors maps each factor type the user has in
@@ -100,9 +102,14 @@ type Document struct {
 	Tokens     map[string]Account           `json:"tokens"`
 	ACL        map[string]map[string]*Entry `json:"acl"`       // path -> authid -> entry
 	GroupACL   map[string]map[string]*Entry `json:"group_acl"` // path -> group -> entry (PBS: grants nothing, §3.5)
-	Nodes      []string                     `json:"-"`         // every acl.cfg node path, pre-order
-	NodeIndex  map[string]Node              `json:"nodes"`     // the same paths, with their ancestors
-	Sources    map[string]string            `json:"sources"`   // file -> sha256 of its bytes
+	Nodes      []string                     `json:"-"`         // the acl.cfg nodes with entries, pre-order
+	NodeIndex  map[string]Node              `json:"nodes"`     // the same paths
+	// Levels[d] tells whether some node at depth d (d path components, 0
+	// for the root) carries entries: a lookup visits only the prefixes of
+	// its path at those depths. Its length is the depth of the deepest
+	// node with entries plus one, at most the length of acl.cfg.
+	Levels  Levels            `json:"levels"`
+	Sources map[string]string `json:"sources"` // file -> sha256 of its bytes
 	// PVE only: the groups of each user (from the group member lists) and
 	// the pools of each /vms/<id> and /storage/<id> path.
 	UserGroups map[string]map[string]bool `json:"user_groups,omitempty"`
@@ -134,6 +141,7 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 		ACL:        map[string]map[string]*Entry{},
 		GroupACL:   map[string]map[string]*Entry{},
 		NodeIndex:  map[string]Node{},
+		Levels:     Levels{},
 		Sources:    map[string]string{},
 	}
 	for i, p := range cat.Privileges {
@@ -159,26 +167,11 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 	if cfg.ACL != nil {
 		d.Sources[pbs.ACLCfg] = cfg.ACL.Digest
 		var jobs []*nodeJob
-		var withEntries []string // ancestors of the current node that carry entries
-		var up []string          // a read-only copy of withEntries, shared until it changes
-		cfg.ACL.Walk(func(path string, n *pbs.ACLNode) {
+		cfg.ACL.WalkEntries(func(path string, depth int, n *pbs.ACLNode) {
 			d.Nodes = append(d.Nodes, path)
-			for len(withEntries) > 0 && !isAncestor(withEntries[len(withEntries)-1], path) {
-				withEntries = withEntries[:len(withEntries)-1]
-				up = nil
-			}
-			if up == nil {
-				up = slices.Clip(slices.Clone(withEntries))
-				if up == nil {
-					up = []string{}
-				}
-			}
-			d.NodeIndex[path] = Node{Up: up}
-			if len(n.Users) > 0 || len(n.Groups) > 0 {
-				withEntries = append(withEntries, path)
-				up = nil
-				jobs = append(jobs, &nodeJob{path: path, node: n})
-			}
+			d.NodeIndex[path] = Node{}
+			d.Levels = setLevel(d.Levels, depth)
+			jobs = append(jobs, &nodeJob{path: path, node: n})
 		})
 		// Expanding the roles of a million entries is the bulk of the work:
 		// it runs on every core. Privilege-set keys are assigned in walk
@@ -220,12 +213,38 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 	return d, nil
 }
 
-// isAncestor reports whether node path a is a strict ancestor of b.
-func isAncestor(a, b string) bool {
-	if a == "/" {
-		return b != "/"
+// Levels is Document.Levels. In JSON it is an array of 1 (entries at
+// that depth) and 0, two bytes a level: no more than the "/x" of a path
+// component.
+type Levels []bool
+
+// MarshalJSON writes the levels as 0 and 1.
+func (l Levels) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	writeLevels(&b, l)
+	return b.Bytes(), nil
+}
+
+// UnmarshalJSON reads the levels from 0 and 1.
+func (l *Levels) UnmarshalJSON(raw []byte) error {
+	var ns []int
+	if err := json.Unmarshal(raw, &ns); err != nil {
+		return err
 	}
-	return len(b) > len(a) && b[len(a)] == '/' && b[:len(a)] == a
+	*l = make(Levels, len(ns))
+	for i, n := range ns {
+		(*l)[i] = n != 0
+	}
+	return nil
+}
+
+// setLevel marks depth in levels (Document.Levels), growing it as needed.
+func setLevel(levels Levels, depth int) Levels {
+	for len(levels) <= depth {
+		levels = append(levels, false)
+	}
+	levels[depth] = true
+	return levels
 }
 
 func account(enable *bool, expire *int64, line int) Account {

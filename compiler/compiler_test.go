@@ -461,39 +461,43 @@ func TestGroupACL(t *testing.T) {
 	}
 }
 
-// TestNodeIndex: nodes lists every acl.cfg node (pre-order, §2.2) with its
-// strict ancestors that carry entries.
+// TestNodeIndex: nodes lists the acl.cfg nodes with entries (pre-order,
+// §2.2) and levels the depths at which there are some; intermediate nodes
+// are left out.
 func TestNodeIndex(t *testing.T) {
-	d := compileDir(t, "testdata/basic")
-	wantNodes := []string{"/", "/datastore", "/datastore/store1", "/datastore/store1/ns1", "/datastore/store2", "/remote", "/system", "/tape"}
-	if !reflect.DeepEqual(d.Nodes, wantNodes) {
-		t.Errorf("Nodes = %v, want %v", d.Nodes, wantNodes)
+	tests := []struct {
+		name, acl string
+		nodes     []string
+		levels    Levels
+	}{
+		{"basic", "", []string{"/", "/datastore", "/datastore/store1", "/datastore/store1/ns1", "/datastore/store2", "/remote", "/system", "/tape"}, Levels{true, true, true, true}},
+		{"intermediate nodes left out", "acl:1:/a/b/c:u@pbs:Audit\nacl:1:/a/b/c/d:u@pbs:Audit\n", []string{"/a/b/c", "/a/b/c/d"}, Levels{false, false, false, true, true}},
+		{"groups count", "acl:1:/a/b:@g:Audit\nacl:1:/x:u@pbs:Audit\n", []string{"/a/b", "/x"}, Levels{false, true, true}},
+		{"empty", "", nil, Levels{}},
 	}
-	up := map[string][]string{
-		"/":                     {},
-		"/datastore":            {"/"},
-		"/datastore/store1":     {"/", "/datastore"},
-		"/datastore/store1/ns1": {"/", "/datastore", "/datastore/store1"},
-		"/datastore/store2":     {"/", "/datastore"},
-		"/remote":               {"/"},
-		"/system":               {"/"},
-		"/tape":                 {"/"},
-	}
-	if len(d.NodeIndex) != len(up) {
-		t.Errorf("NodeIndex has %d nodes, want %d", len(d.NodeIndex), len(up))
-	}
-	for p, want := range up {
-		if got := d.NodeIndex[p].Up; !reflect.DeepEqual(got, want) {
-			t.Errorf("NodeIndex[%s].Up = %v, want %v", p, got, want)
-		}
-	}
-	// Intermediate nodes without entries are not ancestors "with entries".
-	d = compileStrings(t, "user: u@pbs\n", "acl:1:/a/b/c:u@pbs:Audit\nacl:1:/a/b/c/d:u@pbs:Audit\n")
-	if got := d.NodeIndex["/a/b/c/d"].Up; !reflect.DeepEqual(got, []string{"/a/b/c"}) {
-		t.Errorf("Up of /a/b/c/d = %v, want [/a/b/c]", got)
-	}
-	if got := d.NodeIndex["/a/b"].Up; len(got) != 0 {
-		t.Errorf("Up of /a/b = %v, want []", got)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var d *Document
+			if tc.name == "basic" {
+				d = compileDir(t, "testdata/basic")
+			} else {
+				d = compileStrings(t, "user: u@pbs\n", tc.acl)
+			}
+			if !reflect.DeepEqual(d.Nodes, tc.nodes) {
+				t.Errorf("Nodes = %v, want %v", d.Nodes, tc.nodes)
+			}
+			if len(d.NodeIndex) != len(tc.nodes) {
+				t.Errorf("NodeIndex has %d nodes, want %d", len(d.NodeIndex), len(tc.nodes))
+			}
+			for _, p := range tc.nodes {
+				if _, ok := d.NodeIndex[p]; !ok {
+					t.Errorf("NodeIndex lacks %s", p)
+				}
+			}
+			if !reflect.DeepEqual(d.Levels, tc.levels) {
+				t.Errorf("Levels = %v, want %v", d.Levels, tc.levels)
+			}
+		})
 	}
 }
 

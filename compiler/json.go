@@ -25,7 +25,7 @@ func (d *Document) JSON() ([]byte, error) {
 		writeACL(&acl, d.GroupACL, d.Nodes)
 	}()
 	var rest bytes.Buffer
-	rest.Grow(len(d.Nodes)*60 + len(d.Users)*80 + len(d.Tokens)*100 + 4096)
+	rest.Grow(len(d.Nodes)*60 + len(d.Levels)*2 + len(d.Users)*80 + len(d.Tokens)*100 + 4096)
 	small := []member{
 		{"meta", d.Meta}, {"privileges", d.Privileges},
 		{"privsets", d.PrivSets}, {"roles", d.Roles}, {"sources", d.Sources},
@@ -34,8 +34,10 @@ func (d *Document) JSON() ([]byte, error) {
 		<-done
 		return nil, err
 	}
+	rest.WriteString(`,"levels":`)
+	writeLevels(&rest, d.Levels)
 	rest.WriteString(`,"nodes":`)
-	writeNodes(&rest, d.NodeIndex, d.Nodes)
+	writeNodes(&rest, d.Nodes)
 	if d.Meta.Flavor == "pve" {
 		if err := writeMembers(&rest, []member{{"pool_of", d.PoolOf}, {"user_groups", d.UserGroups}}); err != nil {
 			<-done
@@ -78,24 +80,34 @@ func writeMembers(b *bytes.Buffer, ms []member) error {
 	return nil
 }
 
-// writeNodes writes the node index in tree order.
-func writeNodes(b *bytes.Buffer, index map[string]Node, order []string) {
+// writeNodes writes the node index in tree order: each node with entries,
+// with nothing more than its path.
+func writeNodes(b *bytes.Buffer, order []string) {
 	b.WriteByte('{')
 	for i, path := range order {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		writeString(b, path)
-		b.WriteString(`:{"up":[`)
-		for j, up := range index[path].Up {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			writeString(b, up)
-		}
-		b.WriteString("]}")
+		b.WriteString(":{}")
 	}
 	b.WriteByte('}')
+}
+
+// writeLevels writes Document.Levels as 0 and 1.
+func writeLevels(b *bytes.Buffer, levels Levels) {
+	b.WriteByte('[')
+	for i, l := range levels {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if l {
+			b.WriteByte('1')
+		} else {
+			b.WriteByte('0')
+		}
+	}
+	b.WriteByte(']')
 }
 
 // writeACL writes the paths in tree order (nodes, pre-order with sorted

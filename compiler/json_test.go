@@ -113,13 +113,13 @@ func TestJSONDeterministic(t *testing.T) {
 	if err := json.Unmarshal(first, &top); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"acl", "group_acl", "meta", "nodes", "privileges", "privsets", "roles", "sources", "tokens", "users"} {
+	for _, k := range []string{"acl", "group_acl", "levels", "meta", "nodes", "privileges", "privsets", "roles", "sources", "tokens", "users"} {
 		if _, ok := top[k]; !ok {
 			t.Errorf("top-level key %q missing", k)
 		}
 	}
-	if len(top) != 10 {
-		t.Errorf("got %d top-level keys, want 10", len(top))
+	if len(top) != 11 {
+		t.Errorf("got %d top-level keys, want 11", len(top))
 	}
 }
 

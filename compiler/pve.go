@@ -50,6 +50,7 @@ func CompilePVE(cfg *pve.Config, cat *catalog.Catalog) (*Document, error) {
 		ACL:        map[string]map[string]*Entry{},
 		GroupACL:   map[string]map[string]*Entry{},
 		NodeIndex:  map[string]Node{},
+		Levels:     Levels{},
 		Sources:    map[string]string{pve.UserCfg: cfg.Digest},
 		UserGroups: map[string]map[string]bool{},
 		PoolOf:     map[string][]string{},
@@ -97,13 +98,10 @@ func CompilePVE(cfg *pve.Config, cat *catalog.Catalog) (*Document, error) {
 	}
 	sets := newSetInterner(d.PrivSets, cat)
 	rolePrivs := func(role string) []string { return d.Roles[role] }
-	var withEntries []string
-	cfg.Walk(func(path string, n *pve.ACLNode) {
+	cfg.WalkEntries(func(path string, depth int, n *pve.ACLNode) {
 		d.Nodes = append(d.Nodes, path)
-		for len(withEntries) > 0 && !isAncestor(withEntries[len(withEntries)-1], path) {
-			withEntries = withEntries[:len(withEntries)-1]
-		}
-		d.NodeIndex[path] = Node{Up: append([]string{}, withEntries...)}
+		d.NodeIndex[path] = Node{}
+		d.Levels = setLevel(d.Levels, depth)
 		// sorted, so that privilege-set keys are numbered deterministically
 		subjects := map[string]*Entry{}
 		for _, m := range []map[string]map[string]pve.RoleEntry{n.Users, n.Tokens} {
@@ -122,9 +120,6 @@ func CompilePVE(cfg *pve.Config, cat *catalog.Catalog) (*Document, error) {
 		if len(groups) > 0 {
 			d.GroupACL[path] = groups
 			d.entries += len(groups)
-		}
-		if len(subjects) > 0 || len(groups) > 0 {
-			withEntries = append(withEntries, path)
 		}
 	})
 	return d, nil

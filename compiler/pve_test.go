@@ -40,8 +40,8 @@ func TestCompilePVEExample(t *testing.T) {
 	if d.ACL["/"]["druva@pam!backup"] == nil || d.ACL["/storage/local"]["alice@pve"].Inherit != "" {
 		t.Errorf("acl = %v", d.ACL)
 	}
-	if !reflect.DeepEqual(d.NodeIndex["/vms/101"].Up, []string{"/"}) {
-		t.Errorf("nodes[/vms/101] = %+v", d.NodeIndex["/vms/101"])
+	if _, ok := d.NodeIndex["/vms/101"]; !ok || !reflect.DeepEqual(d.Levels, Levels{true, false, true}) {
+		t.Errorf("nodes = %v, levels = %v", d.NodeIndex, d.Levels)
 	}
 	raw, err := d.JSON()
 	if err != nil {
@@ -51,7 +51,7 @@ func TestCompilePVEExample(t *testing.T) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"pool_of", "user_groups", "group_acl", "acl", "tokens", "users", "nodes"} {
+	for _, k := range []string{"pool_of", "user_groups", "group_acl", "acl", "tokens", "users", "nodes", "levels"} {
 		if doc[k] == nil {
 			t.Errorf("JSON lacks %s", k)
 		}

@@ -315,8 +315,13 @@ func (e *Evaluator) Revision() string {
 	return p.revision
 }
 
-// Nodes returns every ACL node path of the configuration, sorted.
+// Nodes returns the paths of the ACL nodes that carry entries, sorted
+// byte-wise. The other nodes of the tree are in Intermediate.
 func (e *Evaluator) Nodes() []string { return e.nodes }
+
+// Intermediate returns the ACL tree's nodes without entries, in groups
+// that decide alike (compiler.NodeGroup).
+func (e *Evaluator) Intermediate() []compiler.NodeGroup { return compiler.NodeGroups(e.nodes) }
 
 func (q Query) input() ast.Value {
 	privs := make([]*ast.Term, len(q.Privileges))

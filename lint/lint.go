@@ -175,6 +175,35 @@ type linter struct {
 func (l *linter) add(f Finding) { l.out = append(l.out, f) }
 
 // entry is one (path, subject, role) of acl.cfg.
+// intermediateDatastorePaths adds to the datastore nodes with entries
+// (sorted) those without entries where tok may both back up and delete;
+// a group of them decides alike, so one decision stands for a group.
+func (l *linter) intermediateDatastorePaths(ctx context.Context, tok string, groups []compiler.NodeGroup, dsPaths []string) ([]string, error) {
+	out := slices.Clip(dsPaths)
+	for _, g := range groups {
+		perms, err := l.ev.Permissions(ctx, tok, g.Sample)
+		if err != nil {
+			return nil, err
+		}
+		_, backup := perms["Datastore.Backup"]
+		_, modify := perms["Datastore.Modify"]
+		_, prune := perms["Datastore.Prune"]
+		if !backup || !modify && !prune {
+			continue
+		}
+		for _, p := range g.Paths() {
+			if strings.HasPrefix(p, "/datastore/") {
+				out = append(out, p)
+			}
+		}
+	}
+	if len(out) > len(dsPaths) {
+		out = slices.Clone(out)
+		slices.Sort(out)
+	}
+	return out, nil
+}
+
 type entry struct {
 	path, subject, role string
 	line                int
@@ -184,7 +213,7 @@ func (l *linter) entries() (users, groups []entry) {
 	if l.cfg.ACL == nil {
 		return nil, nil
 	}
-	l.cfg.ACL.Walk(func(path string, n *pbs.ACLNode) {
+	l.cfg.ACL.WalkEntries(func(path string, _ int, n *pbs.ACLNode) {
 		for _, id := range slices.Sorted(maps.Keys(n.Users)) {
 			for _, role := range slices.Sorted(maps.Keys(n.Users[id])) {
 				users = append(users, entry{path, id, role, n.Users[id][role].Line})
@@ -277,9 +306,14 @@ func (l *linter) tokenChecks(ctx context.Context, users []entry) error {
 			dsPaths = append(dsPaths, p)
 		}
 	}
+	groups := l.ev.Intermediate()
 	for _, tok := range slices.Sorted(maps.Keys(tokenPaths)) {
 		reported := map[string]bool{} // acl line → already reported
-		for _, p := range dsPaths {
+		paths, err := l.intermediateDatastorePaths(ctx, tok, groups, dsPaths)
+		if err != nil {
+			return err
+		}
+		for _, p := range paths {
 			perms, err := l.ev.Permissions(ctx, tok, p)
 			if err != nil {
 				return err

@@ -92,7 +92,7 @@ func (l *pveLinter) warnings() {
 // acl reports ACL entries for unknown users, groups and tokens, and
 // Administrator on / for anyone but root@pam.
 func (l *pveLinter) acl(lines []string) {
-	l.cfg.Walk(func(path string, n *pve.ACLNode) {
+	l.cfg.WalkEntries(func(path string, _ int, n *pve.ACLNode) {
 		for _, kind := range []string{"user", "token", "group"} {
 			m := map[string]map[string]map[string]pve.RoleEntry{"user": n.Users, "token": n.Tokens, "group": n.Groups}[kind]
 			for _, id := range slices.Sorted(maps.Keys(m)) {
@@ -183,7 +183,7 @@ func (l *pveLinter) roles(raw []byte) {
 // privileges a privsep=1 token's own ACL grants in vain (§3: the clamp).
 func (l *pveLinter) tokens(ctx context.Context) error {
 	tokenPaths := map[string][]string{}
-	l.cfg.Walk(func(path string, n *pve.ACLNode) {
+	l.cfg.WalkEntries(func(path string, _ int, n *pve.ACLNode) {
 		for id := range n.Tokens {
 			tokenPaths[id] = append(tokenPaths[id], path)
 		}

@@ -108,6 +108,11 @@ func Paths(old, new *whocan.Config) []string {
 		for _, p := range c.Doc.Nodes {
 			set[p] = true
 		}
+		for _, g := range compiler.NodeGroups(c.Doc.Nodes) {
+			for _, p := range g.Paths() {
+				set[p] = true // the nodes without entries
+			}
+		}
 		for p := range c.Doc.ACL {
 			set[p] = true
 		}

@@ -13,6 +13,7 @@ explain_in(doc, inp) := x if {
 		with data.pxacl.tokens as doc.tokens
 		with data.pxacl.acl as doc.acl
 		with data.pxacl.group_acl as doc.group_acl
+		with data.pxacl.levels as levels_of(doc)
 }
 
 explained(inp) := x if {

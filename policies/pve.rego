@@ -101,16 +101,9 @@ pve_pool(s) := {"privs": privs, "noaccess": noaccess} if {
 # roles() (§3.1)
 # ---------------------------------------------------------------------------
 
-# pve_levels(path): the levels to walk, root first: for an ACL node its
-# ancestors that carry entries, else every prefix
-pve_levels(path) := array.concat(data.pxacl.nodes[path].up, [path]) if {
-	data.pxacl.nodes[path]
-} else := [path] if {
-	path == "/"
-} else := array.concat(["/"], [substring(path, 0, i) |
-	some i in array.concat(indexof_n(path, "/"), [count(path)])
-	i > 0
-])
+# pve_levels(path): the levels to walk, root first: the ancestors of the
+# normalised path that may carry entries, then the path itself
+pve_levels(path) := array.concat(entry_ancestors(path), [path])
 
 # pve_roles(s, path): the level that decides for s on path: the deepest
 # level with an applicable entry; it replaces everything above.

@@ -79,17 +79,27 @@ normalised_path := input.path if {
 	is_string(input.path)
 }
 
-# ancestors are the normalised paths of the strict ancestors of the target,
-# root first: "/datastore/store1" has "/" and "/datastore". For a node of
-# acl.cfg the compiled index lists just the ancestors that carry entries
-# (the others cannot contribute anything).
-ancestors := up if {
-	up := data.pxacl.nodes[target].up
-} else := array.concat(["/"], [substring(target, 0, i) |
-	some i in indexof_n(target, "/")
-	i > 0
-]) if {
-	target != "/"
+# ancestors are the strict ancestors of the target that may carry entries
+ancestors := entry_ancestors(target)
+
+# entry_ancestors(path) are the strict ancestors of the normalised path
+# that may carry entries, root first: its prefixes at the depths where the
+# ACL has nodes with entries (data.pxacl.levels[d] is 1; the others cannot
+# contribute anything). "/datastore/store1" has at most "/" and
+# "/datastore". It costs one lookup per component of the path, and builds
+# a prefix only at a depth that has entries, so a path of 100,000
+# components costs no more than its length.
+entry_ancestors(path) := array.concat(root_ancestor(path), [substring(path, 0, i) |
+	some d, i in indexof_n(path, "/")
+	d > 0
+	data.pxacl.levels[d] == 1
+])
+
+# root_ancestor(path) is ["/"] if the root is a strict ancestor of the
+# path and may carry entries
+root_ancestor(path) := ["/"] if {
+	path != "/"
+	data.pxacl.levels[0] == 1
 } else := []
 
 # requested is the set of privileges asked for

@@ -137,6 +137,7 @@ allow_in(doc, inp) := x if {
 		with data.pxacl.acl as doc.acl
 		with data.pxacl.group_acl as doc.group_acl
 		with data.pxacl.nodes as object.get(doc, "nodes", {})
+		with data.pxacl.levels as levels_of(doc)
 }
 
 permissions_in(doc, inp) := x if {
@@ -149,6 +150,7 @@ permissions_in(doc, inp) := x if {
 		with data.pxacl.acl as doc.acl
 		with data.pxacl.group_acl as doc.group_acl
 		with data.pxacl.nodes as object.get(doc, "nodes", {})
+		with data.pxacl.levels as levels_of(doc)
 }
 
 active_in(doc, inp) := x if {
@@ -157,6 +159,19 @@ active_in(doc, inp) := x if {
 		with data.pxacl.users as doc.users
 		with data.pxacl.tokens as doc.tokens
 }
+
+# levels_of(doc) is data.pxacl.levels as the compiler writes it for the
+# nodes of doc.acl and doc.group_acl: levels[d] is 1 when a node of
+# depth d carries entries
+levels_of(doc) := [b |
+	depths := {path_depth(p) | some p, _ in object.union(doc.acl, doc.group_acl)}
+	some d in numbers.range(0, max(depths))
+	b := to_number(d in depths)
+]
+
+path_depth("/") := 0
+
+path_depth(p) := count(indexof_n(p, "/")) if p != "/"
 
 allowed(inp) := x if {
 	x := allow_in(fixture, inp) with time.now_ns as now_ns
@@ -183,12 +198,29 @@ node_key_cases := {
 # §2.1/§3.3: node_keys are the normalised prefixes, the last one the target
 test_node_keys[name] if {
 	some name, tc in node_key_cases
-	keys := pxacl.node_keys with input as {"path": tc.path}
+	keys := pxacl.node_keys with input as {"path": tc.path} with data.pxacl.levels as every_level
 	keys == tc.keys
 	target := pxacl.target with input as {"path": tc.path}
 	target == tc.keys[count(tc.keys) - 1]
-	depth := pxacl.depth with input as {"path": tc.path}
+	depth := pxacl.depth with input as {"path": tc.path} with data.pxacl.levels as every_level
 	depth == count(tc.keys) - 1
+}
+
+# every_level: nodes with entries at every depth (up to 8)
+every_level := [1 | some _ in numbers.range(0, 8)]
+
+# §3.3: only the prefixes at depths with entries are ancestors
+test_ancestors_only_at_levels_with_entries[name] if {
+	some name, tc in {
+		"root and depth 2": {"levels": [1, 0, 1], "path": "/a/b/c", "want": ["/", "/a/b"]},
+		"no root": {"levels": [0, 1, 1], "path": "/a/b/c", "want": ["/a", "/a/b"]},
+		"the target is no ancestor": {"levels": [1, 1, 1], "path": "/a/b", "want": ["/", "/a"]},
+		"root target": {"levels": [1], "path": "/", "want": []},
+		"deeper than every level": {"levels": [0, 1], "path": "/a/b/c/d", "want": ["/a"]},
+		"no levels": {"levels": [], "path": "/a/b", "want": []},
+	}
+	anc := pxacl.ancestors with input as {"path": tc.path} with data.pxacl.levels as tc.levels
+	anc == tc.want
 }
 
 # §3.3: path components, empty ones dropped
@@ -594,24 +626,16 @@ test_token_never_superuser if {
 # the answers are the same as with the computed prefixes (§3.3).
 # ---------------------------------------------------------------------------
 
-strict_ancestor(a, p) if {
-	a == "/"
-	p != "/"
-}
-
-strict_ancestor(a, p) if startswith(p, concat("", [a, "/"]))
-
 # indexed(doc) adds the node index the compiler would write for doc.acl
-indexed(doc) := object.union(doc, {"nodes": {p: {"up": up} |
-	some p, _ in doc.acl
-	up := [a | some a in sort(object.keys(doc.acl)); strict_ancestor(a, p)]
-}})
+indexed(doc) := object.union(doc, {"nodes": {p: {} | some p, _ in doc.acl}})
 
 test_node_index_target_and_ancestors if {
-	nodes := {"/datastore/s1": {"up": ["/"]}}
+	nodes := {"/datastore/s1": {}}
 	t := pxacl.target with input as {"path": "/datastore/s1"} with data.pxacl.nodes as nodes
 	t == "/datastore/s1"
-	anc := pxacl.ancestors with input as {"path": "/datastore/s1"} with data.pxacl.nodes as nodes
+	anc := pxacl.ancestors with input as {"path": "/datastore/s1"}
+		with data.pxacl.nodes as nodes
+		with data.pxacl.levels as [1, 0, 1]
 	anc == ["/"]
 }
 

@@ -40,7 +40,7 @@ func TestRegoPass(t *testing.T) {
 			t.Errorf("%s failed: %+v", r.Name, r.Failures)
 		}
 	}
-	want := []string{"data.pass_test.test_offsite_token_cannot_back_up", "data.pass_test.test_five_nodes_below_root"}
+	want := []string{"data.pass_test.test_offsite_token_cannot_back_up", "data.pass_test.test_five_nodes_with_entries"}
 	if !slices.Equal(names, want) {
 		t.Errorf("tests %v, want %v", names, want)
 	}

@@ -31,7 +31,7 @@ func (c *Config) pbsGrants(s, priv, target string) []Grant {
 	if e := c.Doc.ACL[target][s]; e != nil {
 		return c.grant(target, "", e, true, priv)
 	}
-	for _, k := range deepestFirst(target)[1:] {
+	for _, k := range c.deepestFirst(target)[1:] {
 		if e := c.Doc.ACL[k][s]; e != nil && e.Inherit != "" {
 			return c.grant(k, "", e, false, priv)
 		}
@@ -39,9 +39,9 @@ func (c *Config) pbsGrants(s, priv, target string) []Grant {
 	return nil
 }
 
-// deepestFirst is PathAndAncestors from the path up to the root.
-func deepestFirst(path string) []string {
-	levels := PathAndAncestors(path)
+// deepestFirst is entryLevels from the path up to the root.
+func (c *Config) deepestFirst(path string) []string {
+	levels := c.entryLevels(path)
 	slices.Reverse(levels)
 	return levels
 }
@@ -76,7 +76,7 @@ func sameEntry(gs []Grant, g Grant) bool {
 // pveDecider is pve_roles: the deepest level of path with an applicable
 // entry of s itself, else of its groups, gives the grants.
 func (c *Config) pveDecider(s, priv, path string) []Grant {
-	for _, k := range deepestFirst(path) {
+	for _, k := range c.deepestFirst(path) {
 		final := k == path
 		if e := c.Doc.ACL[k][s]; e != nil && applies(e, final) {
 			via := "user"

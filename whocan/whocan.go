@@ -95,6 +95,31 @@ func PathAndAncestors(path string) []string {
 	return out
 }
 
+// entryLevels is PathAndAncestors without the ancestors at depths where
+// no node has entries (compiler.Document.Levels): those have nothing to
+// look up, and skipping them keeps a path of 100,000 components from
+// costing 100,000 lookups of long keys.
+func (c *Config) entryLevels(path string) []string {
+	n := Normalize(path)
+	levels := c.Doc.Levels
+	var out []string
+	if n != "/" && len(levels) > 0 && levels[0] {
+		out = append(out, "/")
+	}
+	for i, d := 1, 0; i < len(n); i++ {
+		if n[i] != '/' {
+			continue
+		}
+		if d++; d >= len(levels) {
+			break
+		}
+		if levels[d] {
+			out = append(out, n[:i])
+		}
+	}
+	return append(out, n)
+}
+
 // Candidates are the identities that may hold anything on path, sorted: on
 // PBS the configured users and tokens with an ACL entry at the path or an
 // ancestor (tokens only if their owner is such a user, or root@pam), plus
@@ -108,7 +133,7 @@ func (c *Config) Candidates(path string) []string {
 		return c.Identities()
 	}
 	withEntry := map[string]bool{}
-	for _, p := range PathAndAncestors(path) {
+	for _, p := range c.entryLevels(path) {
 		for s := range c.Doc.ACL[p] {
 			withEntry[s] = true
 		}
@@ -136,11 +161,11 @@ func (c *Config) Candidates(path string) []string {
 // the exact path given (§3.2); the normalised path's pools are added too,
 // which can only widen the candidates.
 func (c *Config) pvePaths(path string) []string {
-	paths := PathAndAncestors(path)
+	paths := c.entryLevels(path)
 	n := Normalize(path)
 	for _, key := range []string{path, n} {
 		for _, pool := range c.Doc.PoolOf[key] {
-			paths = append(paths, PathAndAncestors("/pool/"+pool)...)
+			paths = append(paths, c.entryLevels("/pool/"+pool)...)
 		}
 		if key == n {
 			break

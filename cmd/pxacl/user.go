@@ -51,6 +51,21 @@ func newUserCmd(g *globals) *cobra.Command {
 					defaults = append(pveDefaultPermissionPaths, ev.PoolMembers()...)
 				}
 				paths = append(append([]string(nil), ev.Nodes()...), defaults...)
+				// the nodes without entries too (§11), but only where
+				// they have privileges: a group of them decides alike on
+				// PBS, so one decision skips a deep path's thousands
+				for _, g := range ev.Intermediate() {
+					if !pve {
+						privs, err := ev.Permissions(cmd.Context(), id, g.Sample)
+						if err != nil {
+							return err
+						}
+						if len(privs) == 0 {
+							continue
+						}
+					}
+					paths = append(paths, g.Paths()...)
+				}
 			}
 			out := report.Permissions{}
 			for _, p := range paths {

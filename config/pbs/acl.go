@@ -317,7 +317,7 @@ func (t *ACLTree) DeleteUserRole(path, ugid, role string) {
 // delete_authid).
 func (t *ACLTree) DeleteAuthid(ugid string) {
 	group, isGroup := strings.CutPrefix(ugid, "@")
-	t.Walk(func(_ string, n *ACLNode) {
+	t.walk(func(_ []byte, _ int, n *ACLNode) {
 		if isGroup {
 			delete(n.Groups, group)
 		} else {

@@ -8,22 +8,74 @@ import (
 
 // Walk visits every node in pre-order, children in byte-wise sorted order
 // (§2.2). The root's path is "/", a child's path is parent+"/"+name
-// ("/a/b").
+// ("/a/b"). Every node's path is a string of its own, so a walk costs the
+// sum of all path lengths; WalkEntries visits only the nodes with entries.
 func (t *ACLTree) Walk(fn func(path string, n *ACLNode)) {
-	if t.Root != nil {
-		walk(t.Root, "", fn)
+	t.walk(func(path []byte, _ int, n *ACLNode) {
+		fn(pathString(path), n)
+	})
+}
+
+// WalkEntries is Walk restricted to the nodes that hold entries (users,
+// tokens or groups), with each one's depth (its number of components,
+// 0 for the root). A path string is built only for the nodes visited, so
+// it costs the size of the tree plus the lengths of those paths: linear
+// in acl.cfg, however deep its paths.
+func (t *ACLTree) WalkEntries(fn func(path string, depth int, n *ACLNode)) {
+	t.walk(func(path []byte, depth int, n *ACLNode) {
+		if len(n.Users) > 0 || len(n.Groups) > 0 {
+			fn(pathString(path), depth, n)
+		}
+	})
+}
+
+func pathString(path []byte) string {
+	if len(path) == 0 {
+		return "/"
+	}
+	return string(path)
+}
+
+// walk visits the tree in pre-order without recursion (a path may have
+// hundreds of thousands of components), with the path of each node in
+// one shared buffer that fn must not keep.
+func (t *ACLTree) walk(fn func(path []byte, depth int, n *ACLNode)) {
+	if t.Root == nil {
+		return
+	}
+	type frame struct {
+		names []string // children still to visit, sorted
+		node  *ACLNode
+		plen  int // length of the node's path in buf
+	}
+	var buf []byte
+	fn(buf, 0, t.Root)
+	stack := []frame{{names: sortedChildren(t.Root), node: t.Root}}
+	for len(stack) > 0 {
+		top := &stack[len(stack)-1]
+		if len(top.names) == 0 {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		name := top.names[0]
+		top.names = top.names[1:]
+		child := top.node.Children[name]
+		buf = append(append(buf[:top.plen], '/'), name...)
+		fn(buf, len(stack), child)
+		stack = append(stack, frame{names: sortedChildren(child), node: child, plen: len(buf)})
 	}
 }
 
-func walk(n *ACLNode, path string, fn func(string, *ACLNode)) {
-	p := path
-	if p == "" {
-		p = "/"
+func sortedChildren(n *ACLNode) []string {
+	switch len(n.Children) {
+	case 0:
+		return nil
+	case 1:
+		for name := range n.Children {
+			return []string{name}
+		}
 	}
-	fn(p, n)
-	for _, name := range slices.Sorted(maps.Keys(n.Children)) {
-		walk(n.Children[name], path+"/"+name, fn)
-	}
+	return slices.Sorted(maps.Keys(n.Children))
 }
 
 // Write renders the tree like write_config (§2.2): pre-order; per node the
@@ -34,7 +86,7 @@ func walk(n *ACLNode, path string, fn func(string, *ACLNode)) {
 // skipped; groups are written "@name".
 func (t *ACLTree) Write() []byte {
 	var b strings.Builder
-	t.Walk(func(path string, n *ACLNode) {
+	t.WalkEntries(func(path string, _ int, n *ACLNode) {
 		var byRole [2]map[string][]string // propagate -> role -> ugids
 		add := func(ugid string, roles map[string]RoleEntry) {
 			for role, e := range roles {

@@ -42,6 +42,7 @@ type Engine struct {
 	all       map[string]bool     // every privilege, propagating (all_privileges)
 	subjects  map[string]*subject // every user, token and ACL subject
 	poolPaths map[string][]string // PVE: "/pool/<p>" of the pools of a /vms or /storage path
+	levels    compiler.Levels     // data.pxacl.levels: depths with entries
 	now       func() int64
 }
 
@@ -70,6 +71,7 @@ func New(d *compiler.Document) *Engine {
 		all:       make(map[string]bool, len(d.Privileges)),
 		subjects:  make(map[string]*subject, len(d.Users)+len(d.Tokens)),
 		poolPaths: make(map[string][]string, len(d.PoolOf)),
+		levels:    d.Levels,
 		now:       func() int64 { return time.Now().Unix() },
 	}
 	for p := range d.Privileges {
@@ -201,7 +203,7 @@ func (e *Engine) Allowed(q Query) bool {
 	// token section (an id is never both).
 	target := normalise(q.Path)
 	if s.token != nil {
-		return tokenHeld(ownPrivileges(s, target), e.subjectPrivileges(s.token.Owner, s.owner, target), q)
+		return tokenHeld(e.ownPrivileges(s, target), e.subjectPrivileges(s.token.Owner, s.owner, target), q)
 	}
 	return held(e.subjectPrivileges(q.AuthID, s, target), q)
 }
@@ -280,7 +282,7 @@ func (e *Engine) pbsPermissions(sc *scratch, authID, path string) map[string]boo
 	if !isToken(authID, s) {
 		return e.subjectPrivileges(authID, s, target) // user_privileges
 	}
-	own := ownPrivileges(s, target) // token_privileges
+	own := e.ownPrivileges(s, target) // token_privileges
 	if len(own) == 0 {
 		return own
 	}
@@ -406,21 +408,26 @@ func isNormal(p string) bool {
 	return !strings.Contains(p, "//")
 }
 
-// prefixes calls f on the strict prefixes of a normalised path that are
-// path components, root first ("/a/b/c": "/", "/a", "/a/b"), and then on
-// the path itself if withSelf. It stops when f returns false.
-func prefixes(path string, withSelf bool, f func(string) bool) {
-	if path == "/" {
-		if withSelf {
-			f("/")
+// prefixes is entry_ancestors: it calls f on the strict prefixes of a
+// normalised path at the depths where the ACL has nodes with entries
+// (levels, data.pxacl.levels), root first ("/a/b/c" with entries at every
+// depth: "/", "/a", "/a/b"), and then on the path itself if withSelf. It
+// stops when f returns false. Prefixes at other depths cannot have
+// entries; skipping them keeps a path of 100,000 components from costing
+// 100,000 lookups of long keys.
+func (e *Engine) prefixes(path string, withSelf bool, f func(string) bool) {
+	if path != "/" && e.level(0) && !f("/") {
+		return
+	}
+	for i, d := 1, 0; i < len(path); i++ {
+		if path[i] != '/' {
+			continue
 		}
-		return
-	}
-	if !f("/") {
-		return
-	}
-	for i := 1; i < len(path); i++ {
-		if path[i] == '/' && !f(path[:i]) {
+		d++
+		if d >= len(e.levels) {
+			break // no entries this deep
+		}
+		if e.levels[d] && !f(path[:i]) {
 			return
 		}
 	}
@@ -428,6 +435,9 @@ func prefixes(path string, withSelf bool, f func(string) bool) {
 		f(path)
 	}
 }
+
+// level reports whether nodes of depth d may carry entries.
+func (e *Engine) level(d int) bool { return d < len(e.levels) && e.levels[d] }
 
 // ---------------------------------------------------------------------------
 // The PBS tree walk (pxacl.rego: own_privileges, subject_privileges)
@@ -438,14 +448,14 @@ func (e *Engine) subjectPrivileges(id string, s *subject, target string) map[str
 	if id == e.superuser {
 		return e.all
 	}
-	return ownPrivileges(s, target)
+	return e.ownPrivileges(s, target)
 }
 
 var none = map[string]bool{}
 
 // ownPrivileges: the leaf set at the target if s has roles there, else the
 // inherit set of the deepest ancestor that has one (§3.2, §3.3).
-func ownPrivileges(s *subject, target string) map[string]bool {
+func (e *Engine) ownPrivileges(s *subject, target string) map[string]bool {
 	if s == nil || len(s.entries) == 0 {
 		return none
 	}
@@ -453,7 +463,7 @@ func ownPrivileges(s *subject, target string) map[string]bool {
 		return x.leaf
 	}
 	set := none
-	prefixes(target, false, func(k string) bool {
+	e.prefixes(target, false, func(k string) bool {
 		if x := s.entries[k]; x != nil && x.inherit != nil {
 			set = x.inherit
 		}
@@ -522,7 +532,7 @@ func (e *Engine) pveCompiled(sc *scratch, s *subject, target, path string) map[s
 	if s == nil {
 		return none
 	}
-	regular := pveRoles(sc, s, target)
+	regular := e.pveRoles(sc, s, target)
 	if regular.noaccess {
 		return none
 	}
@@ -537,7 +547,7 @@ func (e *Engine) pveCompiled(sc *scratch, s *subject, target, path string) map[s
 	// its groups have an entry that applies there, else the deepest of
 	// "/" and "/pool" (the same for every pool, found once); a nested
 	// pool walks its parents
-	base := pveAbove(sc, s, "/pool")
+	base := e.pveAbove(sc, s, "/pool")
 	poolPrivs := sc.get()
 	add := func(r level) bool {
 		if r.noaccess {
@@ -556,7 +566,7 @@ func (e *Engine) pveCompiled(sc *scratch, s *subject, target, path string) map[s
 		for _, pool := range pools {
 			var r level
 			if strings.IndexByte(pool[len("/pool/"):], '/') >= 0 {
-				r = pveRoles(sc, s, pool) // a nested pool: walk its parents too
+				r = e.pveRoles(sc, s, pool) // a nested pool: walk its parents too
 			} else if r = pveLevel(sc, s, pool, true); !r.found {
 				r = base
 			}
@@ -573,12 +583,12 @@ func (e *Engine) pveCompiled(sc *scratch, s *subject, target, path string) map[s
 
 // pveRoles is pve_roles: the deepest level with an applicable entry for s
 // on path decides and replaces everything above.
-func pveRoles(sc *scratch, s *subject, path string) level {
+func (e *Engine) pveRoles(sc *scratch, s *subject, path string) level {
 	var decided level
 	if len(s.entries) == 0 && len(s.groups) == 0 {
 		return decided
 	}
-	prefixes(path, true, func(k string) bool {
+	e.prefixes(path, true, func(k string) bool {
 		if l := pveLevel(sc, s, k, k == path); l.found {
 			decided = l
 		}
@@ -589,9 +599,9 @@ func pveRoles(sc *scratch, s *subject, path string) level {
 
 // pveAbove is pve_roles for a path strictly below path: the deepest level
 // among path and its prefixes at which an entry propagates.
-func pveAbove(sc *scratch, s *subject, path string) level {
+func (e *Engine) pveAbove(sc *scratch, s *subject, path string) level {
 	var decided level
-	prefixes(path, true, func(k string) bool {
+	e.prefixes(path, true, func(k string) bool {
 		if l := pveLevel(sc, s, k, false); l.found {
 			decided = l
 		}
