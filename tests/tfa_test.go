@@ -441,7 +441,7 @@ func TestTFABundleNoSecrets(t *testing.T) {
 	}
 	// and pxacl explain says it in words
 	want(t, pxacl(t, dir, "", "explain", "john@pbs!ci", "/datastore", "Datastore.Read"), 0,
-		"Second factors of john@pbs (tfa.json, §9): totp, u2f\n",
+		"Second factors of john@pbs (tfa.json, docs/semantics.md §9): totp, u2f\n",
 		"  TOTP is locked (8 consecutive failures)",
 		"  every second factor is locked until 2100-01-01T00:00:00Z",
 		"  an API token authenticates without its owner's second factor")
