@@ -1,5 +1,5 @@
 // Package lint finds risky or useless entries in a PBS or PVE
-// access-control configuration (issue 4, part 4): each finding has a severity, the
+// access-control configuration: each finding has a severity, the
 // file:line responsible and a fix hint.
 package lint
 

@@ -1,4 +1,4 @@
-# Proxmox VE access control (pve-semantics.md §3), active when the data
+# Proxmox VE access control (docs/semantics.md pve §3), active when the data
 #   document was compiled from a PVE user.cfg (data.pxacl.meta.flavor
 #   "pve"). data.pxacl.acl[path][id] holds user and token entries,
 #   data.pxacl.group_acl[path][group] group entries, each with leaf and

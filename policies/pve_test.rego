@@ -2,7 +2,7 @@ package pxacl_pve_test
 
 import data.pxacl
 
-# Rego unit tests of policies/pve.rego (pve-semantics.md §3). The fixture
+# Rego unit tests of policies/pve.rego (docs/semantics.md pve §3). The fixture
 # is the data document pxacl compiles from this user.cfg (line numbers are
 # the user.cfg lines):
 #

@@ -83,7 +83,7 @@ func WriteExplanation(w io.Writer, x *evaluator.Explanation) error {
 	return err
 }
 
-// writePVEToken explains a PVE API token (pve-semantics.md §3.2): with
+// writePVEToken explains a PVE API token (docs/semantics.md pve §3.2): with
 // privilege separation its own ACL intersected with its owner's privileges,
 // without it exactly its owner's privileges.
 func writePVEToken(b *strings.Builder, x *evaluator.Explanation, path string) {
@@ -173,7 +173,7 @@ func writeSubject(b *strings.Builder, title, path string, r *evaluator.SubjectRe
 	fmt.Fprintf(b, "  => %s\n", privList(r.Privileges))
 }
 
-// pveStatusText words a PVE entry status (pve-semantics.md §3.1, §3.2).
+// pveStatusText words a PVE entry status (docs/semantics.md pve §3.1, §3.2).
 func pveStatusText(status string) string {
 	switch status {
 	case "decides":

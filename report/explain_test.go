@@ -134,7 +134,7 @@ func TestWriteExplanation(t *testing.T) {
 			notWant: []string{"Token clamp", "Owner jane@pbs", "  active"},
 		},
 		{
-			// pve-semantics.md §3.2: a privsep=1 token is its own ACL
+			// docs/semantics.md pve §3.2: a privsep=1 token is its own ACL
 			// limited to its owner's privileges
 			name: "pve privilege-separated token",
 			x: evaluator.Explanation{
@@ -156,7 +156,7 @@ func TestWriteExplanation(t *testing.T) {
 			notWant: []string{"§4.1", "Token clamp", "(docs/semantics.md §3.3)"},
 		},
 		{
-			// pve-semantics.md §3.2: a privsep=0 token has exactly its
+			// docs/semantics.md pve §3.2: a privsep=0 token has exactly its
 			// owner's privileges; its own ACL is ignored
 			name: "pve token without privilege separation",
 			x: evaluator.Explanation{
