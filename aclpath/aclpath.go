@@ -7,8 +7,8 @@
 // # The query rule
 //
 // Proxmox looks a path up by splitting it on '/' and dropping the empty
-// components (pbs-semantics.md §2.1 and §3.3; PVE's normalize_path
-// collapses "/+" and strips a trailing '/', pve-semantics.md §1.3), so
+// components (docs/semantics.md §2.1 and §3.3; PVE's normalize_path
+// collapses "/+" and strips a trailing '/', docs/semantics.md pve §1.3), so
 // "//datastore//store1/" is "/datastore/store1" to both. A query path is
 // therefore accepted in that loose form, but it must be an ACL path:
 //
@@ -45,7 +45,7 @@ const (
 	PVE = "pve"
 )
 
-// MaxSchemaLen is ACL_PATH_SCHEMA's length limit (pbs-semantics.md §7).
+// MaxSchemaLen is ACL_PATH_SCHEMA's length limit (docs/semantics.md §7).
 const MaxSchemaLen = 128
 
 // schemaRE is PBS's ACL_PATH_SCHEMA regex (§7): "/" or "/SAFE_ID/...".

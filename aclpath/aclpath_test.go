@@ -7,8 +7,8 @@ import (
 )
 
 // The query rule (package comment): empty components are dropped as PBS's
-// split_acl_path does (pbs-semantics.md §2.1, §3.3) and PVE's
-// normalize_path does (pve-semantics.md §1.3); every other component is a
+// split_acl_path does (docs/semantics.md §2.1, §3.3) and PVE's
+// normalize_path does (docs/semantics.md pve §1.3); every other component is a
 // SAFE_ID on PBS (§7 ACL_PATH_SCHEMA, §6 SAFE_ID) or a run of
 // [A-Za-z0-9._-] on PVE (§1.3, §6); "." and ".." never.
 func TestQuery(t *testing.T) {

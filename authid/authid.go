@@ -1,6 +1,6 @@
 // Package authid parses and validates Proxmox Backup Server user ids
 // ("name@realm") and auth ids ("name@realm" or "name@realm!token"),
-// following the grammar of pbs-semantics.md §6 exactly.
+// following the grammar of docs/semantics.md §6 exactly.
 package authid
 
 import (

@@ -1,5 +1,5 @@
 // Package catalog holds the privileges and built-in roles of each Proxmox
-// product as data (one embedded JSON file per flavor, pbs-semantics.md §1)
+// product as data (one embedded JSON file per flavor, docs/semantics.md §1)
 // and answers questions about them: is this a role, which privileges does
 // it expand to, in which order are privileges listed.
 package catalog

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// pbsPrivileges is the "current" column of pbs-semantics.md §1.1 (PBS ≥ 3.3,
+// pbsPrivileges is the "current" column of docs/semantics.md §1.1 (PBS ≥ 3.3,
 // [RS] pbs-api-types/src/acl.rs), in PRIVILEGES order (bit 0 first).
 var pbsPrivileges = []string{
 	"Sys.Audit",
@@ -35,7 +35,7 @@ var pbsPrivileges = []string{
 	"Realm.Allocate",
 }
 
-// pbsRoles is the table of pbs-semantics.md §1.2 (current roles). Admin is
+// pbsRoles is the table of docs/semantics.md §1.2 (current roles). Admin is
 // u64::MAX, i.e. every named privilege (§1.2, §12).
 var pbsRoles = map[string][]string{
 	"Admin":              pbsPrivileges,
@@ -263,7 +263,7 @@ func TestMustLoadPanics(t *testing.T) {
 	MustLoad("nope")
 }
 
-// TestPBS32 checks the PBS ≤ 3.2 catalog (pbs-semantics.md §1.1 column
+// TestPBS32 checks the PBS ≤ 3.2 catalog (docs/semantics.md §1.1 column
 // "PBS 2.x … 3.2", §1.2): the current one without the Remote.Datastore*
 // privileges and the three push-sync roles.
 func TestPBS32(t *testing.T) {

@@ -15,9 +15,9 @@ func TestDetectFlavor(t *testing.T) {
 		want    string
 		wantErr string
 	}{
-		// PBS section config: "user: john@pbs" (pbs-semantics.md §5.1).
+		// PBS section config: "user: john@pbs" (docs/semantics.md §5.1).
 		{name: "pbs section config", dir: "testdata/pbs", want: PBS},
-		// PVE one-line form "user:john@pve:1:0:::::" (pve-semantics.md).
+		// PVE one-line form "user:john@pve:1:0:::::" (docs/semantics.md, pve §1).
 		{name: "pve line format", dir: "testdata/pve", want: PVE},
 		{name: "pve after blank lines", dir: "testdata/pve-blank-first", want: PVE},
 		// No user.cfg: PBS treats a missing file as empty and injects

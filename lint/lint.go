@@ -1,5 +1,5 @@
 // Package lint finds risky or useless entries in a PBS or PVE
-// access-control configuration (issue 4, part 4): each finding has a severity, the
+// access-control configuration: each finding has a severity, the
 // file:line responsible and a fix hint.
 package lint
 
@@ -274,7 +274,7 @@ func (l *linter) run(ctx context.Context) error {
 	for _, e := range groups {
 		if once(CodeGroupACL, e.subject, e.path, e.line) {
 			l.add(Finding{Severity: Warning, Code: CodeGroupACL, File: l.aclFile, Line: e.line, Subject: e.subject, Path: e.path,
-				Message: fmt.Sprintf("group entry %s on %s grants nothing: PBS has no user groups (§3.5)", e.subject, e.path),
+				Message: fmt.Sprintf("group entry %s on %s grants nothing: PBS has no user groups (docs/semantics.md §3.5)", e.subject, e.path),
 				Fix:     "grant the roles to the users or tokens themselves and remove the group entry"})
 		}
 	}

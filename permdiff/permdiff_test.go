@@ -215,7 +215,7 @@ func TestAgainstBruteForce(t *testing.T) {
 }
 
 // TestPVEPoolLines: on PVE a privilege gained on a pool member comes from
-// the /pool/<p> line, held through a group (pve-semantics §3.2); the lines
+// the /pool/<p> line, held through a group (docs/semantics.md pve §3.2); the lines
 // quoted are that one only, not the group's other lines that lack it.
 func TestPVEPoolLines(t *testing.T) {
 	ctx := context.Background()

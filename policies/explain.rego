@@ -52,7 +52,7 @@ default path_problem := null
 
 path_problem := "the path is empty; the root is \"/\"" if input.path == ""
 
-path_problem := "the path has a \".\" or \"..\" component: no ACL path has one (pbs §7, pve §6), and a caller resolving it later would read another path" if {
+path_problem := "the path has a \".\" or \"..\" component: no ACL path has one (docs/semantics.md §7, pve §6), and a caller resolving it later would read another path" if {
 	input.path != ""
 	dotted_path
 }

@@ -1,4 +1,4 @@
-# Proxmox VE access control (pve-semantics.md §3), active when the data
+# Proxmox VE access control (docs/semantics.md pve §3), active when the data
 #   document was compiled from a PVE user.cfg (data.pxacl.meta.flavor
 #   "pve"). data.pxacl.acl[path][id] holds user and token entries,
 #   data.pxacl.group_acl[path][group] group entries, each with leaf and
@@ -229,7 +229,7 @@ pve_status(y, i, last, decider) := "not propagated" if {
 	i == decider.level
 	some d in decider.entries
 	d.via == y.via
-} else := "overridden: user/token entries win over group entries at one level (§3.1)" if {
+} else := "overridden: user/token entries win over group entries at one level (docs/semantics.md pve §3.1)" if {
 	i == decider.level
 } else := "replaced"
 
@@ -245,6 +245,6 @@ pve_pool_entries(s) := [x |
 	}
 ]
 
-pve_pool_status(r) := "pool NoAccess: no privileges on the member (§3.2)" if r.noaccess
+pve_pool_status(r) := "pool NoAccess: no privileges on the member (docs/semantics.md pve §3.2)" if r.noaccess
 
-else := "pool roles added to the member, not propagated (pve §3.2)"
+else := "pool roles added to the member, not propagated (docs/semantics.md pve §3.2)"

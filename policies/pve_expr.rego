@@ -1,4 +1,4 @@
-# Proxmox VE permission-check expressions (pve-semantics.md §4):
+# Proxmox VE permission-check expressions (docs/semantics.md pve §4):
 # data.pxacl.check_expr with input {"auth_id", "expr", "params"} is true when
 # PVE's check_api2_permissions would allow the check expression expr (the
 # "check" of an API method's permissions) for the auth id with the given

@@ -2,7 +2,7 @@ package pxacl_pve_expr_test
 
 import data.pxacl
 
-# Rego unit tests of policies/pve_expr.rego (pve-semantics.md §4) over the
+# Rego unit tests of policies/pve_expr.rego (docs/semantics.md pve §4) over the
 # data document pxacl compiles from this user.cfg:
 #
 #  1 user:admin@pve:1:0::::::

@@ -2,7 +2,7 @@ package pxacl_pve_test
 
 import data.pxacl
 
-# Rego unit tests of policies/pve.rego (pve-semantics.md §3). The fixture
+# Rego unit tests of policies/pve.rego (docs/semantics.md pve §3). The fixture
 # is the data document pxacl compiles from this user.cfg (line numbers are
 # the user.cfg lines):
 #
@@ -177,7 +177,7 @@ test_explain_user_overrides_group if {
 	x := explained("u3@pve", "/nodes", ["VM.Audit"])
 	{e.via: e.status | some e in x.acl.entries; e.path == "/nodes"} == {
 		"user": "decides",
-		"group @gb": "overridden: user/token entries win over group entries at one level (§3.1)",
+		"group @gb": "overridden: user/token entries win over group entries at one level (docs/semantics.md pve §3.1)",
 	}
 }
 

@@ -2,7 +2,7 @@
 # title: pxacl
 # description: |
 #   Proxmox Backup Server access control, decided exactly as PBS decides it
-#   (pbs-semantics.md §3.2-§3.4 and §4) over the data document compiled by
+#   (docs/semantics.md §3.2-§3.4 and §4) over the data document compiled by
 #   pxacl: data.pxacl.acl[path][auth_id] holds, per ACL node and subject,
 #   the privilege set that applies at the node itself ("leaf") and the one
 #   that propagates below it ("inherit"), as keys into data.pxacl.privsets.

@@ -8,7 +8,7 @@ import (
 	"github.com/pxacl/pxacl/catalog"
 )
 
-// The expression grammar is pve-semantics §4 (check_api2_permissions and
+// The expression grammar is docs/semantics.md pve §4 (check_api2_permissions and
 // exec_api2_perm_check).
 func TestValidate(t *testing.T) {
 	cat := catalog.MustLoad("pve")

@@ -38,7 +38,7 @@ func WriteExplanation(w io.Writer, x *evaluator.Explanation) error {
 	case x.Active.Active:
 		fmt.Fprintf(&b, "  active%s\n", tokenNote(x))
 	default:
-		fmt.Fprintf(&b, "  NOT active%s: user account or token disabled or expired (§4.2)\n", tokenNote(x))
+		fmt.Fprintf(&b, "  NOT active%s: user account or token disabled or expired (docs/semantics.md §4.2)\n", tokenNote(x))
 		for _, p := range x.Active.Problems {
 			fmt.Fprintf(&b, "  - %s\n", p)
 		}
@@ -47,20 +47,20 @@ func WriteExplanation(w io.Writer, x *evaluator.Explanation) error {
 	pve := x.Flavor == "pve"
 	switch {
 	case x.Superuser:
-		b.WriteString("\nroot@pam is the superuser: every privilege on every path, whatever acl.cfg says (§3.4)\n")
+		b.WriteString("\nroot@pam is the superuser: every privilege on every path, whatever acl.cfg says (docs/semantics.md §3.4)\n")
 	case pve && x.Token:
 		writePVEToken(&b, x, path)
 	default:
 		title := "ACL entries"
 		if x.Token {
-			title = "The token's own ACL entries (a token does not inherit its owner's entries, §4.1)"
+			title = "The token's own ACL entries (a token does not inherit its owner's entries, docs/semantics.md §4.1)"
 		}
 		writeSubject(&b, title, path, &x.ACL, inheritRef(pve))
 		if x.Token && x.OwnerACL != nil {
 			if x.OwnerACL.Superuser {
 				fmt.Fprintf(&b, "\nOwner %s is the superuser: the token keeps its own privileges\n", x.OwnerACL.Subject)
 			} else {
-				writeSubject(&b, fmt.Sprintf("Owner %s's ACL entries (the token is clamped to them at the same path, §4.1)", x.OwnerACL.Subject), path, x.OwnerACL, inheritRef(pve))
+				writeSubject(&b, fmt.Sprintf("Owner %s's ACL entries (the token is clamped to them at the same path, docs/semantics.md §4.1)", x.OwnerACL.Subject), path, x.OwnerACL, inheritRef(pve))
 			}
 			if len(x.Clamped) > 0 {
 				fmt.Fprintf(&b, "\nToken clamp: dropped %s (granted to the token but not held by its owner on %s)\n", strings.Join(x.Clamped, ", "), path)
@@ -70,7 +70,7 @@ func WriteExplanation(w io.Writer, x *evaluator.Explanation) error {
 		}
 	}
 	for _, g := range x.Groups {
-		fmt.Fprintf(&b, "\nNote: group entry @%s on %s (%s) grants nothing: PBS has no user groups (§3.5)\n", g.Group, g.Path, strings.Join(g.Roles, ", "))
+		fmt.Fprintf(&b, "\nNote: group entry @%s on %s (%s) grants nothing: PBS has no user groups (docs/semantics.md §3.5)\n", g.Group, g.Path, strings.Join(g.Roles, ", "))
 	}
 
 	writeTFA(&b, x.TFA)
@@ -83,15 +83,15 @@ func WriteExplanation(w io.Writer, x *evaluator.Explanation) error {
 	return err
 }
 
-// writePVEToken explains a PVE API token (pve-semantics.md §3.2): with
+// writePVEToken explains a PVE API token (docs/semantics.md pve §3.2): with
 // privilege separation its own ACL intersected with its owner's privileges,
 // without it exactly its owner's privileges.
 func writePVEToken(b *strings.Builder, x *evaluator.Explanation, path string) {
 	switch {
 	case x.Privsep == nil:
-		b.WriteString("\nThe token is not configured in user.cfg: it has no privileges (pve §3.2)\n")
+		b.WriteString("\nThe token is not configured in user.cfg: it has no privileges (docs/semantics.md pve §3.2)\n")
 	case *x.Privsep:
-		writeSubject(b, "The token's own ACL entries (privilege-separated token, privsep 1: its own ACL, limited to its owner's privileges, pve §3.2)", path, &x.ACL, inheritRef(true))
+		writeSubject(b, "The token's own ACL entries (privilege-separated token, privsep 1: its own ACL, limited to its owner's privileges, docs/semantics.md pve §3.2)", path, &x.ACL, inheritRef(true))
 		writePVEOwner(b, x, path, "the token is limited to them, pools included")
 		if len(x.Clamped) > 0 {
 			fmt.Fprintf(b, "\nPrivilege separation: dropped %s (granted to the token but not held by its owner on %s)\n", strings.Join(x.Clamped, ", "), path)
@@ -100,10 +100,10 @@ func writePVEToken(b *strings.Builder, x *evaluator.Explanation, path string) {
 		}
 	default:
 		if len(x.ACL.Entries) > 0 {
-			fmt.Fprintf(b, "\nToken without privilege separation (privsep 0): it has exactly its owner's privileges; its own %d ACL entr%s on the path %s ignored (pve §3.2)\n",
+			fmt.Fprintf(b, "\nToken without privilege separation (privsep 0): it has exactly its owner's privileges; its own %d ACL entr%s on the path %s ignored (docs/semantics.md pve §3.2)\n",
 				len(x.ACL.Entries), plural(len(x.ACL.Entries), "y", "ies"), plural(len(x.ACL.Entries), "is", "are"))
 		} else {
-			b.WriteString("\nToken without privilege separation (privsep 0): it has exactly its owner's privileges (pve §3.2)\n")
+			b.WriteString("\nToken without privilege separation (privsep 0): it has exactly its owner's privileges (docs/semantics.md pve §3.2)\n")
 		}
 		writePVEOwner(b, x, path, "the token's privileges")
 	}
@@ -115,7 +115,7 @@ func writePVEOwner(b *strings.Builder, x *evaluator.Explanation, path, role stri
 	case x.OwnerACL.Superuser:
 		fmt.Fprintf(b, "\nOwner %s is the superuser: every privilege on every path\n", x.OwnerACL.Subject)
 	default:
-		writeSubject(b, fmt.Sprintf("Owner %s's ACL entries (%s, pve §3.2)", x.OwnerACL.Subject, role), path, x.OwnerACL, inheritRef(true))
+		writeSubject(b, fmt.Sprintf("Owner %s's ACL entries (%s, docs/semantics.md pve §3.2)", x.OwnerACL.Subject, role), path, x.OwnerACL, inheritRef(true))
 	}
 }
 
@@ -129,9 +129,9 @@ func plural(n int, one, many string) string {
 // inheritRef cites the rule by which a path inherits from an ancestor.
 func inheritRef(pve bool) string {
 	if pve {
-		return "pve §3.1"
+		return "docs/semantics.md pve §3.1"
 	}
-	return "§3.3"
+	return "docs/semantics.md §3.3"
 }
 
 func tokenNote(x *evaluator.Explanation) string {
@@ -173,15 +173,15 @@ func writeSubject(b *strings.Builder, title, path string, r *evaluator.SubjectRe
 	fmt.Fprintf(b, "  => %s\n", privList(r.Privileges))
 }
 
-// pveStatusText words a PVE entry status (pve-semantics.md §3.1, §3.2).
+// pveStatusText words a PVE entry status (docs/semantics.md pve §3.1, §3.2).
 func pveStatusText(status string) string {
 	switch status {
 	case "decides":
-		return "<- decides (deepest level with applicable entries, pve §3.1)"
+		return "<- decides (deepest level with applicable entries, docs/semantics.md pve §3.1)"
 	case "replaced":
-		return "replaced by a deeper level (pve §3.1)"
+		return "replaced by a deeper level (docs/semantics.md pve §3.1)"
 	case "not propagated":
-		return "ignored below its path: propagate 0 (pve §3.1)"
+		return "ignored below its path: propagate 0 (docs/semantics.md pve §3.1)"
 	}
 	return status
 }
@@ -190,13 +190,13 @@ func statusText(status string, atTarget bool) string {
 	switch status {
 	case "decides":
 		if atTarget {
-			return "<- decides (deepest entry, replaces everything above, §3.3)"
+			return "<- decides (deepest entry, replaces everything above, docs/semantics.md §3.3)"
 		}
-		return "<- decides (deepest propagating entry, §3.3)"
+		return "<- decides (deepest propagating entry, docs/semantics.md §3.3)"
 	case "replaced":
-		return "replaced by the deeper entry (§3.3)"
+		return "replaced by the deeper entry (docs/semantics.md §3.3)"
 	case "not propagated":
-		return "ignored: propagate 0 applies only to this exact path (§3.2)"
+		return "ignored: propagate 0 applies only to this exact path (docs/semantics.md §3.2)"
 	}
 	return status
 }
@@ -242,7 +242,7 @@ func writeTFA(b *strings.Builder, t *evaluator.TFAReport) {
 	if t.RecoveryKeys != nil {
 		factors += fmt.Sprintf(" (%d unused recovery keys)", *t.RecoveryKeys)
 	}
-	fmt.Fprintf(b, "\nSecond factors of %s (tfa.json, §9): %s\n", t.User, factors)
+	fmt.Fprintf(b, "\nSecond factors of %s (tfa.json, docs/semantics.md §9): %s\n", t.User, factors)
 	if t.TOTPLocked {
 		b.WriteString("  TOTP is locked (8 consecutive failures) until a recovery key is used or an admin unlocks it\n")
 	}

@@ -58,13 +58,13 @@ func TestWriteExplanation(t *testing.T) {
 			want: []string{
 				"DENIED: john@pbs!client1 on /datastore/store1, all of [Datastore.Backup, Datastore.Prune]\n",
 				"\nAccount:\n  active (API token of john@pbs)\n",
-				"The token's own ACL entries (a token does not inherit its owner's entries, §4.1):",
+				"The token's own ACL entries (a token does not inherit its owner's entries, docs/semantics.md §4.1):",
 				"DatastorePowerUser (propagate 1)",
-				"<- decides (deepest entry, replaces everything above, §3.3)",
+				"<- decides (deepest entry, replaces everything above, docs/semantics.md §3.3)",
 				"from acl.cfg:5",
-				"Owner john@pbs's ACL entries (the token is clamped to them at the same path, §4.1):",
-				"<- decides (deepest propagating entry, §3.3)",
-				"no entry of john@pbs on /datastore/store1 itself: it inherits from /datastore (§3.3)",
+				"Owner john@pbs's ACL entries (the token is clamped to them at the same path, docs/semantics.md §4.1):",
+				"<- decides (deepest propagating entry, docs/semantics.md §3.3)",
+				"no entry of john@pbs on /datastore/store1 itself: it inherits from /datastore (docs/semantics.md §3.3)",
 				"\nToken clamp: dropped Datastore.Prune (granted to the token but not held by its owner on /datastore/store1)\n",
 				"\nEffective privileges on /datastore/store1: Datastore.Backup (*)\n",
 				"Missing: Datastore.Prune\n",
@@ -125,7 +125,7 @@ func TestWriteExplanation(t *testing.T) {
 				Privileges: map[string]bool{"Datastore.Audit": false},
 			},
 			want: []string{
-				"\nAccount:\n  NOT active (API token of jane@pbs): user account or token disabled or expired (§4.2)\n",
+				"\nAccount:\n  NOT active (API token of jane@pbs): user account or token disabled or expired (docs/semantics.md §4.2)\n",
 				"  - user jane@pbs is disabled (user.cfg:7)\n",
 				"  - token jane@pbs!t expired at 1700000000 (user.cfg:12)\n",
 				"Effective privileges on /datastore: Datastore.Audit\n",
@@ -134,7 +134,7 @@ func TestWriteExplanation(t *testing.T) {
 			notWant: []string{"Token clamp", "Owner jane@pbs", "  active"},
 		},
 		{
-			// pve-semantics.md §3.2: a privsep=1 token is its own ACL
+			// docs/semantics.md pve §3.2: a privsep=1 token is its own ACL
 			// limited to its owner's privileges
 			name: "pve privilege-separated token",
 			x: evaluator.Explanation{
@@ -149,14 +149,14 @@ func TestWriteExplanation(t *testing.T) {
 			},
 			want: []string{
 				"privilege-separated token, privsep 1",
-				"Owner deploy@pve's ACL entries (the token is limited to them, pools included, pve §3.2):",
-				"it inherits from /vms (pve §3.1)",
+				"Owner deploy@pve's ACL entries (the token is limited to them, pools included, docs/semantics.md pve §3.2):",
+				"it inherits from /vms (docs/semantics.md pve §3.1)",
 				"\nPrivilege separation: dropped VM.Console (granted to the token but not held by its owner on /vms/100)\n",
 			},
-			notWant: []string{"§4.1", "Token clamp", "(§3.3)"},
+			notWant: []string{"§4.1", "Token clamp", "(docs/semantics.md §3.3)"},
 		},
 		{
-			// pve-semantics.md §3.2: a privsep=0 token has exactly its
+			// docs/semantics.md pve §3.2: a privsep=0 token has exactly its
 			// owner's privileges; its own ACL is ignored
 			name: "pve token without privilege separation",
 			x: evaluator.Explanation{
@@ -172,8 +172,8 @@ func TestWriteExplanation(t *testing.T) {
 				Privileges: map[string]bool{},
 			},
 			want: []string{
-				"Token without privilege separation (privsep 0): it has exactly its owner's privileges; its own 1 ACL entry on the path is ignored (pve §3.2)",
-				"Owner deploy@pve's ACL entries (the token's privileges, pve §3.2):",
+				"Token without privilege separation (privsep 0): it has exactly its owner's privileges; its own 1 ACL entry on the path is ignored (docs/semantics.md pve §3.2)",
+				"Owner deploy@pve's ACL entries (the token's privileges, docs/semantics.md pve §3.2):",
 			},
 			notWant: []string{"PVEVMAdmin", "Token clamp", "Privilege separation:"},
 		},
@@ -185,7 +185,7 @@ func TestWriteExplanation(t *testing.T) {
 				OwnerACL:   &evaluator.SubjectReport{Subject: "deploy@pve"},
 				Privileges: map[string]bool{},
 			},
-			want:    []string{"The token is not configured in user.cfg: it has no privileges (pve §3.2)"},
+			want:    []string{"The token is not configured in user.cfg: it has no privileges (docs/semantics.md pve §3.2)"},
 			notWant: []string{"Owner deploy@pve"},
 		},
 		{
@@ -197,7 +197,7 @@ func TestWriteExplanation(t *testing.T) {
 				ACL:       evaluator.SubjectReport{Subject: "ghost@pbs"},
 			},
 			want: []string{
-				"  NOT active: user account or token disabled or expired (§4.2)\n",
+				"  NOT active: user account or token disabled or expired (docs/semantics.md §4.2)\n",
 				"\nACL entries:\n",
 			},
 			notWant: []string{"API token of", "  - "},
@@ -212,7 +212,7 @@ func TestWriteExplanation(t *testing.T) {
 			},
 			want: []string{
 				"ALLOWED: root@pam on /tape, any of [Tape.Write, Sys.Console]\n",
-				"\nroot@pam is the superuser: every privilege on every path, whatever acl.cfg says (§3.4)\n",
+				"\nroot@pam is the superuser: every privilege on every path, whatever acl.cfg says (docs/semantics.md §3.4)\n",
 				"Effective privileges on /tape: Sys.Console (*), Tape.Write (*)\n",
 			},
 			notWant: []string{"ACL entries", "Token clamp", "API token of"},
@@ -231,8 +231,8 @@ func TestWriteExplanation(t *testing.T) {
 				Missing: []string{"Datastore.Read"},
 			},
 			want: []string{
-				"\nNote: group entry @admins on / (Admin) grants nothing: PBS has no user groups (§3.5)\n",
-				"\nNote: group entry @ops on /datastore (DatastoreAdmin, Audit) grants nothing: PBS has no user groups (§3.5)\n",
+				"\nNote: group entry @admins on / (Admin) grants nothing: PBS has no user groups (docs/semantics.md §3.5)\n",
+				"\nNote: group entry @ops on /datastore (DatastoreAdmin, Audit) grants nothing: PBS has no user groups (docs/semantics.md §3.5)\n",
 				"\nACL entries:\n  none on /datastore/s1 or above: no privileges\n",
 				"Missing: Datastore.Read\n",
 			},
@@ -260,11 +260,11 @@ func TestWriteExplanation(t *testing.T) {
 				Privileges: map[string]bool{"Datastore.Audit": true, "Datastore.Read": false, "Datastore.Verify": false},
 			},
 			want: []string{
-				"replaced by the deeper entry (§3.3)",
-				"ignored: propagate 0 applies only to this exact path (§3.2)",
+				"replaced by the deeper entry (docs/semantics.md §3.3)",
+				"ignored: propagate 0 applies only to this exact path (docs/semantics.md §3.2)",
 				"Admin (propagate 0)",
 				"DatastoreReader (propagate 0), DatastoreAudit (propagate 1)",
-				"<- decides (deepest entry, replaces everything above, §3.3)",
+				"<- decides (deepest entry, replaces everything above, docs/semantics.md §3.3)",
 				// lines are de-duplicated
 				"from acl.cfg:3\n",
 				"  => Datastore.Audit (*), Datastore.Read, Datastore.Verify\n",
@@ -334,11 +334,11 @@ func TestWriteExplanationTFA(t *testing.T) {
 		{nil, nil, []string{"Second factors"}},
 		{&evaluator.TFAReport{User: "john@pbs", Factors: []string{}}, nil, []string{"Second factors"}},
 		{&evaluator.TFAReport{User: "john@pbs", Factors: []string{"recovery", "totp"}, RecoveryKeys: &seven},
-			[]string{"\nSecond factors of john@pbs (tfa.json, §9): recovery, totp (7 unused recovery keys)\n"}, []string{"locked", "API token"}},
+			[]string{"\nSecond factors of john@pbs (tfa.json, docs/semantics.md §9): recovery, totp (7 unused recovery keys)\n"}, []string{"locked", "API token"}},
 		{&evaluator.TFAReport{User: "john@pbs", Factors: []string{"totp"}, TOTPLocked: true, LockedUntil: &until, TokenBypasses: true},
 			[]string{"  TOTP is locked (8 consecutive failures)", "  every second factor is locked until 2100-01-01T00:00:00Z", "  an API token authenticates without its owner's second factor"}, nil},
 		{&evaluator.TFAReport{User: "john@pbs", Factors: []string{}, TOTPLocked: true},
-			[]string{"Second factors of john@pbs (tfa.json, §9): none usable\n"}, nil},
+			[]string{"Second factors of john@pbs (tfa.json, docs/semantics.md §9): none usable\n"}, nil},
 	}
 	for i, tt := range tests {
 		x := base

@@ -1,5 +1,5 @@
 // Package report renders pxacl's answers for people and scripts: the
-// `user permissions` layout of proxmox-backup-manager (pbs-semantics.md
+// `user permissions` layout of proxmox-backup-manager (docs/semantics.md
 // §11), check results with PBS's error wording, and explanations.
 package report
 
@@ -82,7 +82,7 @@ func MissingMessage(privs []string, path string, partial bool) string {
 	return fmt.Sprintf("missing permissions '%s' on '%s'", strings.Join(privs, sep), path)
 }
 
-// PVEDeniedMessage is PVE's raise_perm_exc text (pve-semantics.md §3.2):
+// PVEDeniedMessage is PVE's raise_perm_exc text (docs/semantics.md pve §3.2):
 // "Permission check failed (<path>, <priv>)" naming the first privilege,
 // in the order asked, that is missing; with any, all of them joined by '|'.
 func PVEDeniedMessage(requested, missing []string, path string, partial bool) string {

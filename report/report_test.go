@@ -10,7 +10,7 @@ import (
 const header = "Privileges with (*) have the propagate flag set\n\n"
 
 // TestWriteText checks the exact layout of `proxmox-backup-manager user
-// permissions` (pbs-semantics.md §11): header, blank line, "Path: X" per
+// permissions` (docs/semantics.md §11): header, blank line, "Path: X" per
 // path sorted byte-wise, "- Priv" / "- Priv (*)" sorted byte-wise, no blank
 // line between paths.
 func TestWriteText(t *testing.T) {
@@ -196,7 +196,7 @@ func TestWritePVEText(t *testing.T) {
 }
 
 // pveum's $print_perm_result prints a path without privileges (what the
-// PVE API answers for --path, pve-semantics §3.4) with an empty cell.
+// PVE API answers for --path, docs/semantics.md pve §3.4) with an empty cell.
 func TestWritePVETextEmptyPath(t *testing.T) {
 	var b strings.Builder
 	if err := (Permissions{"/nodes": {}}).WritePVEText(&b); err != nil {

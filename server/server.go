@@ -1,5 +1,5 @@
 // Package server serves pxacl's bundle to OPA sidecars over OPA's bundle
-// protocol (opa-notes §1.5): ETag, multi-value If-None-Match, 304, long
+// protocol (OPA bundle service protocol: https://www.openpolicyagent.org/docs/management-bundles): ETag, multi-value If-None-Match, 304, long
 // polling (Prefer: wait=N with the application/vnd.openpolicyagent.bundles
 // content type). It watches the configuration directory, rebuilds on
 // change and swaps the served bundle atomically; an invalid configuration
@@ -343,7 +343,7 @@ func TransferTime(n int) time.Duration {
 	return TransferBase + time.Duration(n/MinTransferRate)*time.Second
 }
 
-// serveBundle answers a bundle download (opa-notes §1.5). A request that
+// serveBundle answers a bundle download (OPA bundle service protocol: https://www.openpolicyagent.org/docs/management-bundles). A request that
 // holds the current ETag and asks for a wait (Prefer: wait=N) is held
 // until the bundle changes (200), the wait ends (304) or the server
 // stops (304). At most MaxLongPolls are held at once; a request over the

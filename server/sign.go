@@ -15,7 +15,7 @@ import (
 )
 
 // Signer signs bundles with OPA's own signing code, so .signatures.json
-// lists exactly the files OPA hashes when it verifies (opa-notes §1.3).
+// lists exactly the files OPA hashes when it verifies (https://www.openpolicyagent.org/docs/management-bundles#signing).
 type Signer struct {
 	Alg   string // RS256, ES256, HS256 (any alg OPA supports)
 	KeyID string

@@ -22,7 +22,7 @@ import (
 // otpauth parameter names and values, ...).
 const leakMarker = "SECRETMARKERSEEDQ"
 
-// TestTFANeverLeaks (issue 11 item 7): whatever place of tfa.json holds a
+// TestTFANeverLeaks: whatever place of tfa.json holds a
 // secret, neither /health, /metrics, the log nor the served bundle shows
 // it: with the real build (a malformed tfa.json leaves the TFA state out,
 // the bundle's data.pxacl.meta.tfa says why) and with a build that fails

@@ -25,7 +25,7 @@ func TestCheckMessages(t *testing.T) {
 			"denied: missing permissions 'Sys.Audit|Datastore.Allocate' on '/datastore/store1'\n"},
 		{"expired token", pbsDir, []string{"check", "john@pbs!old-laptop", "/datastore/store1", "Datastore.Backup"}, 1,
 			"denied: user account or token disabled or expired.\n"},
-		// PVE's raise_perm_exc (pve-semantics.md §3.2): the first missing
+		// PVE's raise_perm_exc (docs/semantics.md pve §3.2): the first missing
 		// privilege in the order asked; with any, all of them joined by '|'
 		{"pve all, first missing", pveDir, []string{"check", "alice@pve", "/vms/101", "VM.Audit", "VM.PowerMgmt"}, 1,
 			"denied: Permission check failed (/vms/101, VM.Audit)\n"},

@@ -8,7 +8,7 @@ import (
 )
 
 // A path of 100,000 components on one acl.cfg line (200 KB) is accepted
-// by PBS's parser, so pxacl compiles and answers on it (issue 11 item 10);
+// by PBS's parser, so pxacl compiles and answers on it;
 // timing and memory are measured in docs/benchmarks.md, not here. A query
 // path is an argument, which Linux caps at 128 KB: the queries go 50,000
 // components deep.
@@ -47,7 +47,7 @@ func TestDeepPath(t *testing.T) {
 	}
 
 	// user permissions lists the deep node, and none of the 99,999 nodes
-	// above it, where john holds nothing (pbs-semantics §11). (jane's
+	// above it, where john holds nothing (docs/semantics.md §11). (jane's
 	// list would hold all 100,000 nodes below /a, 10 GB of paths, as
 	// PBS's would.)
 	r := runPxacl(t, "--config-dir", dir, "--output-format", "json", "user", "permissions", "john@pbs")

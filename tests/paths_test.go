@@ -13,8 +13,8 @@ import (
 
 // In examples/pbs john@pbs holds DatastoreAdmin on /datastore/store1
 // (propagating) and NoAccess on /datastore/store1/secret. A query path
-// with a "." or ".." component is not an ACL path (pbs-semantics.md §7,
-// pve-semantics.md §6): answered as if ".." were a name, it would grant
+// with a "." or ".." component is not an ACL path (docs/semantics.md §7,
+// docs/semantics.md pve §6): answered as if ".." were a name, it would grant
 // on "/datastore/store1/x/../secret" what NoAccess forbids on the path a
 // gateway reads after resolving it.
 var dottedPaths = []string{"/datastore/store1/x/../secret", "/datastore/store1/./secret", "/datastore/store1/..", "/datastore/.."}

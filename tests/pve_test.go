@@ -15,7 +15,7 @@ import (
 )
 
 // TestPVEBadInput: malformed lines are warnings with file:line on stderr,
-// never fatal (pve-semantics.md §1.1, §1.3); a token line before its user is
+// never fatal (docs/semantics.md pve §1.1, §1.3); a token line before its user is
 // ignored as PVE ignores it.
 func TestPVEBadInput(t *testing.T) {
 	dir := t.TempDir()
@@ -79,7 +79,7 @@ func TestPVEExample(t *testing.T) {
 	}
 }
 
-// TestPVECheckExpr runs permission-check expressions (pve-semantics.md §4)
+// TestPVECheckExpr runs permission-check expressions (docs/semantics.md pve §4)
 // on the example config through the embedded evaluator, `pxacl check-expr`
 // and stock `opa eval` on the built bundle.
 func TestPVECheckExpr(t *testing.T) {

@@ -348,10 +348,10 @@ func runScenarioCase(t *testing.T, ev, evRego *evaluator.Evaluator, dir string, 
 		}
 		switch {
 		case cat.Flavor == "pve" && len(out) != 1:
-			// PVE answers {path: permissions} even when empty (pve-semantics §3.4)
+			// PVE answers {path: permissions} even when empty (docs/semantics.md pve §3.4)
 			t.Errorf("pxacl user permissions --path %q (PVE) must list exactly the path: %q", path, r.stdout)
 		case cat.Flavor != "pve" && len(got) == 0 && len(out) != 0:
-			// PBS lists only paths with privileges (pbs-semantics §11)
+			// PBS lists only paths with privileges (docs/semantics.md §11)
 			t.Errorf("pxacl user permissions --path %q lists the path with no privileges: %q", path, r.stdout)
 		}
 		if !reflect.DeepEqual(got, evPerms) {

@@ -20,7 +20,7 @@ import (
 	"github.com/pxacl/pxacl/tfa/tfatest"
 )
 
-// The `pxacl user tfa` commands end to end (pbs-semantics.md §9).
+// The `pxacl user tfa` commands end to end (docs/semantics.md §9).
 
 // knownURI is a TOTP the tests know the secret of (the RFC 6238 SHA1 seed).
 const knownURI = "otpauth://totp/Proxmox%20Backup%20Server:john%40pbs?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=6&algorithm=SHA1&period=30&issuer=Proxmox%20Backup%20Server"
@@ -214,7 +214,7 @@ $`)
 	if err != nil || string(counters) != "{}" {
 		t.Errorf("challenge data: %q %v", counters, err)
 	}
-	// the counters' place is not the caller's to choose (issue 11 item 5)
+	// the counters' place is not the caller's to choose
 	want(t, pxacl(t, dir, "", "user", "tfa", "--state-dir", t.TempDir(), "verify", "john@pbs", "totp:1"), 2, "unknown flag: --state-dir")
 
 	// bad input: exit 2
@@ -276,7 +276,7 @@ func TestTFAConcurrentVerifyCLI(t *testing.T) {
 	}
 }
 
-// TestTFAMalformed (issue 11 item 12): a malformed tfa.json makes every
+// TestTFAMalformed: a malformed tfa.json makes every
 // command that needs it (user tfa, user remove, lint) exit 2 with the
 // file's name and position, and changes no file; the commands whose
 // answers do not depend on it (check, user permissions, who-can, bundle
@@ -396,7 +396,7 @@ func TestTFAUserRemove(t *testing.T) {
 
 // TestTFABundleNoSecrets: a bundle built from a configuration with a
 // PBS-written tfa.json holds the non-secret TFA state and no secret of
-// tfa.json anywhere in the tar (§9; DESIGN: no secrets in a bundle); the
+// tfa.json anywhere in the tar (§9: no secret goes into a bundle); the
 // real opa binary explains the state from the bundle alone.
 func TestTFABundleNoSecrets(t *testing.T) {
 	dir := t.TempDir()
@@ -441,7 +441,7 @@ func TestTFABundleNoSecrets(t *testing.T) {
 	}
 	// and pxacl explain says it in words
 	want(t, pxacl(t, dir, "", "explain", "john@pbs!ci", "/datastore", "Datastore.Read"), 0,
-		"Second factors of john@pbs (tfa.json, §9): totp, u2f\n",
+		"Second factors of john@pbs (tfa.json, docs/semantics.md §9): totp, u2f\n",
 		"  TOTP is locked (8 consecutive failures)",
 		"  every second factor is locked until 2100-01-01T00:00:00Z",
 		"  an API token authenticates without its owner's second factor")
@@ -466,7 +466,7 @@ func secretsOf(t *testing.T, data []byte) []string {
 	return out
 }
 
-// TestTFAAddTOTPRefusesWeakKeys (issue 11 item 6): add-totp refuses a
+// TestTFAAddTOTPRefusesWeakKeys: add-totp refuses a
 // key a code of which is guessed in a few tries (short secret, few
 // digits) or that is a password in disguise (a long period), from --totp
 // or from the flags, with exit 2 and nothing saved, even with a valid
@@ -532,7 +532,7 @@ func snapshotDir(t *testing.T, dir string) map[string]string {
 	return out
 }
 
-// TestTFALockoutWhateverFlags (issue 11 item 5): 30 wrong codes, each run
+// TestTFALockoutWhateverFlags: 30 wrong codes, each run
 // with other flags, environment or another name of the configuration
 // directory, count in one place: the 8th counted failure locks TOTP, and
 // a valid code is refused afterwards. A flag that would move the counters
@@ -599,7 +599,7 @@ func TestTFALockoutWhateverFlags(t *testing.T) {
 	want(t, pxacl(t, dir, "", "user", "tfa", "list", "john@pbs"), 0, "john@pbs: TOTP locked after 8 consecutive failures")
 }
 
-// TestTFACountersFailClosedCLI (issue 11 item 5): an empty counters file
+// TestTFACountersFailClosedCLI: an empty counters file
 // (what an interrupted in-place write used to leave) refuses a valid code
 // as locked (exit 1) instead of starting from zero failures; unlock
 // rewrites it. A symlink planted as the counters file is refused (exit 2)

@@ -1,5 +1,5 @@
 // Package tfa reads, writes and checks the second factors of Proxmox Backup
-// Server users exactly as PBS stores and verifies them (pbs-semantics.md
+// Server users exactly as PBS stores and verifies them (docs/semantics.md
 // §9): the tfa.json format (otpauth URIs with last-count, recovery keys as
 // HMACs with null for used ones, totp-locked, tfa-locked-until), TOTP
 // (RFC 6238 through github.com/pquerna/otp, with PBS's URI rules, ±1 step,

@@ -15,7 +15,7 @@ import (
 )
 
 // newCheckExprCmd: pxacl check-expr AUTHID 'EXPR-JSON' --param k=v ...
-// evaluates a PVE API permission check (pve-semantics.md §4).
+// evaluates a PVE API permission check (docs/semantics.md pve §4).
 func newCheckExprCmd(g *globals) *cobra.Command {
 	var params []string
 	var now int64

@@ -18,7 +18,7 @@ import (
 	"github.com/pxacl/pxacl/report"
 )
 
-// globals are the flags every command shares (DESIGN.md).
+// globals are the flags every command shares.
 type globals struct {
 	configDir    string
 	flavor       string
@@ -152,7 +152,7 @@ func (g *globals) evaluator(ctx context.Context) (*evaluator.Evaluator, error) {
 
 // compile checks the flavor and compiles the configuration directory,
 // printing what PVE would warn about (each ignored line with file:line,
-// pve-semantics §1.1) on stderr.
+// docs/semantics.md pve §1.1) on stderr.
 func (g *globals) compile() (*compiler.Document, error) {
 	if err := g.checkFlavor(); err != nil {
 		return nil, err

@@ -89,7 +89,7 @@ func TestMissingOrEmptyConfigDir(t *testing.T) {
 }
 
 // check-expr refuses what PVE would not evaluate, even for root@pam, who
-// passes every well-formed check (pve-semantics §4).
+// passes every well-formed check (docs/semantics.md pve §4).
 func TestCheckExprRejectsMalformed(t *testing.T) {
 	base := []string{"--config-dir", "../../examples/pve", "check-expr", "root@pam"}
 	for _, tc := range []struct{ expr, want string }{

@@ -16,7 +16,7 @@ import (
 )
 
 // The `user tfa` commands are thin wrappers around config/pbs/store's TFA
-// operations (pbs-semantics.md §9).
+// operations (docs/semantics.md §9).
 
 func newUserTFACmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{

@@ -15,7 +15,7 @@ import (
 var defaultPermissionPaths = []string{"/", "/access", "/datastore", "/remote", "/system"}
 
 // pveDefaultPermissionPaths are PVE's get_effective_permissions defaults
-// (pve-semantics.md §3.4); ACL nodes and pool members are added.
+// (docs/semantics.md pve §3.4); ACL nodes and pool members are added.
 var pveDefaultPermissionPaths = []string{"/", "/access", "/access/groups", "/nodes", "/pool", "/sdn", "/storage", "/vms"}
 
 func newUserCmd(g *globals) *cobra.Command {

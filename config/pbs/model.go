@@ -1,6 +1,6 @@
 // Package pbs reads and writes the Proxmox Backup Server access-control
 // files (user.cfg, acl.cfg, domains.cfg) exactly as PBS does
-// (pbs-semantics.md §2, §5). It never reads token.shadow, shadow.json or
+// (docs/semantics.md §2, §5). It never reads token.shadow, shadow.json or
 // tfa.json.
 package pbs
 

@@ -11,7 +11,7 @@ import (
 // (joining with ',') cannot reproduce, exactly as in PVE. Likewise a text
 // field whose decoded value starts or ends with a space ("%20x"): PVE's
 // encode_text leaves spaces unescaped and its parser trims every field
-// (pve-semantics §1.1), so PVE itself drops that space on the next read.
+// (docs/semantics.md pve §1.1), so PVE itself drops that space on the next read.
 // Such inputs must be stable from the second write on.
 func FuzzParsePVEUserCfg(f *testing.F) {
 	f.Add([]byte(canonical))

@@ -1,5 +1,5 @@
 // Package pve reads and writes Proxmox VE's /etc/pve/user.cfg exactly as
-// PVE's parse_user_config and write_user_config do (pve-semantics.md §1).
+// PVE's parse_user_config and write_user_config do (docs/semantics.md pve §1).
 // Malformed or unknown lines are warnings with file:line, never fatal.
 package pve
 

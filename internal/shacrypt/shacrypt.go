@@ -2,7 +2,7 @@
 // of Ulrich Drepper's specification "Unix crypt using SHA-256 and
 // SHA-512" (https://www.akkadia.org/drepper/SHA-crypt.txt). PBS verifies
 // such hashes in token.shadow and shadow.json with crypt_r
-// (pbs-semantics.md §5.2, §5.3).
+// (docs/semantics.md §5.2, §5.3).
 package shacrypt
 
 import (

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// Secrets lists the secret strings of a tfa.json (pbs-semantics §9): the
+// Secrets lists the secret strings of a tfa.json (docs/semantics.md §9): the
 // values under each entry's "entry" (otpauth URIs, key material), the
 // base32 secrets inside the URIs, and the recovery secret and hashes.
 // Strings shorter than 8 characters are left out: they would match by
