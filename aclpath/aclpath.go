@@ -36,13 +36,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/internal/safetext"
-)
-
-// Flavors, as config.PBS and config.PVE.
-const (
-	PBS = "pbs"
-	PVE = "pve"
 )
 
 // MaxSchemaLen is ACL_PATH_SCHEMA's length limit (pbs-semantics.md §7).
@@ -51,11 +46,11 @@ const MaxSchemaLen = 128
 // schemaRE is PBS's ACL_PATH_SCHEMA regex (§7): "/" or "/SAFE_ID/...".
 var schemaRE = regexp.MustCompile(`^(?:/|(?:/[A-Za-z0-9_][A-Za-z0-9._\-]*)+)$`)
 
-// Query validates a path to query on flavor ("pbs" or "pve"; anything else
-// is PBS) by the rule of the package comment. The error names the path,
+// Query validates a path to query on flavor (anything but config.PVE is
+// PBS) by the rule of the package comment. The error names the path,
 // escaped and cut with safetext.
-func Query(flavor, path string) error {
-	if flavor == PVE {
+func Query(flavor config.Flavor, path string) error {
+	if flavor == config.PVE {
 		return PVEQuery(path)
 	}
 	return PBSQuery(path)

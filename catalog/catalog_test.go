@@ -343,3 +343,29 @@ func TestFor(t *testing.T) {
 		}
 	}
 }
+
+// TestForPVEVersions: the PVE catalogs For selects (pve-semantics.md §2).
+func TestForPVEVersions(t *testing.T) {
+	for v, want := range map[string][2]int{"": {47, 17}, "9": {47, 17}, "8": {42, 17}} {
+		c, err := For(config.PVE, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Privileges) != want[0] || len(c.Roles) != want[1] {
+			t.Errorf("PVE %q: %d privileges, %d roles; want %v", v, len(c.Privileges), len(c.Roles), want)
+		}
+	}
+	c8, _ := For(config.PVE, "8")
+	if !c8.IsPrivilege("VM.Monitor") || c8.IsPrivilege("VM.Replicate") || len(c8.RolePrivileges("PVEVMAdmin")) != 18 {
+		t.Error("PVE 8 catalog differs from §2")
+	}
+	c9, _ := For(config.PVE, "9")
+	for role, n := range map[string]int{"Administrator": 47, "PVEAdmin": 40, "PVEAuditor": 7, "PVEVMAdmin": 23, "PVEVMUser": 10, "NoAccess": 0} {
+		if got := len(c9.RolePrivileges(role)); got != n {
+			t.Errorf("PVE 9 %s: %d privileges, want %d", role, got, n)
+		}
+	}
+	if _, err := For(config.PVE, "7"); err == nil {
+		t.Error("PVE 7 accepted")
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pbs"
 	"github.com/pxacl/pxacl/tfa"
 )
@@ -52,7 +53,7 @@ func (l *linter) powerful(user string) (grant, bool) {
 			continue
 		}
 		g := grant{path: path, privs: privs}
-		cat := catalog.MustLoad("pbs") // the line of the first role granting one of them
+		cat := catalog.MustFor(config.PBS, "") // the line of the first role granting one of them
 		for _, role := range slices.Sorted(maps.Keys(e.Roles)) {
 			if slices.ContainsFunc(privs, func(p string) bool { return slices.Contains(cat.RolePrivileges(role), p) }) {
 				g.line = e.Lines[role]

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/internal/cfgfile"
 	"github.com/pxacl/pxacl/whocan"
 )
@@ -43,7 +44,7 @@ type Side struct {
 }
 
 // Load compiles the configuration in dir.
-func Load(ctx context.Context, dir, flavor, pveVersion string) (*Side, error) {
+func Load(ctx context.Context, dir string, flavor config.Flavor, pveVersion string) (*Side, error) {
 	c, err := whocan.Load(ctx, dir, flavor, pveVersion)
 	if err != nil {
 		return nil, err
@@ -174,7 +175,7 @@ func Diff(ctx context.Context, old, new *Side, now int64) (*Result, error) {
 	paths := Paths(old.Config, new.Config)
 	res := &Result{Changes: []Change{}}
 	res.Summary.Identities, res.Summary.Paths = len(ids), len(paths)
-	prune := old.Doc.Meta.Flavor == "pbs" && new.Doc.Meta.Flavor == "pbs"
+	prune := old.Doc.Meta.Flavor == config.PBS && new.Doc.Meta.Flavor == config.PBS
 	var oldE, newE map[string]string
 	if prune {
 		oldE, newE = subjectEntries(old.Doc), subjectEntries(new.Doc)

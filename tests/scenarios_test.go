@@ -258,7 +258,7 @@ func TestScenarios(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cat := catalog.MustLoad(flavor)
+			cat := catalog.MustFor(flavor, "")
 			ctx := context.Background()
 			ev, err := evaluator.FromConfigDir(ctx, dir)
 			if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/evaluator"
 )
 
@@ -19,7 +20,7 @@ import (
 // grants returns the entries of subject s's own ACL (PVE: its groups' too,
 // and its pools') that give priv on path; target is path normalised.
 func (c *Config) grants(s, priv, target, path string) []Grant {
-	if c.Doc.Meta.Flavor == "pve" {
+	if c.Doc.Meta.Flavor == config.PVE {
 		return c.pveGrants(s, priv, target, path)
 	}
 	return c.pbsGrants(s, priv, target)

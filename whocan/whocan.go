@@ -30,6 +30,7 @@ import (
 	"sync"
 
 	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/evaluator"
 	"github.com/pxacl/pxacl/evaluator/native"
 )
@@ -45,7 +46,7 @@ type Config struct {
 
 // Load compiles the configuration in dir (flavor "" = detect; pveVersion
 // "", "9" or "8") once, for both the document and the evaluator.
-func Load(ctx context.Context, dir, flavor, pveVersion string) (*Config, error) {
+func Load(ctx context.Context, dir string, flavor config.Flavor, pveVersion string) (*Config, error) {
 	doc, err := compiler.CompileDirFlavor(dir, flavor, pveVersion)
 	if err != nil {
 		return nil, err
@@ -126,8 +127,8 @@ func (c *Config) entryLevels(path string) []string {
 // root@pam; on PVE see pveCandidates.
 func (c *Config) Candidates(path string) []string {
 	switch c.Doc.Meta.Flavor {
-	case "pbs":
-	case "pve":
+	case config.PBS:
+	case config.PVE:
 		return c.pveCandidates(path)
 	default:
 		return c.Identities()

@@ -26,6 +26,7 @@ import (
 
 	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/config"
 )
 
 // Engine decides over one compiled document. It is safe for concurrent
@@ -66,7 +67,7 @@ type entry struct {
 // New returns an engine over d. The document must not change afterwards.
 func New(d *compiler.Document) *Engine {
 	e := &Engine{
-		pve:       d.Meta.Flavor == "pve",
+		pve:       d.Meta.Flavor == config.PVE,
 		superuser: d.Meta.Superuser,
 		all:       make(map[string]bool, len(d.Privileges)),
 		subjects:  make(map[string]*subject, len(d.Users)+len(d.Tokens)),
