@@ -100,6 +100,45 @@ func Schema(path string) error {
 	return nil
 }
 
+// pveLineRE is the character class of normalize_path (pve §1.3): ASCII
+// [[:alnum:]] (pxacl refuses the Unicode case, see isPVEName), '.', '-',
+// '_' and '/'.
+var pveLineRE = regexp.MustCompile(`^[A-Za-z0-9.\-_/]+$`)
+
+// PVENormalize is PVE's normalize_path, the rule for the path of an acl:
+// line in user.cfg (pve-semantics.md §1.3): runs of '/' collapse, a
+// trailing '/' goes, "" is the root and a relative path is made absolute.
+// ok is false when a character is outside [A-Za-z0-9.\-_/].
+func PVENormalize(p string) (string, bool) {
+	p = collapseSlashes(p)
+	p = strings.TrimSuffix(p, "/")
+	if p == "" {
+		p = "/"
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	if !pveLineRE.MatchString(p) {
+		return "", false
+	}
+	return p, true
+}
+
+// collapseSlashes replaces each run of '/' with one (s#/+#/#g).
+func collapseSlashes(p string) string {
+	if !strings.Contains(p, "//") {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' && i > 0 && p[i-1] == '/' {
+			continue
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
+}
+
 // Dotted reports whether path is one the policies deny outright: the empty
 // path, or one with a "." or ".." component. It is the Rego rule
 // pxacl.dotted_path (policies/pxacl.rego), `""` or the regex

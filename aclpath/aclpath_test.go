@@ -130,3 +130,17 @@ func TestSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestPVENormalize is normalize_path's table (pve §1.3).
+func TestPVENormalize(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "/", "//vms//100/": "/vms/100", "vms": "/vms", "/": "/", "/a b": "",
+		"///": "/", "/pool/p1/": "/pool/p1", "/ä": "", "/a:b": "", "/a.b/c-d_e": "/a.b/c-d_e",
+		"/vms/\v": "", "a//b": "/a/b",
+	} {
+		got, ok := PVENormalize(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("PVENormalize(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}

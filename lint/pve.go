@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pve"
@@ -127,7 +128,7 @@ func (l *pveLinter) acl(lines []string) {
 			tok := strings.TrimSuffix(strings.TrimPrefix(w.Msg, p), "'")
 			path := ""
 			if f := strings.Split(lines[w.Line-1], ":"); len(f) > 2 {
-				path, _ = pve.NormalizePath(strings.TrimSpace(f[2]))
+				path, _ = aclpath.PVENormalize(strings.TrimSpace(f[2]))
 			}
 			l.unknown(w.Line, "token", tok, path, strings.TrimPrefix(w.Msg, "user config - "))
 		}

@@ -11,10 +11,9 @@ import (
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/config"
-	"github.com/pxacl/pxacl/config/pve"
 	"github.com/pxacl/pxacl/evaluator"
 	"github.com/pxacl/pxacl/internal/buildinfo"
-	"github.com/pxacl/pxacl/internal/safetext"
+	"github.com/pxacl/pxacl/pveid"
 	"github.com/pxacl/pxacl/report"
 )
 
@@ -196,10 +195,10 @@ func (g *globals) detected() config.Flavor {
 // token id).
 func parseAuthID(s string, flavor config.Flavor) (string, error) {
 	if flavor == config.PVE {
-		if _, _, ok := pve.SplitTokenID(s); ok || pve.VerifyUsername(s) {
-			return s, nil
+		if err := pveid.CheckAuthID(s); err != nil {
+			return "", err
 		}
-		return "", fmt.Errorf("value %s does not look like a valid user or token id", safetext.Quote(s))
+		return s, nil
 	}
 	a, err := authid.ParseAny(s)
 	if err != nil {
