@@ -139,6 +139,17 @@ func collapseSlashes(p string) string {
 	return b.String()
 }
 
+// DefaultPermissionPaths are the paths `user permissions` lists without
+// --path, besides the ACL's nodes: PBS's fixed list (pbs-semantics.md
+// §11) and PVE's get_effective_permissions defaults (to which PVE adds the
+// pool members). The slice is the caller's.
+func DefaultPermissionPaths(flavor config.Flavor) []string {
+	if flavor == config.PVE {
+		return []string{"/", "/access", "/access/groups", "/nodes", "/pool", "/sdn", "/storage", "/vms"}
+	}
+	return []string{"/", "/access", "/datastore", "/remote", "/system"}
+}
+
 // Dotted reports whether path is one the policies deny outright: the empty
 // path, or one with a "." or ".." component. It is the Rego rule
 // pxacl.dotted_path (policies/pxacl.rego), `""` or the regex

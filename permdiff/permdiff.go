@@ -23,14 +23,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/internal/cfgfile"
 	"github.com/pxacl/pxacl/whocan"
 )
 
-// DefaultPaths are always compared, besides the ACL node paths.
-var DefaultPaths = []string{"/", "/access", "/datastore", "/remote", "/system"}
+// DefaultPaths are always compared, besides the ACL node paths: PBS's
+// `user permissions` defaults, on either flavor.
+var DefaultPaths = aclpath.DefaultPermissionPaths(config.PBS)
 
 // EscalationPrivileges are flagged when gained (anything gained on "/" is
 // flagged too).

@@ -21,7 +21,7 @@ import (
 
 // DefaultPaths are always part of a path quantifier's universe, besides
 // the ACL node paths of the configuration.
-var DefaultPaths = []string{"/", "/access", "/datastore", "/remote", "/system"}
+var DefaultPaths = aclpath.DefaultPermissionPaths(config.PBS)
 
 // Discover returns the YAML test files under paths: a file is taken as
 // given (except *.rego files, see DiscoverRego); a
