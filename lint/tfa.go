@@ -70,12 +70,14 @@ func fileExists(path string) bool {
 	return err == nil
 }
 
-// active: the user can log in (enable not false, not expired).
+// active: the user can log in (config.Active; enable defaults to true,
+// expire to never).
 func (l *linter) active(u *pbs.User) bool {
-	if u.Enable != nil && !*u.Enable {
-		return false
+	var expire int64
+	if u.Expire != nil {
+		expire = *u.Expire
 	}
-	return u.Expire == nil || *u.Expire == 0 || *u.Expire > l.now
+	return config.Active(u.Enable == nil || *u.Enable, expire, l.now)
 }
 
 // tfaFileError is the error that stops lint when tfa.json is malformed:

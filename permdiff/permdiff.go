@@ -133,7 +133,7 @@ func Identities(old, new *whocan.Config) []string {
 // Active reports whether id is an active user, or an active token of an
 // active owner, at now (the rule of data.pxacl.allow).
 func Active(doc *compiler.Document, id string, now int64) bool {
-	ok := func(a compiler.Account) bool { return a.Enable && (a.Expire == 0 || a.Expire > now) }
+	ok := func(a compiler.Account) bool { return config.Active(a.Enable, a.Expire, now) }
 	if u, found := doc.Users[id]; found {
 		return ok(u)
 	}

@@ -368,9 +368,9 @@ func (e *Engine) active(s *subject, now int64) bool {
 		s.owner.user != nil && accountActive(*s.owner.user, now)
 }
 
-// accountActive: enable is not false and expire is 0 (never) or ahead.
+// accountActive is config.Active of an account.
 func accountActive(a compiler.Account, now int64) bool {
-	return a.Enable && (a.Expire == 0 || a.Expire > now)
+	return config.Active(a.Enable, a.Expire, now)
 }
 
 // ---------------------------------------------------------------------------
