@@ -36,13 +36,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/internal/safetext"
-)
-
-// Flavors, as config.PBS and config.PVE.
-const (
-	PBS = "pbs"
-	PVE = "pve"
 )
 
 // MaxSchemaLen is ACL_PATH_SCHEMA's length limit (docs/semantics.md §7).
@@ -51,11 +46,11 @@ const MaxSchemaLen = 128
 // schemaRE is PBS's ACL_PATH_SCHEMA regex (§7): "/" or "/SAFE_ID/...".
 var schemaRE = regexp.MustCompile(`^(?:/|(?:/[A-Za-z0-9_][A-Za-z0-9._\-]*)+)$`)
 
-// Query validates a path to query on flavor ("pbs" or "pve"; anything else
-// is PBS) by the rule of the package comment. The error names the path,
+// Query validates a path to query on flavor (anything but config.PVE is
+// PBS) by the rule of the package comment. The error names the path,
 // escaped and cut with safetext.
-func Query(flavor, path string) error {
-	if flavor == PVE {
+func Query(flavor config.Flavor, path string) error {
+	if flavor == config.PVE {
 		return PVEQuery(path)
 	}
 	return PBSQuery(path)
@@ -103,6 +98,56 @@ func Schema(path string) error {
 		return fmt.Errorf("parameter 'path' - invalid ACL path %s (must match ^(?:/|(?:/SAFE_ID)+)$, 1..128 chars)", safetext.Quote(path))
 	}
 	return nil
+}
+
+// pveLineRE is the character class of normalize_path (pve §1.3): ASCII
+// [[:alnum:]] (pxacl refuses the Unicode case, see isPVEName), '.', '-',
+// '_' and '/'.
+var pveLineRE = regexp.MustCompile(`^[A-Za-z0-9.\-_/]+$`)
+
+// PVENormalize is PVE's normalize_path, the rule for the path of an acl:
+// line in user.cfg (docs/semantics.md pve §1.3): runs of '/' collapse, a
+// trailing '/' goes, "" is the root and a relative path is made absolute.
+// ok is false when a character is outside [A-Za-z0-9.\-_/].
+func PVENormalize(p string) (string, bool) {
+	p = collapseSlashes(p)
+	p = strings.TrimSuffix(p, "/")
+	if p == "" {
+		p = "/"
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	if !pveLineRE.MatchString(p) {
+		return "", false
+	}
+	return p, true
+}
+
+// collapseSlashes replaces each run of '/' with one (s#/+#/#g).
+func collapseSlashes(p string) string {
+	if !strings.Contains(p, "//") {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' && i > 0 && p[i-1] == '/' {
+			continue
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
+}
+
+// DefaultPermissionPaths are the paths `user permissions` lists without
+// --path, besides the ACL's nodes: PBS's fixed list (docs/semantics.md
+// §11) and PVE's get_effective_permissions defaults (to which PVE adds the
+// pool members). The slice is the caller's.
+func DefaultPermissionPaths(flavor config.Flavor) []string {
+	if flavor == config.PVE {
+		return []string{"/", "/access", "/access/groups", "/nodes", "/pool", "/sdn", "/storage", "/vms"}
+	}
+	return []string{"/", "/access", "/datastore", "/remote", "/system"}
 }
 
 // Dotted reports whether path is one the policies deny outright: the empty

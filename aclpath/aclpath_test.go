@@ -2,8 +2,11 @@ package aclpath
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pxacl/pxacl/config"
 )
 
 // The query rule (package comment): empty components are dropped as PBS's
@@ -127,6 +130,47 @@ func TestSchema(t *testing.T) {
 	for _, p := range []string{"", "//", "/a/", "a", "/a b", "/-a", "/.", "/..", "/a/../b", "/" + strings.Repeat("a", 128)} {
 		if err := Schema(p); err == nil {
 			t.Errorf("Schema(%q) accepted", p)
+		}
+	}
+}
+
+// TestPVENormalize is normalize_path's table (pve §1.3).
+func TestPVENormalize(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "/", "//vms//100/": "/vms/100", "vms": "/vms", "/": "/", "/a b": "",
+		"///": "/", "/pool/p1/": "/pool/p1", "/ä": "", "/a:b": "", "/a.b/c-d_e": "/a.b/c-d_e",
+		"/vms/\v": "", "a//b": "/a/b",
+	} {
+		got, ok := PVENormalize(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("PVENormalize(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}
+
+// TestDefaultPermissionPaths: the one default-path list of `user
+// permissions`, per flavor; each call returns a fresh slice.
+func TestDefaultPermissionPaths(t *testing.T) {
+	for _, tt := range []struct {
+		flavor config.Flavor
+		want   []string
+	}{
+		{config.PBS, []string{"/", "/access", "/datastore", "/remote", "/system"}},
+		{"", []string{"/", "/access", "/datastore", "/remote", "/system"}},
+		{config.PVE, []string{"/", "/access", "/access/groups", "/nodes", "/pool", "/sdn", "/storage", "/vms"}},
+	} {
+		got := DefaultPermissionPaths(tt.flavor)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("DefaultPermissionPaths(%q) = %v, want %v", tt.flavor, got, tt.want)
+		}
+		for _, p := range got {
+			if err := Query(tt.flavor, p); err != nil {
+				t.Errorf("default path %s: %v", p, err)
+			}
+		}
+		got[0] = "changed"
+		if DefaultPermissionPaths(tt.flavor)[0] != "/" {
+			t.Errorf("DefaultPermissionPaths(%q) shares its slice", tt.flavor)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/internal/safetext"
 )
 
@@ -26,17 +27,49 @@ type Role struct {
 
 // Catalog is the privilege and role catalog of one product version.
 type Catalog struct {
-	Flavor     string   `json:"flavor"`
-	Version    string   `json:"version"`
-	Source     string   `json:"source"`
-	Privileges []string `json:"privileges"` // in the product's canonical order
-	Roles      []Role   `json:"roles"`
+	Flavor     config.Flavor `json:"flavor"`
+	Version    string        `json:"version"`
+	Source     string        `json:"source"`
+	Privileges []string      `json:"privileges"` // in the product's canonical order
+	Roles      []Role        `json:"roles"`
 
 	privIndex map[string]int
 	roleIndex map[string]int
 }
 
-// Load returns the catalog of a flavor ("pbs").
+// For is the one lookup of the catalog a configuration is read with: the
+// current PBS catalog for PBS (pveVersion is ignored), and for PVE the
+// catalog of pveVersion ("" or "9": PVE 9; "8": PVE 8). The empty flavor is
+// PBS, as a configuration without a PVE user.cfg is (config.DetectFlavor).
+func For(flavor config.Flavor, pveVersion string) (*Catalog, error) {
+	switch flavor {
+	case config.PBS, "":
+		return Load("pbs")
+	case config.PVE:
+		switch pveVersion {
+		case "", "9":
+			return Load("pve")
+		case "8":
+			return Load("pve8")
+		}
+		return nil, fmt.Errorf("unknown PVE version %s (want 8 or 9)", safetext.Quote(pveVersion))
+	}
+	return nil, fmt.Errorf("no privilege catalog for flavor %s", safetext.Quote(string(flavor)))
+}
+
+// MustFor is For for arguments known to be valid (constants, or a flavor
+// and version already checked).
+func MustFor(flavor config.Flavor, pveVersion string) *Catalog {
+	c, err := For(flavor, pveVersion)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// Load returns the catalog stored under name: "pbs", "pve", "pve8", or an
+// older release kept for comparison ("pbs-3.2"). To read a configuration,
+// use For.
 func Load(flavor string) (*Catalog, error) {
 	raw, err := files.ReadFile(flavor + ".json")
 	if err != nil {

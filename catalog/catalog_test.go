@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pxacl/pxacl/config"
 )
 
 // pbsPrivileges is the "current" column of docs/semantics.md §1.1 (PBS ≥ 3.3,
@@ -297,5 +299,73 @@ func TestPBS32(t *testing.T) {
 		if got := old.RolePrivileges(name); !reflect.DeepEqual(got, privs) && !(len(got) == 0 && len(privs) == 0) {
 			t.Errorf("%s: %v, want %v", name, got, privs)
 		}
+	}
+}
+
+// TestFor is the one table of which catalog a flavor and PVE version read
+// with.
+func TestFor(t *testing.T) {
+	tests := []struct {
+		flavor      config.Flavor
+		pveVersion  string
+		wantFlavor  config.Flavor
+		wantVersion string // prefix
+		wantErr     string
+	}{
+		{config.PBS, "", config.PBS, "4", ""},
+		{config.PBS, "8", config.PBS, "4", ""}, // the PVE version is ignored
+		{"", "", config.PBS, "4", ""},
+		{config.PVE, "", config.PVE, "9", ""},
+		{config.PVE, "9", config.PVE, "9", ""},
+		{config.PVE, "8", config.PVE, "8", ""},
+		{config.PVE, "7", "", "", "unknown PVE version '7' (want 8 or 9)"},
+		{config.PVE, "pve8", "", "", "unknown PVE version"},
+		{"pmg", "", "", "", "no privilege catalog for flavor 'pmg'"},
+		{"PVE", "", "", "", "no privilege catalog"},
+	}
+	for _, tt := range tests {
+		c, err := For(tt.flavor, tt.pveVersion)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("For(%q, %q) error = %v, want %q", tt.flavor, tt.pveVersion, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("For(%q, %q): %v", tt.flavor, tt.pveVersion, err)
+			continue
+		}
+		if c.Flavor != tt.wantFlavor || !strings.HasPrefix(c.Version, tt.wantVersion) {
+			t.Errorf("For(%q, %q) = %s %s, want %s %s*", tt.flavor, tt.pveVersion, c.Flavor, c.Version, tt.wantFlavor, tt.wantVersion)
+		}
+		if m := MustFor(tt.flavor, tt.pveVersion); m.Version != c.Version {
+			t.Errorf("MustFor(%q, %q) = %s, For = %s", tt.flavor, tt.pveVersion, m.Version, c.Version)
+		}
+	}
+}
+
+// TestForPVEVersions: the PVE catalogs For selects (docs/semantics.md pve §2).
+func TestForPVEVersions(t *testing.T) {
+	for v, want := range map[string][2]int{"": {47, 17}, "9": {47, 17}, "8": {42, 17}} {
+		c, err := For(config.PVE, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Privileges) != want[0] || len(c.Roles) != want[1] {
+			t.Errorf("PVE %q: %d privileges, %d roles; want %v", v, len(c.Privileges), len(c.Roles), want)
+		}
+	}
+	c8, _ := For(config.PVE, "8")
+	if !c8.IsPrivilege("VM.Monitor") || c8.IsPrivilege("VM.Replicate") || len(c8.RolePrivileges("PVEVMAdmin")) != 18 {
+		t.Error("PVE 8 catalog differs from §2")
+	}
+	c9, _ := For(config.PVE, "9")
+	for role, n := range map[string]int{"Administrator": 47, "PVEAdmin": 40, "PVEAuditor": 7, "PVEVMAdmin": 23, "PVEVMUser": 10, "NoAccess": 0} {
+		if got := len(c9.RolePrivileges(role)); got != n {
+			t.Errorf("PVE 9 %s: %d privileges, want %d", role, got, n)
+		}
+	}
+	if _, err := For(config.PVE, "7"); err == nil {
+		t.Error("PVE 7 accepted")
 	}
 }

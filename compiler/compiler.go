@@ -45,7 +45,7 @@ type Entry struct {
 	Inherit string          `json:"inherit,omitempty"` // privsets key
 	// PVE: NoAccess is among the roles (NoAccess) or among the propagating
 	// ones (NoAccessInherit); the sets are then left unreduced, since the
-	// Rego rules apply NoAccess to the union of a level (pve-semantics §3.1).
+	// Rego rules apply NoAccess to the union of a level (docs/semantics.md pve §3.1).
 	NoAccess        bool `json:"noaccess,omitempty"`
 	NoAccessInherit bool `json:"noaccess_inherit,omitempty"`
 }
@@ -56,7 +56,7 @@ type Account struct {
 	Expire int64  `json:"expire"`          // epoch seconds, 0 = never
 	Line   int    `json:"line"`            // user.cfg line of the section
 	Owner  string `json:"owner,omitempty"` // tokens: the owning user id
-	// PVE tokens: privilege separation (pve-semantics §3.2)
+	// PVE tokens: privilege separation (docs/semantics.md pve §3.2)
 	Privsep *bool `json:"privsep,omitempty"`
 }
 
@@ -80,11 +80,11 @@ type TFAUser struct {
 
 // Meta describes the compiled document.
 type Meta struct {
-	Flavor         string `json:"flavor"`
-	CatalogVersion string `json:"catalog_version"`
-	Superuser      string `json:"superuser"`
-	ACLFile        string `json:"acl_file"`
-	UserFile       string `json:"user_file"`
+	Flavor         config.Flavor `json:"flavor"`
+	CatalogVersion string        `json:"catalog_version"`
+	Superuser      string        `json:"superuser"`
+	ACLFile        string        `json:"acl_file"`
+	UserFile       string        `json:"user_file"`
 	// TFA is "unavailable: <reason>" when tfa.json exists but could not
 	// be used (unreadable or malformed): the document then holds no
 	// second-factor state. The reason names tfa.json and what is wrong,
@@ -130,7 +130,7 @@ type Document struct {
 func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 	d := &Document{
 		Meta: Meta{
-			Flavor: "pbs", CatalogVersion: cat.Version, Superuser: Superuser,
+			Flavor: config.PBS, CatalogVersion: cat.Version, Superuser: Superuser,
 			ACLFile: pbs.ACLCfg, UserFile: pbs.UserCfg,
 		},
 		Privileges: make(map[string]int, len(cat.Privileges)),
@@ -390,7 +390,7 @@ func CompileDir(dir string) (*Document, error) {
 // CompileDirFlavor loads the configuration in dir as flavor ("" detects)
 // and compiles it; pveVersion selects the PVE catalog ("" or "9": PVE 9,
 // "8": PVE 8).
-func CompileDirFlavor(dir, flavor, pveVersion string) (*Document, error) {
+func CompileDirFlavor(dir string, flavor config.Flavor, pveVersion string) (*Document, error) {
 	flavor, err := config.DetectFlavor(dir, flavor)
 	if err != nil {
 		return nil, err
@@ -398,7 +398,7 @@ func CompileDirFlavor(dir, flavor, pveVersion string) (*Document, error) {
 	if flavor == config.PVE {
 		return CompilePVEDir(dir, pveVersion)
 	}
-	cat, err := catalog.Load("pbs")
+	cat, err := catalog.For(config.PBS, "")
 	if err != nil {
 		return nil, err
 	}

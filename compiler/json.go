@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/pxacl/pxacl/config"
 )
 
 // JSON returns the document as deterministic JSON: the same document
@@ -38,7 +40,7 @@ func (d *Document) JSON() ([]byte, error) {
 	writeLevels(&rest, d.Levels)
 	rest.WriteString(`,"nodes":`)
 	writeNodes(&rest, d.Nodes)
-	if d.Meta.Flavor == "pve" {
+	if d.Meta.Flavor == config.PVE {
 		if err := writeMembers(&rest, []member{{"pool_of", d.PoolOf}, {"user_groups", d.UserGroups}}); err != nil {
 			<-done
 			return nil, err

@@ -10,7 +10,7 @@ import (
 // nodes below one node with entries (or, for Above "", below nothing: the
 // root and the nodes above the shallowest nodes with entries) and above
 // its nearest descendants with entries. Every node of a group has the same
-// nodes with entries on its path, so a PBS decision (pbs-semantics §3.3)
+// nodes with entries on its path, so a PBS decision (docs/semantics.md §3.3)
 // is the same on each of them: decide on Sample, and list Paths only when
 // the answer must be shown per node. A deep acl.cfg path has as many
 // intermediate nodes as components, so listing them costs the square of

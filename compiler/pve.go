@@ -1,27 +1,16 @@
 package compiler
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pve"
 )
 
-// PVECatalog returns the catalog of a PVE version ("", "9" or "8").
-func PVECatalog(version string) (*catalog.Catalog, error) {
-	switch version {
-	case "", "9":
-		return catalog.Load("pve")
-	case "8":
-		return catalog.Load("pve8")
-	}
-	return nil, fmt.Errorf("unknown PVE version %q (want 8 or 9)", version)
-}
-
 // CompilePVEDir loads dir/user.cfg and compiles it.
 func CompilePVEDir(dir, version string) (*Document, error) {
-	cat, err := PVECatalog(version)
+	cat, err := catalog.For(config.PVE, version)
 	if err != nil {
 		return nil, err
 	}
@@ -32,14 +21,14 @@ func CompilePVEDir(dir, version string) (*Document, error) {
 	return CompilePVE(cfg, cat)
 }
 
-// CompilePVE compiles a PVE user.cfg (pve-semantics.md §1-§3). Custom roles
+// CompilePVE compiles a PVE user.cfg (docs/semantics.md pve §1-§3). Custom roles
 // join the built-in ones; users, tokens (with privsep) and user/token ACL
 // entries take the PBS layout; group entries go to group_acl, group
 // membership to user_groups and pool membership to pool_of.
 func CompilePVE(cfg *pve.Config, cat *catalog.Catalog) (*Document, error) {
 	d := &Document{
 		Meta: Meta{
-			Flavor: "pve", CatalogVersion: cat.Version, Superuser: pve.Superuser,
+			Flavor: config.PVE, CatalogVersion: cat.Version, Superuser: pve.Superuser,
 			ACLFile: pve.UserCfg, UserFile: pve.UserCfg,
 		},
 		Privileges: make(map[string]int, len(cat.Privileges)),

@@ -14,12 +14,6 @@ import (
 	"github.com/pxacl/pxacl/internal/cfgfile"
 )
 
-// Flavors.
-const (
-	PBS = "pbs"
-	PVE = "pve"
-)
-
 // pveLine is a PVE user.cfg line ("user:john@pve:1:0:..."): the type is
 // followed by ':' and the id with no space, where PBS's section config has
 // "user: john@pbs".
@@ -52,14 +46,12 @@ func CheckDir(dir string) error {
 	return fmt.Errorf("config dir %s: holds none of user.cfg, acl.cfg, domains.cfg (not a Proxmox configuration directory)", dir)
 }
 
-// DetectFlavor checks dir (CheckDir) and returns "pbs" or "pve" for the
-// configuration in it. An explicit flavor ("pbs", "pve") is checked and
+// DetectFlavor checks dir (CheckDir) and returns PBS or PVE for the
+// configuration in it. An explicit flavor is checked (ParseFlavor) and
 // returned; "" detects.
-func DetectFlavor(dir, flavor string) (string, error) {
-	switch flavor {
-	case PBS, PVE, "":
-	default:
-		return "", fmt.Errorf("unknown flavor %q (want pbs or pve)", flavor)
+func DetectFlavor(dir string, flavor Flavor) (Flavor, error) {
+	if _, err := ParseFlavor(string(flavor)); err != nil {
+		return "", err
 	}
 	if err := CheckDir(dir); err != nil {
 		return "", err

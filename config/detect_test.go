@@ -11,8 +11,8 @@ func TestDetectFlavor(t *testing.T) {
 	tests := []struct {
 		name    string
 		dir     string
-		flavor  string
-		want    string
+		flavor  Flavor
+		want    Flavor
 		wantErr string
 	}{
 		// PBS section config: "user: john@pbs" (docs/semantics.md §5.1).
@@ -64,7 +64,7 @@ func TestDetectFlavorFirstLine(t *testing.T) {
 	tests := []struct {
 		name    string
 		content string
-		want    string
+		want    Flavor
 	}{
 		{"pbs user header", "user: john@pbs\n", PBS},
 		{"pbs token header", "token: john@pbs!t\n", PBS},

@@ -22,6 +22,7 @@ import (
 	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/bundle"
 	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/evaluator/native"
 	"github.com/pxacl/pxacl/policies"
 )
@@ -122,7 +123,7 @@ func FromConfigDir(ctx context.Context, dir string, opts ...Option) (*Evaluator,
 
 // FromConfigDirFlavor compiles the configuration in dir as flavor ("" =
 // detect); pveVersion picks the PVE catalog ("", "9" or "8").
-func FromConfigDirFlavor(ctx context.Context, dir, flavor, pveVersion string, opts ...Option) (*Evaluator, error) {
+func FromConfigDirFlavor(ctx context.Context, dir string, flavor config.Flavor, pveVersion string, opts ...Option) (*Evaluator, error) {
 	doc, err := compiler.CompileDirFlavor(dir, flavor, pveVersion)
 	if err != nil {
 		return nil, err
@@ -167,7 +168,7 @@ func BuildDir(dir string) (*bundle.Bundle, error) {
 
 // BuildDirFlavor is BuildDir with an explicit flavor ("" = detect) and PVE
 // catalog version ("", "9" or "8").
-func BuildDirFlavor(dir, flavor, pveVersion string) (*bundle.Bundle, error) {
+func BuildDirFlavor(dir string, flavor config.Flavor, pveVersion string) (*bundle.Bundle, error) {
 	doc, err := compiler.CompileDirFlavor(dir, flavor, pveVersion)
 	if err != nil {
 		return nil, err
@@ -182,7 +183,7 @@ func BuildDocument(doc *compiler.Document) (*bundle.Bundle, error) {
 		return nil, err
 	}
 	return bundle.Build(data, bundle.Metadata{
-		Flavor:         doc.Meta.Flavor,
+		Flavor:         doc.Meta.Flavor.String(),
 		CatalogVersion: doc.Meta.CatalogVersion,
 		Sources:        doc.Sources,
 	})
@@ -468,7 +469,7 @@ func (e *Evaluator) Explain(ctx context.Context, q Query) (*Explanation, error) 
 	return &x, nil
 }
 
-// CheckExpr evaluates a PVE permission-check expression (pve-semantics.md
+// CheckExpr evaluates a PVE permission-check expression (docs/semantics.md pve
 // §4) for authID with the request parameters params; clock is the epoch
 // time for enable/expire (0 = the real clock), any date (time.now_ns).
 func (e *Evaluator) CheckExpr(ctx context.Context, authID string, expr any, params map[string]any, clock int64) (bool, error) {

@@ -106,7 +106,7 @@ func (r *Result) Max() Severity {
 
 // Run lints the PBS configuration in dir.
 func Run(ctx context.Context, dir string) (*Result, error) {
-	cur := catalog.MustLoad("pbs")
+	cur := catalog.MustFor(config.PBS, "")
 	old := catalog.MustLoad("pbs-3.2")
 	cfg, err := pbs.Load(dir, cur.IsRole)
 	if err != nil {
@@ -379,7 +379,7 @@ func lineNo(s string) int {
 // the deciding entry (path "") or in the entry at path (0 if none is
 // found).
 func grantingLine(r evaluator.SubjectReport, path string, privs []string) int {
-	cat := catalog.MustLoad("pbs")
+	cat := catalog.MustFor(config.PBS, "")
 	for _, e := range r.Entries {
 		if (path == "" && e.Status != "decides") || (path != "" && e.Path != path) {
 			continue

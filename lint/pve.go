@@ -9,8 +9,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/catalog"
-	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pve"
 	"github.com/pxacl/pxacl/evaluator"
 	"github.com/pxacl/pxacl/internal/cfgfile"
@@ -35,7 +36,7 @@ var unknownSubjectWarnings = []string{
 // RunPVE lints the PVE user.cfg in dir with the catalog of pveVersion
 // ("", "9" or "8").
 func RunPVE(ctx context.Context, dir, pveVersion string) (*Result, error) {
-	cat, err := compiler.PVECatalog(pveVersion)
+	cat, err := catalog.For(config.PVE, pveVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -48,11 +49,11 @@ func RunPVE(ctx context.Context, dir, pveVersion string) (*Result, error) {
 		return nil, err
 	}
 	cfg := pve.Parse(raw, pve.UserCfg, cat)
-	ev, err := evaluator.FromConfigDirFlavor(ctx, dir, "pve", pveVersion)
+	ev, err := evaluator.FromConfigDirFlavor(ctx, dir, config.PVE, pveVersion)
 	if err != nil {
 		return nil, err
 	}
-	l := &pveLinter{cfg: cfg, cat: cat, ev: ev, file: userFile, v8: cat.Version != catalog.MustLoad("pve").Version}
+	l := &pveLinter{cfg: cfg, cat: cat, ev: ev, file: userFile, v8: cat.Version != catalog.MustFor(config.PVE, "").Version}
 	l.warnings()
 	l.acl(strings.Split(string(raw), "\n"))
 	l.roles(raw)
@@ -127,7 +128,7 @@ func (l *pveLinter) acl(lines []string) {
 			tok := strings.TrimSuffix(strings.TrimPrefix(w.Msg, p), "'")
 			path := ""
 			if f := strings.Split(lines[w.Line-1], ":"); len(f) > 2 {
-				path, _ = pve.NormalizePath(strings.TrimSpace(f[2]))
+				path, _ = aclpath.PVENormalize(strings.TrimSpace(f[2]))
 			}
 			l.unknown(w.Line, "token", tok, path, strings.TrimPrefix(w.Msg, "user config - "))
 		}
@@ -151,7 +152,7 @@ func (l *pveLinter) unknown(line int, kind, subject, path, pveMsg string) {
 // roles reports privileges of custom roles that differ between PVE 8 and
 // 9, line by line (a role may span several role: lines).
 func (l *pveLinter) roles(raw []byte) {
-	p8, p9 := catalog.MustLoad("pve8"), catalog.MustLoad("pve")
+	p8, p9 := catalog.MustFor(config.PVE, "8"), catalog.MustFor(config.PVE, "9")
 	for n, line := range strings.Split(string(raw), "\n") {
 		f := strings.Split(strings.TrimSpace(line), ":")
 		if len(f) < 3 || strings.TrimSpace(f[0]) != "role" {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pbs"
 	"github.com/pxacl/pxacl/tfa"
 )
@@ -52,7 +53,7 @@ func (l *linter) powerful(user string) (grant, bool) {
 			continue
 		}
 		g := grant{path: path, privs: privs}
-		cat := catalog.MustLoad("pbs") // the line of the first role granting one of them
+		cat := catalog.MustFor(config.PBS, "") // the line of the first role granting one of them
 		for _, role := range slices.Sorted(maps.Keys(e.Roles)) {
 			if slices.ContainsFunc(privs, func(p string) bool { return slices.Contains(cat.RolePrivileges(role), p) }) {
 				g.line = e.Lines[role]
@@ -69,12 +70,14 @@ func fileExists(path string) bool {
 	return err == nil
 }
 
-// active: the user can log in (enable not false, not expired).
+// active: the user can log in (config.Active; enable defaults to true,
+// expire to never).
 func (l *linter) active(u *pbs.User) bool {
-	if u.Enable != nil && !*u.Enable {
-		return false
+	var expire int64
+	if u.Expire != nil {
+		expire = *u.Expire
 	}
-	return u.Expire == nil || *u.Expire == 0 || *u.Expire > l.now
+	return config.Active(u.Enable == nil || *u.Enable, expire, l.now)
 }
 
 // tfaFileError is the error that stops lint when tfa.json is malformed:

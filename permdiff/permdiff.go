@@ -23,13 +23,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/internal/cfgfile"
 	"github.com/pxacl/pxacl/whocan"
 )
 
-// DefaultPaths are always compared, besides the ACL node paths.
-var DefaultPaths = []string{"/", "/access", "/datastore", "/remote", "/system"}
+// DefaultPaths are always compared, besides the ACL node paths: PBS's
+// `user permissions` defaults, on either flavor.
+var DefaultPaths = aclpath.DefaultPermissionPaths(config.PBS)
 
 // EscalationPrivileges are flagged when gained (anything gained on "/" is
 // flagged too).
@@ -43,7 +46,7 @@ type Side struct {
 }
 
 // Load compiles the configuration in dir.
-func Load(ctx context.Context, dir, flavor, pveVersion string) (*Side, error) {
+func Load(ctx context.Context, dir string, flavor config.Flavor, pveVersion string) (*Side, error) {
 	c, err := whocan.Load(ctx, dir, flavor, pveVersion)
 	if err != nil {
 		return nil, err
@@ -130,7 +133,7 @@ func Identities(old, new *whocan.Config) []string {
 // Active reports whether id is an active user, or an active token of an
 // active owner, at now (the rule of data.pxacl.allow).
 func Active(doc *compiler.Document, id string, now int64) bool {
-	ok := func(a compiler.Account) bool { return a.Enable && (a.Expire == 0 || a.Expire > now) }
+	ok := func(a compiler.Account) bool { return config.Active(a.Enable, a.Expire, now) }
 	if u, found := doc.Users[id]; found {
 		return ok(u)
 	}
@@ -174,7 +177,7 @@ func Diff(ctx context.Context, old, new *Side, now int64) (*Result, error) {
 	paths := Paths(old.Config, new.Config)
 	res := &Result{Changes: []Change{}}
 	res.Summary.Identities, res.Summary.Paths = len(ids), len(paths)
-	prune := old.Doc.Meta.Flavor == "pbs" && new.Doc.Meta.Flavor == "pbs"
+	prune := old.Doc.Meta.Flavor == config.PBS && new.Doc.Meta.Flavor == config.PBS
 	var oldE, newE map[string]string
 	if prune {
 		oldE, newE = subjectEntries(old.Doc), subjectEntries(new.Doc)

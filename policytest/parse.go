@@ -33,6 +33,7 @@ import (
 	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/internal/safetext"
 )
 
@@ -278,7 +279,7 @@ func (u unionCatalog) IsRole(s string) bool {
 	return slices.ContainsFunc(u, func(c *catalog.Catalog) bool { return c.IsRole(s) })
 }
 
-var anyFlavor = unionCatalog{catalog.MustLoad("pbs"), catalog.MustLoad("pve"), catalog.MustLoad("pve8")}
+var anyFlavor = unionCatalog{catalog.MustFor(config.PBS, ""), catalog.MustFor(config.PVE, "9"), catalog.MustFor(config.PVE, "8")}
 
 // privileges lists every privilege name a test uses.
 func (t *Test) privileges() []string {

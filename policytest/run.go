@@ -12,7 +12,6 @@ import (
 
 	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/catalog"
-	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pbs"
 	"github.com/pxacl/pxacl/config/pve"
@@ -22,7 +21,7 @@ import (
 
 // DefaultPaths are always part of a path quantifier's universe, besides
 // the ACL node paths of the configuration.
-var DefaultPaths = []string{"/", "/access", "/datastore", "/remote", "/system"}
+var DefaultPaths = aclpath.DefaultPermissionPaths(config.PBS)
 
 // Discover returns the YAML test files under paths: a file is taken as
 // given (except *.rego files, see DiscoverRego); a
@@ -132,7 +131,7 @@ type Runner struct {
 	// DefaultConfig is used by files without `config:` (the --config-dir).
 	DefaultConfig string
 	// Flavor is passed to config.DetectFlavor ("" = detect).
-	Flavor string
+	Flavor config.Flavor
 	// PVEVersion picks the PVE privilege catalog ("", "9" or "8").
 	PVEVersion string
 
@@ -172,7 +171,7 @@ func (r *Runner) env(ctx context.Context, f *File) (*env, string, error) {
 	}
 	switch flavor {
 	case config.PVE:
-		if e.cat, err = compiler.PVECatalog(r.PVEVersion); err != nil {
+		if e.cat, err = catalog.For(config.PVE, r.PVEVersion); err != nil {
 			return fail(err)
 		}
 		cfg, err := pve.Load(dir, e.cat)
@@ -187,7 +186,7 @@ func (r *Runner) env(ctx context.Context, f *File) (*env, string, error) {
 		}
 		cfg.Walk(func(p string, _ *pve.ACLNode) { paths[p] = true })
 	default:
-		e.cat = catalog.MustLoad("pbs")
+		e.cat = catalog.MustFor(config.PBS, "")
 		cfg, err := pbs.Load(dir, e.cat.IsRole)
 		if err != nil {
 			return fail(err)

@@ -18,8 +18,8 @@ import (
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/config"
-	"github.com/pxacl/pxacl/config/pve"
 	"github.com/pxacl/pxacl/evaluator"
+	"github.com/pxacl/pxacl/pveid"
 )
 
 // scenarioFile is one tests/scenarios/*.yaml file.
@@ -258,7 +258,7 @@ func TestScenarios(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cat := catalog.MustLoad(flavor)
+			cat := catalog.MustFor(flavor, "")
 			ctx := context.Background()
 			ev, err := evaluator.FromConfigDir(ctx, dir)
 			if err != nil {
@@ -290,11 +290,8 @@ func runScenarioCase(t *testing.T, ev, evRego *evaluator.Evaluator, dir string, 
 	ctx := context.Background()
 	id, path := *c.AuthID, *c.Path
 	_, idErr := authid.ParseAny(id)
-	if cat.Flavor == "pve" {
-		idErr = nil
-		if _, _, ok := pve.SplitTokenID(id); !ok && !pve.VerifyUsername(id) {
-			idErr = fmt.Errorf("invalid PVE user or token id")
-		}
+	if cat.Flavor == config.PVE {
+		idErr = pveid.CheckAuthID(id)
 	}
 	cliIDOK := idErr == nil
 	pathErr := aclpath.Query(cat.Flavor, path)

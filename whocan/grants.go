@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/evaluator"
 )
 
@@ -19,14 +20,14 @@ import (
 // grants returns the entries of subject s's own ACL (PVE: its groups' too,
 // and its pools') that give priv on path; target is path normalised.
 func (c *Config) grants(s, priv, target, path string) []Grant {
-	if c.Doc.Meta.Flavor == "pve" {
+	if c.Doc.Meta.Flavor == config.PVE {
 		return c.pveGrants(s, priv, target, path)
 	}
 	return c.pbsGrants(s, priv, target)
 }
 
 // pbsGrants: the entry at the target if s has one, else the deepest
-// ancestor entry with propagating roles (pbs-semantics §3.2, §3.3).
+// ancestor entry with propagating roles (docs/semantics.md §3.2, §3.3).
 func (c *Config) pbsGrants(s, priv, target string) []Grant {
 	if e := c.Doc.ACL[target][s]; e != nil {
 		return c.grant(target, "", e, true, priv)
@@ -46,7 +47,7 @@ func (c *Config) deepestFirst(path string) []string {
 	return levels
 }
 
-// pveGrants: the entries of the deciding level (pve-semantics §3.1) on the
+// pveGrants: the entries of the deciding level (docs/semantics.md pve §3.1) on the
 // path and, for each pool of a pool member, on /pool/<p> (§3.2).
 func (c *Config) pveGrants(s, priv, target, path string) []Grant {
 	out := c.pveDecider(s, priv, target)

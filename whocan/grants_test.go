@@ -141,7 +141,7 @@ func TestGrantsMatchExplain(t *testing.T) {
 
 // TestGrantsHandWritten: grants list only the roles that apply where the
 // entry sits and contain the privilege. PBS: a non-propagating role above
-// the path gives nothing (pbs-semantics §3.2). PVE: a pool's roles reach
+// the path gives nothing (docs/semantics.md §3.2). PVE: a pool's roles reach
 // its members (pve §3.2) through a group, and a role at / that lacks the
 // privilege is not a grant.
 func TestGrantsHandWritten(t *testing.T) {

@@ -11,7 +11,7 @@
 // with the evaluator (allow, not partial), and each holder's grants are read
 // from the compiled document (grants.go).
 //
-// On PVE (pve-semantics.md §3) groups and pools grant too. The paths that
+// On PVE (docs/semantics.md pve §3) groups and pools grant too. The paths that
 // can decide are the normalised path and its ancestors and, when the path
 // is a pool member (pool_of, /vms/<id> or /storage/<id>), /pool/<p> of each
 // of its pools and that path's ancestors (nested pools inherit through
@@ -30,6 +30,7 @@ import (
 	"sync"
 
 	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/evaluator"
 	"github.com/pxacl/pxacl/evaluator/native"
 )
@@ -45,7 +46,7 @@ type Config struct {
 
 // Load compiles the configuration in dir (flavor "" = detect; pveVersion
 // "", "9" or "8") once, for both the document and the evaluator.
-func Load(ctx context.Context, dir, flavor, pveVersion string) (*Config, error) {
+func Load(ctx context.Context, dir string, flavor config.Flavor, pveVersion string) (*Config, error) {
 	doc, err := compiler.CompileDirFlavor(dir, flavor, pveVersion)
 	if err != nil {
 		return nil, err
@@ -126,8 +127,8 @@ func (c *Config) entryLevels(path string) []string {
 // root@pam; on PVE see pveCandidates.
 func (c *Config) Candidates(path string) []string {
 	switch c.Doc.Meta.Flavor {
-	case "pbs":
-	case "pve":
+	case config.PBS:
+	case config.PVE:
 		return c.pveCandidates(path)
 	default:
 		return c.Identities()

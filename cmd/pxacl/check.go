@@ -8,6 +8,7 @@ import (
 
 	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/evaluator"
 	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/report"
@@ -38,18 +39,12 @@ func (f *queryFlags) load(cmd *cobra.Command, g *globals, args []string) (evalua
 }
 
 // query validates the arguments AUTHID PATH PRIV... into a query.
-func (f *queryFlags) query(args []string, flavor string) (evaluator.Query, error) {
+func (f *queryFlags) query(args []string, flavor config.Flavor) (evaluator.Query, error) {
 	id, err := parseAuthID(args[0], flavor)
 	if err != nil {
 		return evaluator.Query{}, err
 	}
-	cat := catalog.MustLoad("pbs")
-	if flavor == "pve" {
-		cat = catalog.MustLoad("pve")
-		if f.pveVersion == "8" {
-			cat = catalog.MustLoad("pve8")
-		}
-	}
+	cat := catalogFor(flavor, f.pveVersion)
 	if err := aclpath.Query(flavor, args[1]); err != nil {
 		return evaluator.Query{}, err
 	}
@@ -81,12 +76,12 @@ func newCheckCmd(g *globals) *cobra.Command {
 			case v.Allowed:
 			case !v.Active:
 				reason = "user account or token disabled or expired."
-			case g.detected() == "pve":
+			case g.detected() == config.PVE:
 				reason = report.PVEDeniedMessage(q.Privileges, v.Missing, v.Path, q.Partial)
 			default:
 				// PBS names every required privilege, in its canonical order (§3.4)
 				required := append([]string(nil), q.Privileges...)
-				catalog.MustLoad("pbs").SortPrivileges(required)
+				catalog.MustFor(config.PBS, "").SortPrivileges(required)
 				reason = report.MissingMessage(slices.Compact(required), v.Path, q.Partial)
 			}
 			if g.outputFormat != report.Text {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/pveexpr"
@@ -46,7 +46,7 @@ func newCheckExprCmd(g *globals) *cobra.Command {
 				}
 				ps[k] = v
 			}
-			cat, err := compiler.PVECatalog(g.pveVersion)
+			cat, err := catalog.For(config.PVE, g.pveVersion)
 			if err != nil {
 				return err
 			}

@@ -11,17 +11,16 @@ import (
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/config"
-	"github.com/pxacl/pxacl/config/pve"
 	"github.com/pxacl/pxacl/evaluator"
 	"github.com/pxacl/pxacl/internal/buildinfo"
-	"github.com/pxacl/pxacl/internal/safetext"
+	"github.com/pxacl/pxacl/pveid"
 	"github.com/pxacl/pxacl/report"
 )
 
 // globals are the flags every command shares.
 type globals struct {
 	configDir    string
-	flavor       string
+	flavor       config.Flavor
 	outputFormat string
 	bundleFile   string
 	pveVersion   string
@@ -51,7 +50,7 @@ func newRootCmd() *cobra.Command {
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.configDir, "config-dir", defDir, "Proxmox configuration directory (env PXACL_CONFIG_DIR)")
-	pf.StringVar(&g.flavor, "flavor", "", "pbs or pve (default: detected from the files)")
+	pf.StringVar((*string)(&g.flavor), "flavor", "", "pbs or pve (default: detected from the files)")
 	pf.StringVar(&g.outputFormat, "output-format", report.Text, "text, json or json-pretty")
 	pf.StringVar(&g.pveVersion, "pve-version", "9", "PVE privilege catalog: 9 or 8")
 	pf.StringVar(&g.bundleFile, "bundle", "", "answer from a bundle file built by 'pxacl bundle build' instead of --config-dir")
@@ -181,7 +180,7 @@ func (g *globals) checkFlavor() error {
 
 // detected is the flavor of the configuration ("pbs" when it cannot be
 // told, e.g. with --bundle).
-func (g *globals) detected() string {
+func (g *globals) detected() config.Flavor {
 	if g.bundleFile != "" {
 		return g.flavor
 	}
@@ -194,12 +193,12 @@ func (g *globals) detected() string {
 
 // parseAuthID validates an auth id argument (PBS §6; PVE §1.2 userid or
 // token id).
-func parseAuthID(s, flavor string) (string, error) {
+func parseAuthID(s string, flavor config.Flavor) (string, error) {
 	if flavor == config.PVE {
-		if _, _, ok := pve.SplitTokenID(s); ok || pve.VerifyUsername(s) {
-			return s, nil
+		if err := pveid.CheckAuthID(s); err != nil {
+			return "", err
 		}
-		return "", fmt.Errorf("value %s does not look like a valid user or token id", safetext.Quote(s))
+		return s, nil
 	}
 	a, err := authid.ParseAny(s)
 	if err != nil {

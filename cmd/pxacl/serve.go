@@ -265,7 +265,7 @@ func serveRun(cmd *cobra.Command, o *serveOptions) error {
 // key is passed as its file name.
 func childArgs(o *serveOptions, budget int64) []string {
 	g := o.g
-	args := []string{"--config-dir", g.configDir, "--flavor", g.flavor, "--pve-version", g.pveVersion,
+	args := []string{"--config-dir", g.configDir, "--flavor", g.flavor.String(), "--pve-version", g.pveVersion,
 		"serve", "--build-child", "--memory-budget", strconv.FormatInt(budget, 10)}
 	if o.keyFile != "" {
 		args = append(args, "--signing-key", o.keyFile, "--signing-alg", o.alg, "--signing-key-id", o.keyID)

@@ -10,14 +10,6 @@ import (
 	"github.com/pxacl/pxacl/report"
 )
 
-// defaultPermissionPaths are listed by `user permissions` without --path
-// besides every acl.cfg node (§11).
-var defaultPermissionPaths = []string{"/", "/access", "/datastore", "/remote", "/system"}
-
-// pveDefaultPermissionPaths are PVE's get_effective_permissions defaults
-// (docs/semantics.md pve §3.4); ACL nodes and pool members are added.
-var pveDefaultPermissionPaths = []string{"/", "/access", "/access/groups", "/nodes", "/pool", "/sdn", "/storage", "/vms"}
-
 func newUserCmd(g *globals) *cobra.Command {
 	user := &cobra.Command{Use: "user", Short: "User and API token management and queries"}
 	var path string
@@ -46,9 +38,9 @@ func newUserCmd(g *globals) *cobra.Command {
 			}
 			paths := []string{path}
 			if !cmd.Flags().Changed("path") {
-				defaults := defaultPermissionPaths
+				defaults := aclpath.DefaultPermissionPaths(flavor)
 				if pve {
-					defaults = append(pveDefaultPermissionPaths, ev.PoolMembers()...)
+					defaults = append(defaults, ev.PoolMembers()...)
 				}
 				paths = append(append([]string(nil), ev.Nodes()...), defaults...)
 				// the nodes without entries too (§11), but only where

@@ -9,20 +9,23 @@ import (
 
 	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/report"
 	"github.com/pxacl/pxacl/whocan"
 )
 
-// catalogFor is the privilege catalog of flavor.
-func catalogFor(flavor, pveVersion string) *catalog.Catalog {
-	switch {
-	case flavor == "pve" && pveVersion == "8":
-		return catalog.MustLoad("pve8")
-	case flavor == "pve":
-		return catalog.MustLoad("pve")
+// catalogFor is the privilege catalog of flavor (catalog.For). An unknown
+// --pve-version is reported when the configuration is compiled; until
+// then the flavor's current catalog answers (PBS's for anything not PVE).
+func catalogFor(flavor config.Flavor, pveVersion string) *catalog.Catalog {
+	if c, err := catalog.For(flavor, pveVersion); err == nil {
+		return c
 	}
-	return catalog.MustLoad("pbs")
+	if flavor == config.PVE {
+		return catalog.MustFor(config.PVE, "")
+	}
+	return catalog.MustFor(config.PBS, "")
 }
 
 func newWhoCanCmd(g *globals) *cobra.Command {

@@ -1,8 +1,12 @@
 package pbs
 
-import "github.com/pxacl/pxacl/catalog"
+import (
+	"github.com/pxacl/pxacl/catalog"
 
-var pbsCatalog = catalog.MustLoad("pbs")
+	"github.com/pxacl/pxacl/config"
+)
+
+var pbsCatalog = catalog.MustFor(config.PBS, "")
 
 // IsBuiltinRole reports whether name is a built-in role of the current PBS
 // catalog (§1.2). It is the default role check of ParseACLCfg and Load.

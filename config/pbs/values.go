@@ -9,16 +9,27 @@ import (
 	"github.com/pxacl/pxacl/internal/safetext"
 )
 
-// parseBool accepts the proxmox-schema boolean spellings (§5.1):
-// 1/0, on/off, yes/no, true/false, case-insensitive.
-func parseBool(key, v string) (bool, error) {
+// ParseBool is the one home of the proxmox-schema boolean (§5.1): 1/0,
+// on/off, yes/no, true/false, case-insensitive. ok is false for anything
+// else; callers word the error for their context (a file's property, a
+// command's parameter).
+func ParseBool(v string) (b, ok bool) {
 	switch strings.ToLower(v) {
 	case "1", "on", "yes", "true":
-		return true, nil
+		return true, true
 	case "0", "off", "no", "false":
-		return false, nil
+		return false, true
 	}
-	return false, fmt.Errorf("property %s: invalid boolean %s", safetext.Quote(key), safetext.Quote(v))
+	return false, false
+}
+
+// parseBool is ParseBool for a property of a configuration file.
+func parseBool(key, v string) (bool, error) {
+	b, ok := ParseBool(v)
+	if !ok {
+		return false, fmt.Errorf("property %s: invalid boolean %s", safetext.Quote(key), safetext.Quote(v))
+	}
+	return b, nil
 }
 
 // parseInt parses a decimal i64 within [lo, hi] (§5.1 expire, §5.4 port).

@@ -132,15 +132,6 @@ func TestTextEncoding(t *testing.T) {
 	}
 }
 
-func TestNormalizePath(t *testing.T) {
-	for in, want := range map[string]string{"": "/", "//vms//100/": "/vms/100", "vms": "/vms", "/": "/", "/a b": ""} {
-		got, ok := NormalizePath(in)
-		if got != want || ok != (want != "") {
-			t.Errorf("NormalizePath(%q) = %q, %v; want %q", in, got, ok, want)
-		}
-	}
-}
-
 // TestRepeatedLines: as parse_user_config does (§1.3), a repeated user line
 // replaces the user (its tokens are lost), repeated group, role and pool
 // lines add to them, a repeated token line updates it; falsy ("0") text

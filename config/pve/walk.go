@@ -1,5 +1,22 @@
 package pve
 
+// Walk visits the ACL tree depth-first, node first, children sorted by
+// segment name; the root is "/".
+func (c *Config) Walk(fn func(path string, n *ACLNode)) {
+	var walk func(path string, n *ACLNode)
+	walk = func(path string, n *ACLNode) {
+		fn(path, n)
+		for _, seg := range sortedKeys(n.Children) {
+			child := "/" + seg
+			if path != "/" {
+				child = path + child
+			}
+			walk(child, n.Children[seg])
+		}
+	}
+	walk("/", c.ACL)
+}
+
 // WalkEntries visits, in Walk's order, the ACL nodes that hold entries
 // (users, tokens or groups), with each one's depth (its number of path
 // components, 0 for the root). Unlike Walk it builds no path string for

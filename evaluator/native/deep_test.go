@@ -123,7 +123,7 @@ func TestDeepPaths(t *testing.T) {
 }
 
 // TestDeepPathAnswers: what PBS answers on the 100,000-component line
-// (pbs-semantics §3.3): the entry decides at its node and below, nothing
+// (docs/semantics.md §3.3): the entry decides at its node and below, nothing
 // above it; an ancestor's propagating entry reaches all the way down.
 func TestDeepPathAnswers(t *testing.T) {
 	ctx := context.Background()

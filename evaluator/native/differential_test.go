@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/evaluator"
 )
 
@@ -17,9 +18,9 @@ import (
 // decide random configurations and random queries both ways (OPA on the
 // Rego, and natively) and require the same answers. Configurations are
 // small and dense so that every rule meets its edge cases: propagate flags
-// on both sides of a replacement (pbs-semantics §3.2, §3.3), NoAccess,
+// on both sides of a replacement (docs/semantics.md §3.2, §3.3), NoAccess,
 // tokens and their owners (§4), enable/expire (§4.2), PVE groups, pools and
-// privilege separation (pve-semantics §3.1, §3.2).
+// privilege separation (docs/semantics.md pve §3.1, §3.2).
 
 var (
 	pbsRoles = []string{"Admin", "Audit", "NoAccess", "DatastoreAdmin", "DatastoreReader", "DatastoreBackup", "DatastorePowerUser", "DatastoreAudit", "RemoteAdmin"}
@@ -182,12 +183,12 @@ type stats struct{ decisions, allowed, nonEmpty int }
 func compare(t *testing.T, r *rand.Rand, dir string, f flavor, st *stats) {
 	t.Helper()
 	ctx := context.Background()
-	nat, err := evaluator.FromConfigDirFlavor(ctx, dir, f.name, "")
+	nat, err := evaluator.FromConfigDirFlavor(ctx, dir, config.Flavor(f.name), "")
 	if err != nil {
 		cfg, _ := os.ReadFile(filepath.Join(dir, "acl.cfg"))
 		t.Fatalf("%v\n%s", err, cfg)
 	}
-	reg, err := evaluator.FromConfigDirFlavor(ctx, dir, f.name, "", evaluator.WithEngine(evaluator.Rego))
+	reg, err := evaluator.FromConfigDirFlavor(ctx, dir, config.Flavor(f.name), "", evaluator.WithEngine(evaluator.Rego))
 	if err != nil {
 		t.Fatal(err)
 	}

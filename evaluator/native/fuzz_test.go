@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/evaluator"
 )
 
@@ -18,9 +19,9 @@ func loadFuzzPairs(f *testing.F) []fuzzPair {
 	ctx := context.Background()
 	var pairs []fuzzPair
 	for i := range 8 {
-		name, gen := "pbs", genPBS
+		name, gen := config.PBS, genPBS
 		if i%2 == 1 {
-			name, gen = "pve", genPVE
+			name, gen = config.PVE, genPVE
 		}
 		d := f.TempDir()
 		if err := gen(rand.New(rand.NewSource(int64(100+i))), d); err != nil {

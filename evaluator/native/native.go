@@ -18,14 +18,14 @@ package native
 
 import (
 	"maps"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/config"
+	"github.com/pxacl/pxacl/pveid"
 )
 
 // Engine decides over one compiled document. It is safe for concurrent
@@ -66,7 +66,7 @@ type entry struct {
 // New returns an engine over d. The document must not change afterwards.
 func New(d *compiler.Document) *Engine {
 	e := &Engine{
-		pve:       d.Meta.Flavor == "pve",
+		pve:       d.Meta.Flavor == config.PVE,
 		superuser: d.Meta.Superuser,
 		all:       make(map[string]bool, len(d.Privileges)),
 		subjects:  make(map[string]*subject, len(d.Users)+len(d.Tokens)),
@@ -368,9 +368,9 @@ func (e *Engine) active(s *subject, now int64) bool {
 		s.owner.user != nil && accountActive(*s.owner.user, now)
 }
 
-// accountActive: enable is not false and expire is 0 (never) or ahead.
+// accountActive is config.Active of an account.
 func accountActive(a compiler.Account, now int64) bool {
-	return a.Enable && (a.Expire == 0 || a.Expire > now)
+	return config.Active(a.Enable, a.Expire, now)
 }
 
 // ---------------------------------------------------------------------------
@@ -473,7 +473,7 @@ func (e *Engine) ownPrivileges(s *subject, target string) map[string]bool {
 }
 
 // ---------------------------------------------------------------------------
-// PVE (pve.rego, pve-semantics §3)
+// PVE (pve.rego, docs/semantics.md pve §3)
 // ---------------------------------------------------------------------------
 
 // pvePermissions is pve.rego's effective.
@@ -487,7 +487,11 @@ func (e *Engine) pvePermissions(sc *scratch, id, path string) map[string]bool {
 	}
 	s := e.subjects[id]
 	if !isToken(id, s) {
-		if !validPVEUserid(id) {
+		// pve.rego's pve_valid_userid counts characters and uses RE2's \s;
+		// PVE (and pveid) count bytes and use Perl's. The answers cannot
+		// differ: an id only one of them accepts has no entries, since
+		// every user and ACL subject of the document passed pveid.
+		if !pveid.ValidUserid(id) {
 			return none
 		}
 		return e.pveCompiled(sc, s, target, path)
@@ -500,15 +504,6 @@ func (e *Engine) pvePermissions(sc *scratch, id, path string) map[string]bool {
 		return owner
 	}
 	return intersect(sc, e.pveCompiled(sc, s, target, path), owner)
-}
-
-var pveUserid = regexp.MustCompile(`^[^\s:/]+@[A-Za-z][A-Za-z0-9.\-_]+$`)
-
-// validPVEUserid is pve_valid_userid (verify_username, §1.2); the length
-// counts characters, as Rego's count does.
-func validPVEUserid(u string) bool {
-	n := utf8.RuneCountInString(u)
-	return n >= 3 && n <= 64 && pveUserid.MatchString(u)
 }
 
 func (e *Engine) pveUserPermissions(sc *scratch, id string, s *subject, target, path string) map[string]bool {

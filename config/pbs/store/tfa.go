@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pxacl/pxacl/authid"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/internal/cfgfile"
 	"github.com/pxacl/pxacl/tfa"
 )
@@ -348,7 +349,11 @@ func (s *Store) VerifyTFA(userid, response string) (*VerifyResult, error) {
 	}
 	defer unlock()
 	now := s.now()
-	if (u.Enable != nil && !*u.Enable) || (u.Expire != nil && *u.Expire > 0 && *u.Expire <= now.Unix()) {
+	var expire int64
+	if u.Expire != nil {
+		expire = *u.Expire
+	}
+	if !config.Active(u.Enable == nil || *u.Enable, expire, now.Unix()) {
 		return &VerifyResult{Outcome: tfa.Outcome{Type: resp.Type, Reason: ErrInactive.Error()}}, nil
 	}
 	res := &VerifyResult{}

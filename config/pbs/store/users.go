@@ -10,6 +10,7 @@ import (
 
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/config/pbs"
+	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/internal/shacrypt"
 	"github.com/pxacl/pxacl/internal/uuid"
 )
@@ -20,15 +21,13 @@ const (
 	ShadowJSON  = "shadow.json"
 )
 
-// ParseBool parses a PBS boolean (1/0/on/off/yes/no/true/false).
+// ParseBool parses a command's boolean parameter (pbs.ParseBool).
 func ParseBool(name, v string) (bool, error) {
-	switch strings.ToLower(v) {
-	case "1", "on", "yes", "true":
-		return true, nil
-	case "0", "off", "no", "false":
-		return false, nil
+	b, ok := pbs.ParseBool(v)
+	if !ok {
+		return false, fmt.Errorf("parameter %s - invalid boolean %s", safetext.Quote(name), safetext.Quote(v))
 	}
-	return false, fmt.Errorf("parameter '%s' - invalid boolean '%s'", name, v)
+	return b, nil
 }
 
 // UserFields are the optional properties of user create/update; nil means

@@ -13,6 +13,7 @@ import (
 	"github.com/pxacl/pxacl/bundle"
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pbs"
 	"github.com/pxacl/pxacl/internal/batchgc"
 )
@@ -49,7 +50,7 @@ func run(dir string) error {
 		fmt.Printf("%-8s %6.2f s\n", name, time.Since(t).Seconds())
 		t = time.Now()
 	}
-	cat, err := catalog.Load("pbs")
+	cat, err := catalog.For(config.PBS, "")
 	if err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func run(dir string) error {
 		return err
 	}
 	lap("json")
-	b, err := bundle.Build(data, bundle.Metadata{Flavor: "pbs"})
+	b, err := bundle.Build(data, bundle.Metadata{Flavor: config.PBS.String()})
 	if err != nil {
 		return err
 	}

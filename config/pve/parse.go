@@ -1,6 +1,3 @@
-// Package pve reads and writes Proxmox VE's /etc/pve/user.cfg exactly as
-// PVE's parse_user_config and write_user_config do (docs/semantics.md pve §1).
-// Malformed or unknown lines are warnings with file:line, never fatal.
 package pve
 
 import (
@@ -12,255 +9,16 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/internal/cfgfile"
 	"github.com/pxacl/pxacl/internal/safetext"
+	"github.com/pxacl/pxacl/pveid"
 )
-
-// UserCfg is the file name inside the configuration directory.
-const UserCfg = "user.cfg"
-
-// Superuser is PVE's hard-wired superuser (§3.3).
-const Superuser = "root@pam"
-
-// User is a user: line.
-type User struct {
-	ID        string
-	Enable    bool
-	Expire    int64
-	Firstname string
-	Lastname  string
-	Email     string
-	Comment   string
-	Keys      string
-	Line      int
-	Tokens    map[string]*Token // sub-id -> token
-}
-
-// Token is a token: line.
-type Token struct {
-	ID      string // full id user@realm!sub
-	Sub     string
-	Expire  int64
-	Privsep bool
-	Comment string
-	Line    int
-}
-
-// Group is a group: line. Members holds every valid userid listed, also
-// users that are not defined (§1.1: PVE keeps them).
-type Group struct {
-	ID      string
-	Members map[string]bool
-	Comment string
-	Line    int
-}
-
-// Pool is a pool: line (or a parent created for a nested pool).
-type Pool struct {
-	ID       string
-	Comment  string
-	VMs      map[string]bool
-	Storages map[string]bool
-	Line     int
-}
-
-// Role is a custom role: line.
-type Role struct {
-	ID    string
-	Privs map[string]bool
-	Line  int
-}
-
-// RoleEntry is one role of one subject at one ACL node.
-type RoleEntry struct {
-	Propagate bool
-	Line      int
-}
-
-// ACLNode is a node of the ACL tree.
-type ACLNode struct {
-	Children map[string]*ACLNode
-	Users    map[string]map[string]RoleEntry // userid -> role -> entry
-	Groups   map[string]map[string]RoleEntry // group -> role -> entry
-	Tokens   map[string]map[string]RoleEntry // tokenid -> role -> entry
-}
-
-// Warning is a tolerated problem, as PVE warns about it.
-type Warning struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (w Warning) String() string { return fmt.Sprintf("%s:%d: %s", w.File, w.Line, w.Msg) }
-
-// Config is a parsed user.cfg.
-type Config struct {
-	Users    map[string]*User
-	Groups   map[string]*Group
-	Pools    map[string]*Pool
-	Roles    map[string]*Role // custom roles only
-	VMPool   map[string]string
-	ACL      *ACLNode
-	Warnings []Warning
-	Digest   string
-
-	validIDs map[string]bool // parse-time cache of VerifyUsername on acl ugids
-}
-
-// Catalog answers what the parser needs to know about privileges and
-// built-in roles.
-type Catalog interface {
-	IsPrivilege(string) bool
-	IsRole(string) bool // built-in roles
-}
-
-// perlSpace is Perl's \s on the bytes PVE reads: Go's \s lacks \v.
-const perlSpace = "\t\n\v\f\r "
 
 var (
-	realmRe   = `[A-Za-z][A-Za-z0-9\.\-_]+`
-	userRe    = regexp.MustCompile(`^([^` + perlSpace + `:/]+)@(` + realmRe + `)$`)
-	tokenRe   = regexp.MustCompile(`^(([^` + perlSpace + `:/]+)@(` + realmRe + `))!(` + realmRe + `)$`)
-	groupRe   = regexp.MustCompile(`^[A-Za-z0-9\.\-_]+$`)
-	roleRe    = groupRe
-	poolRe    = regexp.MustCompile(`^[A-Za-z0-9\.\-_]+(?:/[A-Za-z0-9\.\-_]+){0,2}$`)
-	vmidRe    = regexp.MustCompile(`^\d+$`)
-	storeRe   = regexp.MustCompile(`(?i)^[a-z][a-z0-9\-\_\.]*[a-z0-9]$`)
-	pathRe    = regexp.MustCompile(`^[[:alnum:]\.\-\_\/]+$`)
-	slashesRe = regexp.MustCompile(`/+`)
+	vmidRe  = regexp.MustCompile(`^\d+$`)
+	storeRe = regexp.MustCompile(`(?i)^[a-z][a-z0-9\-\_\.]*[a-z0-9]$`)
 )
-
-// VerifyUsername reports whether s is a valid PVE userid (§1.2).
-func VerifyUsername(s string) bool {
-	return len(s) >= 3 && len(s) <= 64 && userRe.MatchString(s)
-}
-
-// SplitTokenID returns the user and sub-id of a valid token id.
-func SplitTokenID(s string) (user, sub string, ok bool) {
-	m := tokenRe.FindStringSubmatch(s)
-	if m == nil || !VerifyUsername(m[1]) {
-		return "", "", false
-	}
-	return m[1], m[4], true
-}
-
-// NormalizePath is PVE's normalize_path; ok is false for an invalid path.
-func NormalizePath(p string) (string, bool) {
-	p = slashesRe.ReplaceAllString(p, "/")
-	p = strings.TrimSuffix(p, "/")
-	if p == "" {
-		p = "/"
-	}
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p
-	}
-	if !pathRe.MatchString(p) {
-		return "", false
-	}
-	return p, true
-}
-
-var (
-	listSeparators = strings.NewReplacer(",", " ", ";", " ")
-	listSpace      = regexp.MustCompile(`[` + perlSpace + `]+`)
-)
-
-// splitList is PVE::Tools::split_list.
-func splitList(s string) []string {
-	if strings.Contains(s, "\x00") {
-		return strings.Split(s, "\x00")
-	}
-	s = listSeparators.Replace(s)
-	s = strings.TrimLeft(s, perlSpace)
-	if s == "" {
-		return nil
-	}
-	if !strings.ContainsAny(s, perlSpace) {
-		return []string{s} // one item: the common case
-	}
-	return listSpace.Split(s, -1)
-}
-
-// decodeIf decodes a text field PVE stores only when it is truthy.
-func decodeIf(s string) string {
-	if !truthy(s) {
-		return ""
-	}
-	return DecodeText(s)
-}
-
-func ifTruthy(s string) string {
-	if !truthy(s) {
-		return ""
-	}
-	return s
-}
-
-func isTokenID(s string) bool {
-	_, _, ok := SplitTokenID(s)
-	return ok
-}
-
-// truthy is Perl truthiness of a field.
-func truthy(s string) bool { return s != "" && s != "0" }
-
-// perlTrim trims Perl's \s.
-func perlTrim(s string) string { return strings.Trim(s, perlSpace) }
-
-// splitFields is Perl split(/:/, $line) with trailing empty fields dropped,
-// each field trimmed.
-func splitFields(line string) []string {
-	f := strings.Split(line, ":")
-	for len(f) > 0 && f[len(f)-1] == "" {
-		f = f[:len(f)-1]
-	}
-	for i := range f {
-		f[i] = perlTrim(f[i])
-	}
-	return f
-}
-
-func field(f []string, i int) string {
-	if i < len(f) {
-		return f[i]
-	}
-	return ""
-}
-
-// DecodeText is PVE::Tools::decode_text (uri_unescape).
-func DecodeText(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s)+0 && isHex(s[i+1]) && isHex(s[i+2]) {
-			v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
-			b.WriteByte(byte(v))
-			i += 2
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-}
-
-// EncodeText is PVE::Tools::encode_text: every byte outside
-// [\x20-\x24\x26-\x39\x3b-\x7e] as %XX.
-func EncodeText(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if (c >= 0x20 && c <= 0x24) || (c >= 0x26 && c <= 0x39) || (c >= 0x3b && c <= 0x7e) {
-			b.WriteByte(c)
-		} else {
-			fmt.Fprintf(&b, "%%%02X", c)
-		}
-	}
-	return b.String()
-}
 
 // Load reads dir/user.cfg; a missing file is an empty configuration, a
 // non-regular or oversized one an error (cfgfile.Read).
@@ -328,7 +86,7 @@ func parseExpire(s string) (int64, bool) {
 
 func (c *Config) parseUser(f []string, ln int, warn warnFunc) {
 	id := field(f, 1)
-	if !VerifyUsername(id) {
+	if !pveid.ValidUserid(id) {
 		warn(ln, "user config - ignore user %s - invalid user name", safetext.Quote(id))
 		return
 	}
@@ -348,7 +106,7 @@ func (c *Config) parseUser(f []string, ln int, warn warnFunc) {
 
 func (c *Config) parseToken(f []string, ln int, warn warnFunc) {
 	id := field(f, 1)
-	user, sub, ok := SplitTokenID(id)
+	user, sub, ok := pveid.SplitTokenID(id)
 	if !ok {
 		warn(ln, "user config - ignore invalid tokenid %s", safetext.Quote(id))
 		return
@@ -376,7 +134,7 @@ func (c *Config) parseToken(f []string, ln int, warn warnFunc) {
 
 func (c *Config) parseGroup(f []string, ln int, warn warnFunc) {
 	id := field(f, 1)
-	if !groupRe.MatchString(id) {
+	if !pveid.ValidGroup(id) {
 		warn(ln, "user config - ignore group %s - invalid characters in group name", safetext.Quote(id))
 		return
 	}
@@ -391,7 +149,7 @@ func (c *Config) parseGroup(f []string, ln int, warn warnFunc) {
 		g.Comment = DecodeText(field(f, 3))
 	}
 	for _, m := range splitList(field(f, 2)) {
-		if !VerifyUsername(m) {
+		if !pveid.ValidUserid(m) {
 			warn(ln, "user config - ignore invalid group member %s", safetext.Quote(m))
 			continue
 		}
@@ -404,7 +162,7 @@ func (c *Config) parseGroup(f []string, ln int, warn warnFunc) {
 
 func (c *Config) parseRole(f []string, ln int, cat Catalog, warn warnFunc) {
 	id := field(f, 1)
-	if !roleRe.MatchString(id) {
+	if !pveid.ValidRole(id) {
 		warn(ln, "user config - ignore role %s - invalid characters in role name", safetext.Quote(id))
 		return
 	}
@@ -430,7 +188,7 @@ func (c *Config) parseRole(f []string, ln int, cat Catalog, warn warnFunc) {
 
 func (c *Config) parsePool(f []string, ln int, warn warnFunc) {
 	id := field(f, 1)
-	if !poolRe.MatchString(id) {
+	if !pveid.ValidPool(id) {
 		warn(ln, "user config - ignore pool %s - invalid characters in pool name", safetext.Quote(id))
 		return
 	}
@@ -480,41 +238,9 @@ func mustUint(s string) uint64 {
 	return v
 }
 
-func newNode() *ACLNode {
-	return &ACLNode{Children: map[string]*ACLNode{}, Users: map[string]map[string]RoleEntry{},
-		Groups: map[string]map[string]RoleEntry{}, Tokens: map[string]map[string]RoleEntry{}}
-}
-
-// Node returns the ACL node of a normalised path, creating it.
-func (c *Config) Node(path string) *ACLNode {
-	n := c.ACL
-	for _, seg := range strings.Split(path, "/") {
-		if seg == "" {
-			continue
-		}
-		ch := n.Children[seg]
-		if ch == nil {
-			ch = newNode()
-			n.Children[seg] = ch
-		}
-		n = ch
-	}
-	return n
-}
-
-// HasToken reports whether the token id is defined.
-func (c *Config) HasToken(id string) bool {
-	user, sub, ok := SplitTokenID(id)
-	if !ok {
-		return false
-	}
-	u := c.Users[user]
-	return u != nil && u.Tokens[sub] != nil
-}
-
 func (c *Config) parseACL(f []string, ln int, cat Catalog, warn warnFunc) {
 	prop := truthy(field(f, 1))
-	path, ok := NormalizePath(field(f, 2))
+	path, ok := aclpath.PVENormalize(field(f, 2))
 	if !ok {
 		warn(ln, "user config - ignore invalid path in acl %s", safetext.Quote(field(f, 2)))
 		return
@@ -528,7 +254,7 @@ func (c *Config) parseACL(f []string, ln int, cat Catalog, warn warnFunc) {
 		return node
 	}
 	for _, role := range splitList(field(f, 4)) {
-		if !roleRe.MatchString(role) {
+		if !pveid.ValidRole(role) {
 			warn(ln, "user config - ignore invalid role name %s in acl", safetext.Quote(role))
 			continue
 		}
@@ -538,7 +264,7 @@ func (c *Config) parseACL(f []string, ln int, cat Catalog, warn warnFunc) {
 		}
 		for _, ug := range ugids {
 			switch {
-			case strings.HasPrefix(ug, "@") && groupRe.MatchString(ug[1:]):
+			case strings.HasPrefix(ug, "@") && pveid.ValidGroup(ug[1:]):
 				g := ug[1:]
 				if c.Groups[g] == nil {
 					warn(ln, "user config - ignore invalid acl group %s", safetext.Quote(g)) // kept anyway
@@ -551,7 +277,7 @@ func (c *Config) parseACL(f []string, ln int, cat Catalog, warn warnFunc) {
 				set(at().Users, ug, role, RoleEntry{prop, ln})
 			case c.HasToken(ug):
 				set(at().Tokens, ug, role, RoleEntry{prop, ln})
-			case isTokenID(ug):
+			case pveid.IsTokenID(ug):
 				warn(ln, "user config - ignore invalid acl token %s", safetext.Quote(ug))
 			default:
 				warn(ln, "user config - invalid user/group %s in acl", safetext.Quote(ug))
@@ -560,7 +286,7 @@ func (c *Config) parseACL(f []string, ln int, cat Catalog, warn warnFunc) {
 	}
 }
 
-// validUserid is VerifyUsername, remembered per id: a large user.cfg names
+// validUserid is pveid.ValidUserid, remembered per id: a large user.cfg names
 // the same ids on many acl lines.
 func (c *Config) validUserid(id string) bool {
 	ok, seen := c.validIDs[id]
@@ -568,32 +294,8 @@ func (c *Config) validUserid(id string) bool {
 		if c.validIDs == nil {
 			c.validIDs = map[string]bool{}
 		}
-		ok = VerifyUsername(id)
+		ok = pveid.ValidUserid(id)
 		c.validIDs[id] = ok
 	}
 	return ok
-}
-
-func set(m map[string]map[string]RoleEntry, id, role string, e RoleEntry) {
-	if m[id] == nil {
-		m[id] = map[string]RoleEntry{}
-	}
-	m[id][role] = e
-}
-
-// Walk visits the ACL tree depth-first, node first, children sorted by
-// segment name; the root is "/".
-func (c *Config) Walk(fn func(path string, n *ACLNode)) {
-	var walk func(path string, n *ACLNode)
-	walk = func(path string, n *ACLNode) {
-		fn(path, n)
-		for _, seg := range sortedKeys(n.Children) {
-			child := "/" + seg
-			if path != "/" {
-				child = path + child
-			}
-			walk(child, n.Children[seg])
-		}
-	}
-	walk("/", c.ACL)
 }
