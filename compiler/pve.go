@@ -1,3 +1,6 @@
+// Compiling a PVE user.cfg: roles, users, tokens, groups, pools and their
+// ACL entries, with the catalog of a PVE version.
+
 package compiler
 
 import (
@@ -19,8 +22,9 @@ func PVECatalog(version string) (*catalog.Catalog, error) {
 	return nil, fmt.Errorf("unknown PVE version %q (want 8 or 9)", version)
 }
 
-// CompilePVEDir loads dir/user.cfg and compiles it.
-func CompilePVEDir(dir, version string) (*Document, error) {
+// compilePVEDir loads dir/user.cfg and compiles it with the catalog of
+// PVE version ("", "9" or "8").
+func compilePVEDir(dir, version string) (*Document, error) {
 	cat, err := PVECatalog(version)
 	if err != nil {
 		return nil, err

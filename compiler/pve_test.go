@@ -10,7 +10,7 @@ import (
 )
 
 func TestCompilePVEExample(t *testing.T) {
-	d, err := CompileDir("../examples/pve")
+	d, err := Compile("../examples/pve", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestPVEDeterministic(t *testing.T) {
 	}
 	var first []byte
 	for i := range 5 {
-		d, err := CompileDir(dir)
+		d, err := Compile(dir, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,11 @@
-// Package evaluator is pxacl's embedded decision engine: it loads a bundle
-// (from a file, or compiled in memory from a configuration directory) into
-// OPA and answers allow, permissions and explain with prepared queries.
+// Package evaluator answers pxacl's permission queries over one bundle,
+// loaded from a file, parsed by OPA, or compiled in memory from a
+// configuration directory. Allow and permissions (Allowed, Permissions,
+// Check) are decided by the native engine (package evaluator/native) when
+// the bundle's policies are pxacl's own; OPA evaluates the Rego policies
+// only for explain and check_expr, for bundles with other policies, and
+// when WithEngine(Rego) asks for it, with queries prepared on first use.
+// It only evaluates: building bundles is package bundle's.
 // An Evaluator is safe for concurrent use.
 package evaluator
 
@@ -26,7 +31,7 @@ import (
 	"github.com/pxacl/pxacl/policies"
 )
 
-// Queries answered by the evaluator (the Rego API of DESIGN.md).
+// Queries of the Rego API (package policies).
 const (
 	AllowQuery       = "data.pxacl.allow"
 	PermissionsQuery = "data.pxacl.permissions"
@@ -74,10 +79,24 @@ func ParseEngine(s string) (Engine, error) {
 // Option configures an Evaluator.
 type Option func(*options)
 
-type options struct{ engine Engine }
+type options struct {
+	engine  Engine
+	compile compiler.Options // FromConfigDir only
+}
 
 // WithEngine selects the engine for Allowed and Permissions.
 func WithEngine(e Engine) Option { return func(o *options) { o.engine = e } }
+
+// WithFlavor makes FromConfigDir read the configuration as flavor
+// (config.PBS or config.PVE) instead of detecting it. Other constructors
+// ignore it.
+func WithFlavor(flavor string) Option { return func(o *options) { o.compile.Flavor = flavor } }
+
+// WithPVEVersion makes FromConfigDir use the catalog of a PVE version ("",
+// "9" or "8"; compiler.Options.PVEVersion). Other constructors ignore it.
+func WithPVEVersion(version string) Option {
+	return func(o *options) { o.compile.PVEVersion = version }
+}
 
 func collect(opts []Option) options {
 	var o options
@@ -115,15 +134,10 @@ func (e *Evaluator) PoolMembers() []string { return e.poolMembers }
 // Native reports whether Allowed and Permissions are decided natively.
 func (e *Evaluator) Native() bool { return e.native != nil }
 
-// FromConfigDir compiles the configuration in dir in memory.
+// FromConfigDir compiles the configuration in dir in memory (flavor
+// detected unless WithFlavor, PVE catalog chosen by WithPVEVersion).
 func FromConfigDir(ctx context.Context, dir string, opts ...Option) (*Evaluator, error) {
-	return FromConfigDirFlavor(ctx, dir, "", "", opts...)
-}
-
-// FromConfigDirFlavor compiles the configuration in dir as flavor ("" =
-// detect); pveVersion picks the PVE catalog ("", "9" or "8").
-func FromConfigDirFlavor(ctx context.Context, dir, flavor, pveVersion string, opts ...Option) (*Evaluator, error) {
-	doc, err := compiler.CompileDirFlavor(dir, flavor, pveVersion)
+	doc, err := compiler.Compile(dir, collect(opts).compile)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +154,7 @@ func FromDocument(ctx context.Context, doc *compiler.Document, opts ...Option) (
 	}
 	slices.Sort(e.poolMembers)
 	e.load = func() (opabundle.Bundle, error) {
-		b, err := BuildDocument(doc)
+		b, err := bundle.BuildDocument(doc)
 		if err != nil {
 			return opabundle.Bundle{}, err
 		}
@@ -158,34 +172,6 @@ func FromDocument(ctx context.Context, doc *compiler.Document, opts ...Option) (
 	}
 	e.native = native.New(doc)
 	return e, nil
-}
-
-// BuildDir compiles the configuration in dir into a bundle.
-func BuildDir(dir string) (*bundle.Bundle, error) {
-	return BuildDirFlavor(dir, "", "")
-}
-
-// BuildDirFlavor is BuildDir with an explicit flavor ("" = detect) and PVE
-// catalog version ("", "9" or "8").
-func BuildDirFlavor(dir, flavor, pveVersion string) (*bundle.Bundle, error) {
-	doc, err := compiler.CompileDirFlavor(dir, flavor, pveVersion)
-	if err != nil {
-		return nil, err
-	}
-	return BuildDocument(doc)
-}
-
-// BuildDocument writes a compiled document and the policies into a bundle.
-func BuildDocument(doc *compiler.Document) (*bundle.Bundle, error) {
-	data, err := doc.JSON()
-	if err != nil {
-		return nil, err
-	}
-	return bundle.Build(data, bundle.Metadata{
-		Flavor:         doc.Meta.Flavor,
-		CatalogVersion: doc.Meta.CatalogVersion,
-		Sources:        doc.Sources,
-	})
 }
 
 // FromBundleFile loads a bundle file written by `pxacl bundle build`.

@@ -112,7 +112,7 @@ func Run(ctx context.Context, dir string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := compiler.CompileDirFlavor(dir, config.PBS, "")
+	doc, err := compiler.Compile(dir, compiler.Options{Flavor: config.PBS})
 	if err != nil {
 		return nil, err
 	}

@@ -48,7 +48,7 @@ func RunPVE(ctx context.Context, dir, pveVersion string) (*Result, error) {
 		return nil, err
 	}
 	cfg := pve.Parse(raw, pve.UserCfg, cat)
-	ev, err := evaluator.FromConfigDirFlavor(ctx, dir, "pve", pveVersion)
+	ev, err := evaluator.FromConfigDir(ctx, dir, evaluator.WithFlavor("pve"), evaluator.WithPVEVersion(pveVersion))
 	if err != nil {
 		return nil, err
 	}

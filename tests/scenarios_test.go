@@ -14,11 +14,11 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pve"
-	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/evaluator"
 )
 
