@@ -1,3 +1,6 @@
+// Tests of compiling PBS configurations: entries, accounts, group ACLs,
+// the node index, metadata, errors, and Compile on a directory.
+
 package compiler
 
 import (

@@ -1,3 +1,5 @@
+// Tests of compiling PVE configurations and of the PVE catalogs.
+
 package compiler
 
 import (

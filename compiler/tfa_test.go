@@ -1,3 +1,5 @@
+// Tests of the second-factor state in the document.
+
 package compiler
 
 import (

@@ -1,3 +1,6 @@
+// Benchmarks of decisions (allow, permissions) on generated PBS and PVE
+// configurations, natively and with OPA.
+
 package evaluator
 
 import (

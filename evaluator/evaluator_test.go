@@ -1,3 +1,6 @@
+// Tests of the Evaluator: concurrent use, bundle file against config
+// dir, foreign policies, native against Rego.
+
 package evaluator
 
 import (

@@ -1,3 +1,5 @@
+// Tests of permission diffs, against a brute-force comparison.
+
 package permdiff
 
 import (

@@ -1,3 +1,5 @@
+// Benchmarks of who-can on large PBS and PVE configurations.
+
 package whocan
 
 import (

@@ -1,3 +1,6 @@
+// Grants: the ACL entries (own, group, pool, owner's) that give a holder
+// a privilege on a path, read from the compiled document.
+
 package whocan
 
 import (

@@ -1,3 +1,5 @@
+// Tests of grants, against explain and hand-written cases.
+
 package whocan
 
 import (

@@ -1,3 +1,5 @@
+// Tests of who-can, against evaluating every identity.
+
 package whocan
 
 import (

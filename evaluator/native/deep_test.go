@@ -1,3 +1,5 @@
+// Tests of deep acl.cfg paths: bundle size and answers.
+
 package native_test
 
 import (

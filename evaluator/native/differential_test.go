@@ -1,3 +1,5 @@
+// Differential test: the native engine decides as the Rego policies.
+
 package native_test
 
 import (

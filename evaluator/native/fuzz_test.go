@@ -1,3 +1,5 @@
+// Fuzz target: the native engine decides as the Rego policies.
+
 package native_test
 
 import (
