@@ -11,6 +11,7 @@ import (
 
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pve"
 	"github.com/pxacl/pxacl/evaluator"
 	"github.com/pxacl/pxacl/internal/cfgfile"
@@ -32,9 +33,9 @@ var unknownSubjectWarnings = []string{
 	"user config - ignore invalid acl token ",
 }
 
-// RunPVE lints the PVE user.cfg in dir with the catalog of pveVersion
+// runPVE lints the PVE user.cfg in dir with the catalog of pveVersion
 // ("", "9" or "8").
-func RunPVE(ctx context.Context, dir, pveVersion string) (*Result, error) {
+func runPVE(ctx context.Context, dir, pveVersion string) (*Result, error) {
 	cat, err := compiler.PVECatalog(pveVersion)
 	if err != nil {
 		return nil, err
@@ -48,7 +49,7 @@ func RunPVE(ctx context.Context, dir, pveVersion string) (*Result, error) {
 		return nil, err
 	}
 	cfg := pve.Parse(raw, pve.UserCfg, cat)
-	ev, err := evaluator.FromConfigDir(ctx, dir, evaluator.WithFlavor("pve"), evaluator.WithPVEVersion(pveVersion))
+	ev, err := evaluator.FromConfigDir(ctx, dir, evaluator.WithFlavor(config.PVE), evaluator.WithPVEVersion(pveVersion))
 	if err != nil {
 		return nil, err
 	}
