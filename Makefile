@@ -64,7 +64,7 @@ test: opa
 	$(GO) test -run='^$$' -fuzz='^FuzzValidate$$' -fuzztime=$(FUZZTIME) ./pveexpr
 
 bench: build opa
-	$(GO) test -run='^$$' -bench=. -benchtime=2s ./evaluator
+	$(GO) test -run='^$$' -bench=. -benchtime=2s ./evaluator ./bundle
 	$(GO) test -run='^$$' -bench=BenchmarkWhoCan -benchtime=20x -benchmem ./whocan
 	OPA=$(OPA) PXACL=bin/pxacl scripts/bench-opa.sh
 	@if command -v wrk > /dev/null; then PXACL=bin/pxacl scripts/bench-serve.sh; else echo "skipping scripts/bench-serve.sh: wrk not installed (apt-get install wrk)"; fi

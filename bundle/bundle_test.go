@@ -1,3 +1,5 @@
+// Tests of building, writing and reading bundles.
+
 package bundle
 
 import (

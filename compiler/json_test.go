@@ -1,3 +1,5 @@
+// Tests of the document's JSON: round trip, determinism, escaping.
+
 package compiler
 
 import (

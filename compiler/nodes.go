@@ -1,3 +1,6 @@
+// ACL nodes: their pre-order and the groups of intermediate nodes that
+// decide alike.
+
 package compiler
 
 import (

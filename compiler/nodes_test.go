@@ -1,3 +1,5 @@
+// Tests of node groups.
+
 package compiler
 
 import (

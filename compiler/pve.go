@@ -1,3 +1,6 @@
+// Compiling a PVE user.cfg: roles, users, tokens, groups, pools and their
+// ACL entries, with the catalog of a PVE version.
+
 package compiler
 
 import (
@@ -8,8 +11,9 @@ import (
 	"github.com/pxacl/pxacl/config/pve"
 )
 
-// CompilePVEDir loads dir/user.cfg and compiles it.
-func CompilePVEDir(dir, version string) (*Document, error) {
+// compilePVEDir loads dir/user.cfg and compiles it with the catalog of
+// PVE version ("", "9" or "8").
+func compilePVEDir(dir, version string) (*Document, error) {
 	cat, err := catalog.For(config.PVE, version)
 	if err != nil {
 		return nil, err

@@ -1,3 +1,5 @@
+// Tests of compiling PVE configurations and of the PVE catalogs.
+
 package compiler
 
 import (
@@ -10,7 +12,7 @@ import (
 )
 
 func TestCompilePVEExample(t *testing.T) {
-	d, err := CompileDir("../examples/pve")
+	d, err := Compile("../examples/pve", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +72,7 @@ func TestPVEDeterministic(t *testing.T) {
 	}
 	var first []byte
 	for i := range 5 {
-		d, err := CompileDir(dir)
+		d, err := Compile(dir, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,3 +1,5 @@
+// Tests of the second-factor state in the document.
+
 package compiler
 
 import (
@@ -15,7 +17,7 @@ import (
 // of tfa.json (§9): factor types with what is usable of them, the locks in
 // force; expired locks are dropped; no secret of tfa.json appears in it.
 func TestCompileTFA(t *testing.T) {
-	d, err := CompileDir("testdata/tfa")
+	d, err := Compile("testdata/tfa", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +68,7 @@ func tfaSecrets(t *testing.T, path string) []string {
 	return out
 }
 
-// TestCompileTFAErrors (issue 11 item 12): a malformed or unreadable
+// TestCompileTFAErrors: a malformed or unreadable
 // tfa.json does not stop the compile (no permission depends on it): the
 // document has no TFA state, one warning, TFAError set, and its metadata
 // says "unavailable: <reason>", a reason that names tfa.json by name only
@@ -87,7 +89,7 @@ func TestCompileTFAErrors(t *testing.T) {
 		if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		d, err := CompileDir(dir)
+		d, err := Compile(dir, Options{})
 		if err != nil || d.TFA != nil || d.TFAError == nil || len(d.Warnings) != 1 {
 			t.Fatalf("%s: %v %v %v", tt.name, err, d.TFA, d.Warnings)
 		}
@@ -114,7 +116,7 @@ func TestCompileTFAErrors(t *testing.T) {
 	if err := os.WriteFile(path, []byte(`{}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if d, err := CompileDir(dir); err != nil || d.Meta.TFA != "" || d.TFA == nil || d.TFAError != nil || len(d.Warnings) != 0 {
+	if d, err := Compile(dir, Options{}); err != nil || d.Meta.TFA != "" || d.TFA == nil || d.TFAError != nil || len(d.Warnings) != 0 {
 		t.Errorf("good tfa.json: %v %+v %v", err, d.Meta, d.Warnings)
 	}
 	if os.Geteuid() == 0 {
@@ -123,7 +125,7 @@ func TestCompileTFAErrors(t *testing.T) {
 	if err := os.Chmod(path, 0); err != nil {
 		t.Fatal(err)
 	}
-	d, err := CompileDir(dir)
+	d, err := Compile(dir, Options{})
 	if err != nil || d.TFA != nil || len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0], "tfa.json") ||
 		d.Meta.TFA != "unavailable: tfa.json: permission denied" {
 		t.Errorf("unreadable tfa.json: %v %v %v %q", err, d.TFA, d.Warnings, d.Meta.TFA)

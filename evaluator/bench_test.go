@@ -1,21 +1,21 @@
+// Benchmarks of decisions (allow, permissions) on generated PBS and PVE
+// configurations, natively and with OPA.
+
 package evaluator
 
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/pxacl/pxacl/configgen"
-	"github.com/pxacl/pxacl/internal/batchgc"
 )
 
 // Benchmark sizes (acl.cfg entries). PXACL_BENCH_SIZES overrides them,
@@ -202,37 +202,6 @@ func BenchmarkPermissions(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-		})
-	}
-}
-
-// BenchmarkBuild measures parse + compile + bundle write of a config dir,
-// reporting the bundle size, with the GC setting of `pxacl bundle build`.
-func BenchmarkBuild(b *testing.B) {
-	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
-	batchgc.Tune()
-	for _, n := range benchSizes() {
-		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
-			cfg := configgen.Generate(configgen.Spec{Entries: n, Seed: 1})
-			dir := filepath.Join(b.TempDir(), "etc")
-			if err := cfg.WriteDir(dir); err != nil {
-				b.Fatal(err)
-			}
-			var size int
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				bun, err := BuildDir(dir)
-				if err != nil {
-					b.Fatal(err)
-				}
-				raw, err := bun.Bytes()
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(raw)
-			}
-			b.ReportMetric(float64(size)/(1<<20), "bundle-MB")
 		})
 	}
 }

@@ -1,3 +1,6 @@
+// Tests of the Evaluator: concurrent use, bundle file against config
+// dir, foreign policies, native against Rego.
+
 package evaluator
 
 import (
@@ -14,7 +17,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/pxacl/pxacl/bundle"
-
+	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/configgen"
 )
 
@@ -83,7 +86,7 @@ func answer(t *testing.T, ev *Evaluator, q Query) string {
 func TestBundleFileMatchesConfigDir(t *testing.T) {
 	ctx := context.Background()
 	dir := "../examples/pbs"
-	b, err := BuildDir(dir)
+	b, err := bundle.BuildDir(dir, compiler.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +123,7 @@ func TestBundleFileMatchesConfigDir(t *testing.T) {
 // everything, and the evaluator must say so.
 func TestForeignPoliciesUseRego(t *testing.T) {
 	ctx := context.Background()
-	b, err := BuildDir("../examples/pbs")
+	b, err := bundle.BuildDir("../examples/pbs", compiler.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

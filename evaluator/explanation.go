@@ -1,3 +1,5 @@
+// The structured account of a decision, as data.pxacl.explain returns it.
+
 package evaluator
 
 // Explanation mirrors data.pxacl.explain.

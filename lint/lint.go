@@ -104,15 +104,31 @@ func (r *Result) Max() Severity {
 	return m
 }
 
-// Run lints the PBS configuration in dir.
-func Run(ctx context.Context, dir string) (*Result, error) {
+// Run lints the configuration in dir, read as compiler.Compile reads it
+// with opts (flavor detected unless opts.Flavor is set).
+func Run(ctx context.Context, dir string, opts compiler.Options) (*Result, error) {
+	flavor, err := config.DetectFlavor(dir, opts.Flavor)
+	if err != nil {
+		return nil, err
+	}
+	switch flavor {
+	case config.PBS:
+		return runPBS(ctx, dir)
+	case config.PVE:
+		return runPVE(ctx, dir, opts.PVEVersion)
+	}
+	return nil, fmt.Errorf("lint: the %s flavor is not supported", flavor)
+}
+
+// runPBS lints the PBS configuration in dir.
+func runPBS(ctx context.Context, dir string) (*Result, error) {
 	cur := catalog.MustFor(config.PBS, "")
 	old := catalog.MustLoad("pbs-3.2")
 	cfg, err := pbs.Load(dir, cur.IsRole)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := compiler.CompileDirFlavor(dir, config.PBS, "")
+	doc, err := compiler.Compile(dir, compiler.Options{Flavor: config.PBS})
 	if err != nil {
 		return nil, err
 	}

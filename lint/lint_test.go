@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/config"
 )
 
 // short renders a finding as "file:line severity code subject path".
@@ -72,7 +75,7 @@ func TestFindings(t *testing.T) {
 	for name, want := range cases {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join("testdata", name)
-			res, err := Run(context.Background(), dir)
+			res, err := Run(context.Background(), dir, compiler.Options{Flavor: config.PBS})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,14 +97,14 @@ func TestFindings(t *testing.T) {
 }
 
 func TestMessages(t *testing.T) {
-	res, err := Run(context.Background(), "testdata/push")
+	res, err := Run(context.Background(), "testdata/push", compiler.Options{Flavor: config.PBS})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m := res.Findings[0].Message; !strings.Contains(m, "role RemoteDatastoreAdmin needs PBS ≥ 3.3") {
 		t.Errorf("message %q", m)
 	}
-	res, err = Run(context.Background(), "testdata/clamp")
+	res, err = Run(context.Background(), "testdata/clamp", compiler.Options{Flavor: config.PBS})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +136,7 @@ func TestSeverity(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	if _, err := Run(context.Background(), "testdata/nonexistent"); err == nil {
+	if _, err := Run(context.Background(), "testdata/nonexistent", compiler.Options{Flavor: config.PBS}); err == nil {
 		t.Error("missing dir accepted")
 	}
 }
@@ -141,7 +144,7 @@ func TestBadInput(t *testing.T) {
 // TestTFAMessages: the second-factor findings (§9) say where the power
 // comes from, and whether tfa.json exists.
 func TestTFAMessages(t *testing.T) {
-	res, err := Run(context.Background(), "testdata/tfa")
+	res, err := Run(context.Background(), "testdata/tfa", compiler.Options{Flavor: config.PBS})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +165,7 @@ func TestTFAMessages(t *testing.T) {
 	if len(want) > 0 {
 		t.Errorf("messages not found: %v", want)
 	}
-	res, err = Run(context.Background(), "testdata/noexpiry")
+	res, err = Run(context.Background(), "testdata/noexpiry", compiler.Options{Flavor: config.PBS})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,9 +33,9 @@ var unknownSubjectWarnings = []string{
 	"user config - ignore invalid acl token ",
 }
 
-// RunPVE lints the PVE user.cfg in dir with the catalog of pveVersion
+// runPVE lints the PVE user.cfg in dir with the catalog of pveVersion
 // ("", "9" or "8").
-func RunPVE(ctx context.Context, dir, pveVersion string) (*Result, error) {
+func runPVE(ctx context.Context, dir, pveVersion string) (*Result, error) {
 	cat, err := catalog.For(config.PVE, pveVersion)
 	if err != nil {
 		return nil, err
@@ -49,7 +49,7 @@ func RunPVE(ctx context.Context, dir, pveVersion string) (*Result, error) {
 		return nil, err
 	}
 	cfg := pve.Parse(raw, pve.UserCfg, cat)
-	ev, err := evaluator.FromConfigDirFlavor(ctx, dir, config.PVE, pveVersion)
+	ev, err := evaluator.FromConfigDir(ctx, dir, evaluator.WithFlavor(config.PVE), evaluator.WithPVEVersion(pveVersion))
 	if err != nil {
 		return nil, err
 	}

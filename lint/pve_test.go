@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pxacl/pxacl/compiler"
+	"github.com/pxacl/pxacl/config"
 )
 
 func TestPVEFindings(t *testing.T) {
@@ -56,7 +59,7 @@ func TestPVEFindings(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.dir+"@"+c.version, func(t *testing.T) {
 			dir := filepath.Join("testdata", c.dir)
-			res, err := RunPVE(context.Background(), dir, c.version)
+			res, err := Run(context.Background(), dir, compiler.Options{Flavor: config.PVE, PVEVersion: c.version})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +83,7 @@ func TestPVEFindings(t *testing.T) {
 func TestPVEMessages(t *testing.T) {
 	msgs := func(dir, version string) []string {
 		t.Helper()
-		res, err := RunPVE(context.Background(), filepath.Join("testdata", dir), version)
+		res, err := Run(context.Background(), filepath.Join("testdata", dir), compiler.Options{Flavor: config.PVE, PVEVersion: version})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,10 +112,10 @@ func TestPVEMessages(t *testing.T) {
 			t.Errorf("%s@%s: no %q in %q", c.dir, c.version, c.want, m)
 		}
 	}
-	if _, err := RunPVE(context.Background(), "testdata/pve-clean", "7"); err == nil {
+	if _, err := Run(context.Background(), "testdata/pve-clean", compiler.Options{Flavor: config.PVE, PVEVersion: "7"}); err == nil {
 		t.Error("--pve-version 7 accepted")
 	}
-	if _, err := RunPVE(context.Background(), "testdata/nonexistent", ""); err == nil {
+	if _, err := Run(context.Background(), "testdata/nonexistent", compiler.Options{Flavor: config.PVE}); err == nil {
 		t.Error("missing dir accepted")
 	}
 }

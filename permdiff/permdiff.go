@@ -40,18 +40,18 @@ var EscalationPrivileges = []string{"Permissions.Modify", "Datastore.Prune", "Sy
 
 // Side is one loaded configuration.
 type Side struct {
-	*whocan.Config
+	*whocan.Index
 	Dir      string
 	aclLines []string // the ACL file's lines, for quoting
 }
 
-// Load compiles the configuration in dir.
-func Load(ctx context.Context, dir string, flavor config.Flavor, pveVersion string) (*Side, error) {
-	c, err := whocan.Load(ctx, dir, flavor, pveVersion)
+// Load compiles the configuration in dir (compiler.Compile with opts).
+func Load(ctx context.Context, dir string, opts compiler.Options) (*Side, error) {
+	c, err := whocan.NewIndex(ctx, dir, opts)
 	if err != nil {
 		return nil, err
 	}
-	s := &Side{Config: c, Dir: dir}
+	s := &Side{Index: c, Dir: dir}
 	if b, err := cfgfile.Read(filepath.Join(dir, c.Doc.Meta.ACLFile)); err == nil {
 		s.aclLines = strings.Split(string(b), "\n")
 	}
@@ -102,12 +102,12 @@ func (r *Result) Has(kind string) bool {
 }
 
 // Paths is the union of the ACL node paths of both sides and DefaultPaths.
-func Paths(old, new *whocan.Config) []string {
+func Paths(old, new *whocan.Index) []string {
 	set := map[string]bool{}
 	for _, p := range DefaultPaths {
 		set[p] = true
 	}
-	for _, c := range []*whocan.Config{old, new} {
+	for _, c := range []*whocan.Index{old, new} {
 		for _, p := range c.Doc.Nodes {
 			set[p] = true
 		}
@@ -124,7 +124,7 @@ func Paths(old, new *whocan.Config) []string {
 }
 
 // Identities is the union of both sides' identities.
-func Identities(old, new *whocan.Config) []string {
+func Identities(old, new *whocan.Index) []string {
 	ids := append(old.Identities(), new.Identities()...)
 	slices.Sort(ids)
 	return slices.Compact(ids)
@@ -173,8 +173,8 @@ func Diff(ctx context.Context, old, new *Side, now int64) (*Result, error) {
 	if now == 0 {
 		now = time.Now().Unix()
 	}
-	ids := Identities(old.Config, new.Config)
-	paths := Paths(old.Config, new.Config)
+	ids := Identities(old.Index, new.Index)
+	paths := Paths(old.Index, new.Index)
 	res := &Result{Changes: []Change{}}
 	res.Summary.Identities, res.Summary.Paths = len(ids), len(paths)
 	prune := old.Doc.Meta.Flavor == config.PBS && new.Doc.Meta.Flavor == config.PBS

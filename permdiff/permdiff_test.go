@@ -1,3 +1,5 @@
+// Tests of permission diffs, against a brute-force comparison.
+
 package permdiff
 
 import (
@@ -11,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/pxacl/pxacl/catalog"
+	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/configgen"
 	"github.com/pxacl/pxacl/evaluator"
 )
@@ -35,7 +38,7 @@ func side(t *testing.T, user, acl string) *Side {
 	if err := os.WriteFile(filepath.Join(dir, "acl.cfg"), []byte(acl), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Load(context.Background(), dir, "", "")
+	s, err := Load(context.Background(), dir, compiler.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,11 +157,11 @@ func TestAgainstBruteForce(t *testing.T) {
 			if err := c.WriteDir(newDir); err != nil {
 				t.Fatal(err)
 			}
-			old, err := Load(ctx, oldDir, "", "")
+			old, err := Load(ctx, oldDir, compiler.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			neu, err := Load(ctx, newDir, "", "")
+			neu, err := Load(ctx, newDir, compiler.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -179,8 +182,8 @@ func TestAgainstBruteForce(t *testing.T) {
 				}
 			}
 			want := map[string]bool{}
-			for _, id := range Identities(old.Config, neu.Config) {
-				for _, p := range Paths(old.Config, neu.Config) {
+			for _, id := range Identities(old.Index, neu.Index) {
+				for _, p := range Paths(old.Index, neu.Index) {
 					for _, priv := range privs {
 						q := evaluator.Query{AuthID: id, Path: p, Privileges: []string{priv}}
 						a, err := old.Ev.Allowed(ctx, q)
@@ -226,7 +229,7 @@ func TestPVEPoolLines(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "user.cfg"), []byte(cfg), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		s, err := Load(ctx, dir, "", "")
+		s, err := Load(ctx, dir, compiler.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

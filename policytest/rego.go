@@ -16,7 +16,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/tester"
 
 	"github.com/pxacl/pxacl/bundle"
-	"github.com/pxacl/pxacl/evaluator"
+	"github.com/pxacl/pxacl/compiler"
 )
 
 // RegoConfigDirective is the comment that names a Rego test file's
@@ -132,7 +132,7 @@ func (r *Runner) RunRego(ctx context.Context, files []*RegoFile) ([]*FileResult,
 
 func (r *Runner) runRegoGroup(ctx context.Context, dir string, files []*RegoFile) ([]*FileResult, error) {
 	first := files[0]
-	b, err := evaluator.BuildDirFlavor(dir, r.Flavor, "")
+	b, err := bundle.BuildDir(dir, compiler.Options{Flavor: r.Flavor})
 	if err != nil {
 		return nil, &FileError{File: first.Path, Line: first.ConfigLine, Msg: fmt.Sprintf("config %s: %v", dir, err)}
 	}

@@ -160,7 +160,7 @@ func (r *Runner) env(ctx context.Context, f *File) (*env, string, error) {
 	if err != nil {
 		return fail(err)
 	}
-	ev, err := evaluator.FromConfigDirFlavor(ctx, dir, flavor, r.PVEVersion)
+	ev, err := evaluator.FromConfigDir(ctx, dir, evaluator.WithFlavor(flavor), evaluator.WithPVEVersion(r.PVEVersion))
 	if err != nil {
 		return fail(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/pxacl/pxacl/bundle"
-	"github.com/pxacl/pxacl/evaluator"
+	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/tfa"
 )
 
@@ -56,7 +56,7 @@ func TestTFANeverLeaks(t *testing.T) {
 			t.Fatalf("%s parses", fx)
 		}
 		builds := map[string]func() (*bundle.Bundle, error){
-			"real build": func() (*bundle.Bundle, error) { return evaluator.BuildDirFlavor(dir, "", "") },
+			"real build": func() (*bundle.Bundle, error) { return bundle.BuildDir(dir, compiler.Options{}) },
 			"failing build": func() (*bundle.Bundle, error) {
 				_, err := tfa.ReadFile(filepath.Join(dir, tfa.FileName), 0)
 				return nil, err

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxacl/pxacl/bundle"
+	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/evaluator"
 )
 
@@ -121,16 +123,16 @@ func TestBundleDeterministic(t *testing.T) {
 	}
 
 	// the library builds the same bytes as the CLI
-	b, err := evaluator.BuildDir(dir)
+	b, err := bundle.BuildDir(dir, compiler.Options{})
 	if err != nil {
-		t.Fatalf("evaluator.BuildDir: %v", err)
+		t.Fatalf("bundle.BuildDir: %v", err)
 	}
 	lib, err := b.Bytes()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(lib, first) {
-		t.Errorf("evaluator.BuildDir(...).Bytes() differs from `pxacl bundle build`")
+		t.Errorf("bundle.BuildDir(...).Bytes() differs from `pxacl bundle build`")
 	}
 	libFile := filepath.Join(out, "lib.tar.gz")
 	if err := b.WriteFile(libFile); err != nil {

@@ -344,7 +344,7 @@ func runScenarioCase(t *testing.T, ev, evRego *evaluator.Evaluator, dir string, 
 			}
 		}
 		switch {
-		case cat.Flavor == "pve" && len(out) != 1:
+		case cat.Flavor == config.PVE && len(out) != 1:
 			// PVE answers {path: permissions} even when empty (docs/semantics.md pve §3.4)
 			t.Errorf("pxacl user permissions --path %q (PVE) must list exactly the path: %q", path, r.stdout)
 		case cat.Flavor != "pve" && len(got) == 0 && len(out) != 0:

@@ -1,3 +1,5 @@
+// Benchmarks of who-can on large PBS and PVE configurations.
+
 package whocan
 
 import (
@@ -7,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/configgen"
 )
 
@@ -47,7 +50,7 @@ func benchWhoCan(b *testing.B, cfg interface{ WriteDir(string) error }, priv str
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	c, err := Load(ctx, dir, "", "")
+	c, err := NewIndex(ctx, dir, compiler.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

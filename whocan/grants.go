@@ -1,3 +1,6 @@
+// Grants: the ACL entries (own, group, pool, owner's) that give a holder
+// a privilege on a path, read from the compiled document.
+
 package whocan
 
 import (
@@ -19,7 +22,7 @@ import (
 
 // grants returns the entries of subject s's own ACL (PVE: its groups' too,
 // and its pools') that give priv on path; target is path normalised.
-func (c *Config) grants(s, priv, target, path string) []Grant {
+func (c *Index) grants(s, priv, target, path string) []Grant {
 	if c.Doc.Meta.Flavor == config.PVE {
 		return c.pveGrants(s, priv, target, path)
 	}
@@ -27,8 +30,8 @@ func (c *Config) grants(s, priv, target, path string) []Grant {
 }
 
 // pbsGrants: the entry at the target if s has one, else the deepest
-// ancestor entry with propagating roles (docs/semantics.md §3.2, §3.3).
-func (c *Config) pbsGrants(s, priv, target string) []Grant {
+// ancestor entry with propagating roles (pbs-semantics §3.2, §3.3).
+func (c *Index) pbsGrants(s, priv, target string) []Grant {
 	if e := c.Doc.ACL[target][s]; e != nil {
 		return c.grant(target, "", e, true, priv)
 	}
@@ -41,7 +44,7 @@ func (c *Config) pbsGrants(s, priv, target string) []Grant {
 }
 
 // deepestFirst is entryLevels from the path up to the root.
-func (c *Config) deepestFirst(path string) []string {
+func (c *Index) deepestFirst(path string) []string {
 	levels := c.entryLevels(path)
 	slices.Reverse(levels)
 	return levels
@@ -49,7 +52,7 @@ func (c *Config) deepestFirst(path string) []string {
 
 // pveGrants: the entries of the deciding level (docs/semantics.md pve §3.1) on the
 // path and, for each pool of a pool member, on /pool/<p> (§3.2).
-func (c *Config) pveGrants(s, priv, target, path string) []Grant {
+func (c *Index) pveGrants(s, priv, target, path string) []Grant {
 	out := c.pveDecider(s, priv, target)
 	for _, pool := range c.Doc.PoolOf[path] {
 		for _, g := range c.pveDecider(s, priv, "/pool/"+pool) {
@@ -76,7 +79,7 @@ func sameEntry(gs []Grant, g Grant) bool {
 
 // pveDecider is pve_roles: the deepest level of path with an applicable
 // entry of s itself, else of its groups, gives the grants.
-func (c *Config) pveDecider(s, priv, path string) []Grant {
+func (c *Index) pveDecider(s, priv, path string) []Grant {
 	for _, k := range c.deepestFirst(path) {
 		final := k == path
 		if e := c.Doc.ACL[k][s]; e != nil && applies(e, final) {
@@ -101,7 +104,7 @@ func (c *Config) pveDecider(s, priv, path string) []Grant {
 
 // groupApplies: some group of s has an applicable entry at k (one that
 // decides the level even if none of its roles holds the privilege).
-func (c *Config) groupApplies(s, k string, final bool) bool {
+func (c *Index) groupApplies(s, k string, final bool) bool {
 	for g := range c.Doc.UserGroups[s] {
 		if e := c.Doc.GroupACL[k][g]; e != nil && applies(e, final) {
 			return true
@@ -122,7 +125,7 @@ func applies(e *compiler.Entry, final bool) bool {
 // grant is entry e at path k as a Grant, with only the roles that apply
 // there (all at the target, propagating ones above it) and contain priv;
 // nil when no role does.
-func (c *Config) grant(k, via string, e *compiler.Entry, final bool, priv string) []Grant {
+func (c *Index) grant(k, via string, e *compiler.Entry, final bool, priv string) []Grant {
 	var roles []evaluator.RoleReport
 	for _, r := range sortedKeys(e.Roles) {
 		prop := e.Roles[r]

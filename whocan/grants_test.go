@@ -1,3 +1,5 @@
+// Tests of grants, against explain and hand-written cases.
+
 package whocan
 
 import (
@@ -18,7 +20,7 @@ import (
 // Rego explain marks "decides" or, on PVE, adds from a pool (§3.2), cut
 // down to the roles that apply there and contain priv. A PVE token without
 // privilege separation has no grants of its own (its ACL is ignored).
-func explainGrants(t *testing.T, c *Config, q evaluator.Query) (own, owner []Grant) {
+func explainGrants(t *testing.T, c *Index, q evaluator.Query) (own, owner []Grant) {
 	t.Helper()
 	x, err := c.Ev.Explain(context.Background(), q)
 	if err != nil {

@@ -35,8 +35,10 @@ import (
 	"github.com/pxacl/pxacl/evaluator/native"
 )
 
-// Config is a compiled configuration with its evaluator.
-type Config struct {
+// Index is a compiled configuration indexed for who-can questions: the
+// document (whose ACL, keyed by path, gives the candidates), its evaluator
+// (which checks them) and, on PVE, the members of each group.
+type Index struct {
 	Doc *compiler.Document
 	Ev  *evaluator.Evaluator
 
@@ -44,27 +46,27 @@ type Config struct {
 	members     map[string][]string // PVE: group -> member users
 }
 
-// Load compiles the configuration in dir (flavor "" = detect; pveVersion
-// "", "9" or "8") once, for both the document and the evaluator.
-func Load(ctx context.Context, dir string, flavor config.Flavor, pveVersion string) (*Config, error) {
-	doc, err := compiler.CompileDirFlavor(dir, flavor, pveVersion)
+// NewIndex compiles the configuration in dir (compiler.Compile with opts)
+// once, for both the document and the evaluator.
+func NewIndex(ctx context.Context, dir string, opts compiler.Options) (*Index, error) {
+	doc, err := compiler.Compile(dir, opts)
 	if err != nil {
 		return nil, err
 	}
 	return FromDocument(ctx, doc)
 }
 
-// FromDocument loads the evaluator of a compiled document.
-func FromDocument(ctx context.Context, doc *compiler.Document) (*Config, error) {
+// FromDocument indexes a compiled document and loads its evaluator.
+func FromDocument(ctx context.Context, doc *compiler.Document) (*Index, error) {
 	ev, err := evaluator.FromDocument(ctx, doc)
 	if err != nil {
 		return nil, err
 	}
-	return &Config{Doc: doc, Ev: ev}, nil
+	return &Index{Doc: doc, Ev: ev}, nil
 }
 
 // Identities are every user and token of user.cfg plus root@pam, sorted.
-func (c *Config) Identities() []string {
+func (c *Index) Identities() []string {
 	ids := make([]string, 0, len(c.Doc.Users)+len(c.Doc.Tokens)+1)
 	ids = slices.AppendSeq(ids, maps.Keys(c.Doc.Users))
 	ids = slices.AppendSeq(ids, maps.Keys(c.Doc.Tokens))
@@ -100,7 +102,7 @@ func PathAndAncestors(path string) []string {
 // no node has entries (compiler.Document.Levels): those have nothing to
 // look up, and skipping them keeps a path of 100,000 components from
 // costing 100,000 lookups of long keys.
-func (c *Config) entryLevels(path string) []string {
+func (c *Index) entryLevels(path string) []string {
 	n := Normalize(path)
 	levels := c.Doc.Levels
 	var out []string
@@ -125,7 +127,7 @@ func (c *Config) entryLevels(path string) []string {
 // PBS the configured users and tokens with an ACL entry at the path or an
 // ancestor (tokens only if their owner is such a user, or root@pam), plus
 // root@pam; on PVE see pveCandidates.
-func (c *Config) Candidates(path string) []string {
+func (c *Index) Candidates(path string) []string {
 	switch c.Doc.Meta.Flavor {
 	case config.PBS:
 	case config.PVE:
@@ -161,7 +163,7 @@ func (c *Config) Candidates(path string) []string {
 // every pool p the path is a member of. The pool lookup of the policy is by
 // the exact path given (§3.2); the normalised path's pools are added too,
 // which can only widen the candidates.
-func (c *Config) pvePaths(path string) []string {
+func (c *Index) pvePaths(path string) []string {
 	paths := c.entryLevels(path)
 	n := Normalize(path)
 	for _, key := range []string{path, n} {
@@ -178,7 +180,7 @@ func (c *Config) pvePaths(path string) []string {
 
 // groupMembers returns the members of each group (the inverse of
 // user_groups), built once.
-func (c *Config) groupMembers() map[string][]string {
+func (c *Index) groupMembers() map[string][]string {
 	c.membersOnce.Do(func() {
 		c.members = map[string][]string{}
 		for u, gs := range c.Doc.UserGroups {
@@ -200,7 +202,7 @@ func (c *Config) groupMembers() map[string][]string {
 // applicable entry on any level roles() walks for the path or its pools,
 // so holds nothing (a privsep token's privileges are intersected with its
 // owner's, a privsep=0 token's are its owner's).
-func (c *Config) pveCandidates(path string) []string {
+func (c *Index) pveCandidates(path string) []string {
 	users := map[string]bool{compiler.Superuser: true}
 	ownEntry := map[string]bool{} // tokens with entries of their own
 	members := c.groupMembers()
@@ -264,7 +266,7 @@ type Result struct {
 
 // WhoCan returns every identity holding priv on path, evaluating only the
 // candidates. now is the epoch time for enable/expire (0 = the clock).
-func (c *Config) WhoCan(ctx context.Context, priv, path string, now int64) (*Result, error) {
+func (c *Index) WhoCan(ctx context.Context, priv, path string, now int64) (*Result, error) {
 	res := &Result{Privilege: priv, Path: Normalize(path), Holders: []Holder{}}
 	res.Identities = len(c.Doc.Users) + len(c.Doc.Tokens)
 	if _, ok := c.Doc.Users[compiler.Superuser]; !ok {
@@ -306,7 +308,7 @@ func (c *Config) WhoCan(ctx context.Context, priv, path string, now int64) (*Res
 
 // holder describes a candidate that holds the privilege: the grants of its
 // own ACL and, for a token, its owner's.
-func (c *Config) holder(ctx context.Context, q evaluator.Query) (*Holder, error) {
+func (c *Index) holder(ctx context.Context, q evaluator.Query) (*Holder, error) {
 	perms, err := c.Ev.Permissions(ctx, q.AuthID, q.Path)
 	if err != nil {
 		return nil, err
@@ -328,7 +330,7 @@ func (c *Config) holder(ctx context.Context, q evaluator.Query) (*Holder, error)
 // separation, whose own ACL is ignored) and, for a configured token, those
 // of its owner (none when the owner is root@pam). Only the roles that
 // apply where an entry sits and contain priv are listed.
-func (c *Config) Grants(id, priv, path string) (own, owner []Grant) {
+func (c *Index) Grants(id, priv, path string) (own, owner []Grant) {
 	su, target := c.Doc.Meta.Superuser, Normalize(path)
 	tok, isToken := c.Doc.Tokens[id]
 	if id != su && !(isToken && tok.Privsep != nil && !*tok.Privsep) {
@@ -342,7 +344,7 @@ func (c *Config) Grants(id, priv, path string) (own, owner []Grant) {
 
 // BruteForce evaluates every identity: the reference for tests and the
 // benchmark.
-func (c *Config) BruteForce(ctx context.Context, priv, path string, now int64) ([]string, error) {
+func (c *Index) BruteForce(ctx context.Context, priv, path string, now int64) ([]string, error) {
 	var out []string
 	for _, id := range c.Identities() {
 		ok, err := c.Ev.Allowed(ctx, evaluator.Query{AuthID: id, Path: path, Privileges: []string{priv}, Clock: now})

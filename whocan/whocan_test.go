@@ -1,3 +1,5 @@
+// Tests of who-can, against evaluating every identity.
+
 package whocan
 
 import (
@@ -8,12 +10,13 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/configgen"
 )
 
-func load(t testing.TB, dir string) *Config {
+func load(t testing.TB, dir string) *Index {
 	t.Helper()
-	c, err := Load(context.Background(), dir, "", "")
+	c, err := NewIndex(context.Background(), dir, compiler.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pxacl/pxacl/evaluator"
+	"github.com/pxacl/pxacl/bundle"
 	"github.com/pxacl/pxacl/internal/batchgc"
 	"github.com/pxacl/pxacl/report"
 )
@@ -23,7 +23,7 @@ func newBundleCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			bun, err := evaluator.BuildDocument(doc)
+			bun, err := bundle.BuildDocument(doc)
 			if err != nil {
 				return err
 			}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/permdiff"
 	"github.com/pxacl/pxacl/report"
@@ -63,11 +64,11 @@ Exit 0, or 1 when --fail-on gain|escalation|any matches; 2 on bad input.`,
 					return err
 				}
 			}
-			old, err := permdiff.Load(cmd.Context(), oldDir, g.flavor, g.pveVersion)
+			old, err := permdiff.Load(cmd.Context(), oldDir, compiler.Options{Flavor: g.flavor, PVEVersion: g.pveVersion})
 			if err != nil {
 				return fmt.Errorf("OLD %s: %w", args[0], err)
 			}
-			neu, err := permdiff.Load(cmd.Context(), newDir, g.flavor, g.pveVersion)
+			neu, err := permdiff.Load(cmd.Context(), newDir, compiler.Options{Flavor: g.flavor, PVEVersion: g.pveVersion})
 			if err != nil {
 				return fmt.Errorf("NEW %s: %w", args[1], err)
 			}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/lint"
 	"github.com/pxacl/pxacl/report"
@@ -65,15 +66,7 @@ Exit 0 when no finding reaches --fail-level (default error), 1 otherwise,
 			if err != nil {
 				return err
 			}
-			var res *lint.Result
-			switch flavor {
-			case config.PBS:
-				res, err = lint.Run(cmd.Context(), g.configDir)
-			case config.PVE:
-				res, err = lint.RunPVE(cmd.Context(), g.configDir, g.pveVersion)
-			default:
-				return fmt.Errorf("lint: the %s flavor is not supported", flavor)
-			}
+			res, err := lint.Run(cmd.Context(), g.configDir, compiler.Options{Flavor: flavor, PVEVersion: g.pveVersion})
 			if err != nil {
 				return err
 			}

@@ -156,7 +156,7 @@ func (g *globals) compile() (*compiler.Document, error) {
 	if err := g.checkFlavor(); err != nil {
 		return nil, err
 	}
-	doc, err := compiler.CompileDirFlavor(g.configDir, g.flavor, g.pveVersion)
+	doc, err := compiler.Compile(g.configDir, compiler.Options{Flavor: g.flavor, PVEVersion: g.pveVersion})
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pxacl/pxacl/bundle"
-	"github.com/pxacl/pxacl/evaluator"
+	"github.com/pxacl/pxacl/compiler"
 	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/server"
 )
@@ -215,7 +215,9 @@ func serveRun(cmd *cobra.Command, o *serveOptions) error {
 		opts.BuildBytes = (&server.ChildBuild{Exe: exe, Args: childArgs(o, budget), Budget: budget, DropEnv: []string{server.TokenEnv}}).Build
 	} else {
 		dir, flavor, pveVersion := g.configDir, g.flavor, g.pveVersion
-		opts.Build = func() (*bundle.Bundle, error) { return evaluator.BuildDirFlavor(dir, flavor, pveVersion) }
+		opts.Build = func() (*bundle.Bundle, error) {
+			return bundle.BuildDir(dir, compiler.Options{Flavor: flavor, PVEVersion: pveVersion})
+		}
 	}
 	srv := server.New(opts)
 	ln, err := net.Listen("tcp", o.addr)
@@ -276,7 +278,7 @@ func childArgs(o *serveOptions, budget int64) []string {
 // buildBundle compiles the configuration into the bundle's bytes, signed
 // with --signing-key when given.
 func buildBundle(g *globals, o *serveOptions) ([]byte, string, error) {
-	b, err := evaluator.BuildDirFlavor(g.configDir, g.flavor, g.pveVersion)
+	b, err := bundle.BuildDir(g.configDir, compiler.Options{Flavor: g.flavor, PVEVersion: g.pveVersion})
 	if err != nil {
 		return nil, "", err
 	}

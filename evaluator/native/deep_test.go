@@ -1,3 +1,5 @@
+// Tests of deep acl.cfg paths: bundle size and answers.
+
 package native_test
 
 import (
@@ -13,7 +15,7 @@ import (
 	"github.com/pxacl/pxacl/evaluator"
 )
 
-// Deep acl.cfg paths (issue 11 item 10): PBS accepts a path of any number
+// Deep acl.cfg paths: PBS accepts a path of any number
 // of components, so pxacl compiles it into a bundle no larger than a
 // constant times acl.cfg and decides on it natively and in Rego alike.
 // The configurations are generated here, not committed.
@@ -64,7 +66,7 @@ func TestDeepPaths(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "user.cfg"), []byte(users), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			doc, err := compiler.CompileDir(dir)
+			doc, err := compiler.Compile(dir, compiler.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,3 +1,5 @@
+// Differential test: the native engine decides as the Rego policies.
+
 package native_test
 
 import (
@@ -183,12 +185,12 @@ type stats struct{ decisions, allowed, nonEmpty int }
 func compare(t *testing.T, r *rand.Rand, dir string, f flavor, st *stats) {
 	t.Helper()
 	ctx := context.Background()
-	nat, err := evaluator.FromConfigDirFlavor(ctx, dir, config.Flavor(f.name), "")
+	nat, err := evaluator.FromConfigDir(ctx, dir, evaluator.WithFlavor(config.Flavor(f.name)))
 	if err != nil {
 		cfg, _ := os.ReadFile(filepath.Join(dir, "acl.cfg"))
 		t.Fatalf("%v\n%s", err, cfg)
 	}
-	reg, err := evaluator.FromConfigDirFlavor(ctx, dir, config.Flavor(f.name), "", evaluator.WithEngine(evaluator.Rego))
+	reg, err := evaluator.FromConfigDir(ctx, dir, evaluator.WithFlavor(config.Flavor(f.name)), evaluator.WithEngine(evaluator.Rego))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,3 +1,5 @@
+// Fuzz target: the native engine decides as the Rego policies.
+
 package native_test
 
 import (
@@ -27,11 +29,11 @@ func loadFuzzPairs(f *testing.F) []fuzzPair {
 		if err := gen(rand.New(rand.NewSource(int64(100+i))), d); err != nil {
 			f.Fatal(err)
 		}
-		nat, err := evaluator.FromConfigDirFlavor(ctx, d, name, "")
+		nat, err := evaluator.FromConfigDir(ctx, d, evaluator.WithFlavor(name))
 		if err != nil {
 			f.Fatal(err)
 		}
-		reg, err := evaluator.FromConfigDirFlavor(ctx, d, name, "", evaluator.WithEngine(evaluator.Rego))
+		reg, err := evaluator.FromConfigDir(ctx, d, evaluator.WithFlavor(name), evaluator.WithEngine(evaluator.Rego))
 		if err != nil {
 			f.Fatal(err)
 		}

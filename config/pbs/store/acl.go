@@ -1,14 +1,13 @@
+// ACL operations: reading, listing and updating acl.cfg, and the checks
+// of ACL paths.
+
 package store
 
 import (
-	"cmp"
 	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/authid"
@@ -16,50 +15,8 @@ import (
 	"github.com/pxacl/pxacl/internal/safetext"
 )
 
-// File modes of the files written here (§8, §9).
-const (
-	ConfigMode      = 0o640 // acl.cfg, user.cfg
-	TokenShadowMode = 0o640
-	ShadowMode      = 0o600
-	TFAMode         = 0o600 // tfa.json and the challenge-data files
-)
-
 // MaxNamespaceDepth is MAX_NAMESPACE_DEPTH of pbs-api-types (§7).
 const MaxNamespaceDepth = 7
-
-// Store is a PBS configuration directory.
-type Store struct {
-	Dir     string
-	Timeout time.Duration // lock timeout; 0 means LockTimeout
-	// Now is the clock of TFA operations; nil means time.Now.
-	Now func() time.Time
-}
-
-// New returns a Store on dir with PBS's 10 s lock timeout.
-func New(dir string) *Store { return &Store{Dir: dir, Timeout: LockTimeout} }
-
-func (s *Store) path(name string) string { return filepath.Join(s.Dir, name) }
-
-func (s *Store) lock(name string) (func(), error) {
-	t := s.Timeout
-	if t == 0 {
-		t = LockTimeout
-	}
-	return Lock(s.Dir, name, t)
-}
-
-// checkDir fails when the configuration directory is missing, so a typo
-// in --config-dir is not taken for an empty configuration.
-func (s *Store) checkDir() error {
-	st, err := os.Stat(s.Dir)
-	if err != nil {
-		return fmt.Errorf("pbs config directory %q: %w", s.Dir, err)
-	}
-	if !st.IsDir() {
-		return fmt.Errorf("pbs config directory %q: not a directory", s.Dir)
-	}
-	return nil
-}
 
 // readACL reads and parses acl.cfg (missing = empty).
 func (s *Store) readACL() (*pbs.ACLTree, error) {
@@ -74,17 +31,24 @@ func (s *Store) readACL() (*pbs.ACLTree, error) {
 	return pbs.ParseACLCfg(p, data, pbs.IsBuiltinRole)
 }
 
-// readUsers reads and parses user.cfg (missing = only root@pam).
-func (s *Store) readUsers() (*pbs.UserConfig, error) {
-	if err := s.checkDir(); err != nil {
-		return nil, err
-	}
-	p := s.path(pbs.UserCfg)
-	data, err := ReadFile(p)
+// lockACL takes the acl.cfg lock and reads acl.cfg; the caller must call
+// unlock.
+func (s *Store) lockACL() (*pbs.ACLTree, func(), error) {
+	unlock, err := s.lock(ACLLock)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return pbs.ParseUserCfg(p, data)
+	tree, err := s.readACL()
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return tree, unlock, nil
+}
+
+// writeACL replaces acl.cfg (mode 0640).
+func (s *Store) writeACL(tree *pbs.ACLTree) error {
+	return ReplaceFile(s.path(pbs.ACLCfg), tree.Write(), ConfigMode)
 }
 
 // ACLItem is one entry of `acl list` (PBS AclListItem).
@@ -268,9 +232,4 @@ func (s *Store) UpdateACL(u ACLUpdate) error {
 		tree.DeleteUserRole(u.Path, id.String(), u.Role)
 	}
 	return ReplaceFile(s.path(pbs.ACLCfg), tree.Write(), ConfigMode)
-}
-
-// sortBy sorts items by key (byte-wise).
-func sortBy[T any](items []T, key func(T) string) {
-	slices.SortFunc(items, func(a, b T) int { return cmp.Compare(key(a), key(b)) })
 }

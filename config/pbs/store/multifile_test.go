@@ -1,3 +1,6 @@
+// Tests of removing a user and deleting a token when any of their writes
+// fails: every prefix of the writes leaves a safe state.
+
 package store
 
 import (

@@ -1,3 +1,6 @@
+// File owners: the owner and group PBS gives the files pxacl creates,
+// and keeping the owner and mode of a file that is replaced.
+
 package store
 
 import (

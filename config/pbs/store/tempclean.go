@@ -1,3 +1,6 @@
+// Stale temp files: removing what a killed writer left, under the lock
+// that protects the file.
+
 package store
 
 import (

@@ -1,3 +1,7 @@
+// The TFA operations of proxmox-backup-manager and the PBS API (§9), on
+// tfa.json under tfa.json.lock. Reads without changes (list) take no lock:
+// tfa.json is only ever replaced atomically.
+
 package store
 
 import (
@@ -13,10 +17,6 @@ import (
 	"github.com/pxacl/pxacl/internal/cfgfile"
 	"github.com/pxacl/pxacl/tfa"
 )
-
-// The TFA operations of proxmox-backup-manager and the PBS API (§9), on
-// tfa.json under tfa.json.lock. Reads without changes (list) take no lock:
-// tfa.json is only ever replaced atomically.
 
 func (s *Store) now() time.Time {
 	if s.Now != nil {

@@ -1,3 +1,5 @@
+// Tests of the TFA operations.
+
 package store
 
 import (

@@ -1,20 +1,3 @@
-package store
-
-import (
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
-	"fmt"
-	"io"
-	"os"
-	"path/filepath"
-
-	"golang.org/x/sys/unix"
-
-	"github.com/pxacl/pxacl/internal/safetext"
-	"github.com/pxacl/pxacl/tfa"
-)
-
 // The TFA failure counters (§9): where they live and how they are read and
 // written.
 //
@@ -51,6 +34,23 @@ import (
 // mkdirat, and a counters file is opened with O_NOFOLLOW: a symlink
 // planted as the counters directory, one of its parents or a counters file
 // is refused, never followed. A counters file must be a regular file.
+
+package store
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/pxacl/pxacl/internal/safetext"
+	"github.com/pxacl/pxacl/tfa"
+)
 
 // PBS's configuration directory and the directory of its TFA challenge
 // data (§9).

@@ -1,3 +1,5 @@
+// Tests of the TFA failure counters.
+
 package store
 
 import (

@@ -1,109 +1,93 @@
+// Tests of atomic replaces and of never following symlinks.
+
 package store
 
 import (
+	"bytes"
 	"errors"
 	"os"
-	"os/user"
+	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 )
 
-func statIDs(t *testing.T, p string) (uid, gid uint32, mode os.FileMode) {
-	t.Helper()
-	st, err := os.Lstat(p)
-	if err != nil {
+func TestReplaceFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "acl.cfg")
+	if err := os.WriteFile(p, []byte("old\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sys := st.Sys().(*syscall.Stat_t)
-	return sys.Uid, sys.Gid, st.Mode()
-}
-
-// TestReplaceFileOwner: a replaced file keeps uid, gid and mode; a new one
-// gets PBS's owner by file name when the accounts exist (else the
-// process's) and the mode asked for. The tests run as root, so a foreign
-// owner (4243:4242) can be set and must survive.
-func TestReplaceFileOwner(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to give files a foreign owner")
+	if err := ReplaceFile(p, []byte("new\n"), 0o640); err != nil {
+		t.Fatal(err)
 	}
-	const rootUID, backupUID, backupGID = 0, 4243, 4242
-	stub := func(u, g string) (int, int, bool) {
-		ids := map[string]int{"root": rootUID, "backup": backupUID}
-		gids := map[string]int{"root": 0, "backup": backupGID}
-		return ids[u], gids[g], true
+	data, _ := os.ReadFile(p)
+	st, _ := os.Stat(p)
+	if string(data) != "new\n" || st.Mode().Perm() != 0o644 { // a replaced file keeps its mode
+		t.Fatalf("got %q mode %v", data, st.Mode().Perm())
 	}
-	missing := func(u, g string) (int, int, bool) { return 0, 0, false }
-	me, my := uint32(os.Geteuid()), uint32(os.Getegid())
-	for _, tc := range []struct {
-		name     string
-		file     string
-		existing bool // created first as 4243:4242 0604
-		lookup   func(string, string) (int, int, bool)
-		mode     os.FileMode
-		uid, gid uint32
-		wantMode os.FileMode
-	}{
-		{"replaced keeps owner and mode", "user.cfg", true, stub, ConfigMode, 4243, 4242, 0o604},
-		{"replaced secret keeps owner and mode", "token.shadow", true, stub, TokenShadowMode, 4243, 4242, 0o604},
-		{"replaced without backup account", "acl.cfg", true, missing, ConfigMode, 4243, 4242, 0o604},
-		{"new user.cfg root:backup", "user.cfg", false, stub, ConfigMode, rootUID, backupGID, 0o640},
-		{"new acl.cfg root:backup", "acl.cfg", false, stub, ConfigMode, rootUID, backupGID, 0o640},
-		{"new token.shadow backup:backup", "token.shadow", false, stub, TokenShadowMode, backupUID, backupGID, 0o640},
-		{"new shadow.json root:root", "shadow.json", false, stub, ShadowMode, rootUID, 0, 0o600},
-		{"new tfa.json: the process's", "tfa.json", false, stub, TFAMode, me, my, 0o600},
-		{"new user.cfg without backup: the process's", "user.cfg", false, missing, ConfigMode, me, my, 0o640},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			saved := lookupIDs
-			lookupIDs = tc.lookup
-			defer func() { lookupIDs = saved }()
-			p := filepath.Join(t.TempDir(), tc.file)
-			if tc.existing {
-				if err := os.WriteFile(p, []byte("old"), 0o600); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.Chown(p, 4243, 4242); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.Chmod(p, 0o604); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := ReplaceFile(p, []byte("new"), tc.mode); err != nil {
-				t.Fatal(err)
-			}
-			uid, gid, mode := statIDs(t, p)
-			if uid != tc.uid || gid != tc.gid || mode != tc.wantMode {
-				t.Errorf("got %d:%d %v, want %d:%d %v", uid, gid, mode, tc.uid, tc.gid, tc.wantMode)
-			}
-		})
+	if got := TempPattern(p); got != filepath.Join(dir, "acl.tmp_") {
+		t.Errorf("TempPattern = %q", got)
+	}
+	if got := TempPattern(filepath.Join(dir, "token.shadow")); got != filepath.Join(dir, "token.tmp_") {
+		t.Errorf("TempPattern = %q", got)
+	}
+	// an error (target is a non-empty directory) leaves no temp file
+	sub := filepath.Join(dir, "sub.cfg")
+	os.MkdirAll(filepath.Join(sub, "x"), 0o755)
+	if err := ReplaceFile(sub, []byte("x"), 0o640); err == nil {
+		t.Fatal("replacing a directory succeeded")
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "*.tmp_*")); len(m) != 0 {
+		t.Fatalf("temp files left: %v", m)
 	}
 }
 
-// TestReplaceFileRealBackupAccount: with the host's own passwd and group
-// databases, a new acl.cfg is root:backup when the backup account exists,
-// else the process's; the ids are looked up, never assumed.
-func TestReplaceFileRealBackupAccount(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to chown")
+// TestKilledWriter kills a writer between fsync and rename: the target
+// keeps its old content, the lock dies with the process, and the next
+// writer removes the temp file.
+func TestKilledWriter(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "acl.cfg")
+	old := []byte("acl:1:/:admin@pbs:Admin\n")
+	os.WriteFile(p, old, 0o640)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "GO_STORE_HELPER=replace", "GO_STORE_PATH="+p)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
 	}
-	wantGID := uint32(os.Getegid())
-	if g, err := user.LookupGroup("backup"); err == nil {
-		if _, err := user.Lookup("backup"); err == nil {
-			n, _ := strconv.Atoi(g.Gid)
-			wantGID = uint32(n)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if _, err := os.Stat(p + ".ready"); err == nil {
+			break
 		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("helper never reached the rename")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	p := filepath.Join(t.TempDir(), "acl.cfg")
-	if err := ReplaceFile(p, []byte("x"), ConfigMode); err != nil {
-		t.Fatal(err)
+	// the lock is held by the child now
+	if _, err := Lock(dir, ACLLock, 100*time.Millisecond); err == nil {
+		t.Fatal("lock not held by the writer")
 	}
-	if _, gid, mode := statIDs(t, p); gid != wantGID || mode != 0o640 {
-		t.Errorf("new acl.cfg: gid %d mode %v, want %d 0640", gid, mode, wantGID)
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	if data, _ := os.ReadFile(p); !bytes.Equal(data, old) {
+		t.Fatalf("acl.cfg changed by a killed writer: %d bytes", len(data))
+	}
+	unlock, err := Lock(dir, ACLLock, time.Second)
+	if err != nil {
+		t.Fatalf("lock not released by the killed writer: %v", err)
+	}
+	unlock()
+	// the orphaned temp file (complete or absent, never the target) is
+	// removed by the next writer that takes the lock
+	m, _ := filepath.Glob(filepath.Join(dir, "acl.tmp_*"))
+	if len(m) != 0 {
+		t.Fatalf("temp files left after the next Lock = %v", m)
 	}
 }
 
@@ -244,83 +228,6 @@ func TestReplaceThroughSymlink(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(target); string(data) == "x" {
 		t.Error("a write went through a symlink owned by another user")
-	}
-}
-
-// TestStaleTempsRemoved: the next writer to take a lock removes the temp
-// files a killed writer left for the files that lock protects: regular
-// files named exactly "<base>.tmp_XXXXXX", beside the file or beside its
-// symlink's target. Everything else stays; symlinks are not followed.
-func TestStaleTempsRemoved(t *testing.T) {
-	base := t.TempDir()
-	dir, real := filepath.Join(base, "conf"), filepath.Join(base, "real")
-	for _, d := range []string{dir, real} {
-		if err := os.Mkdir(d, 0o700); err != nil {
-			t.Fatal(err)
-		}
-	}
-	victim := filepath.Join(real, "victim")
-	if err := os.WriteFile(victim, []byte("precious"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	// token.shadow is a symlink into real/
-	if err := os.WriteFile(filepath.Join(real, "secrets.shadow"), []byte("{}"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(filepath.Join(real, "secrets.shadow"), filepath.Join(dir, "token.shadow")); err != nil {
-		t.Fatal(err)
-	}
-	const file, subdir, link = 0, 1, 2
-	for _, tc := range []struct {
-		name    string // relative to conf/
-		kind    int
-		removed bool // after taking ACLLock and TokenShadowLock
-	}{
-		{"acl.tmp_Ab12Cd", file, true},
-		{"acl.tmp_zzzzzz", file, true},
-		{"token.tmp_Qw12Er", file, true},
-		{"../real/secrets.tmp_Zx98Yu", file, true}, // beside token.shadow's target
-		{"acl.tmp_Ab12C", file, false},             // too short
-		{"acl.tmp_Ab12Cde", file, false},           // too long
-		{"acl.tmp_Ab-2Cd", file, false},            // not the alphabet
-		{"xacl.tmp_Ab12Cd", file, false},
-		{"user.tmp_Ab12Cd", file, false}, // another lock's file
-		{"shadow.tmp_Ab12Cd", file, false},
-		{"tfa.tmp_Ab12Cd", file, false},
-		{"acl.cfg", file, false},
-		{"../real/acl.tmp_Ab12Cd", file, false}, // acl.cfg is not a link there
-		{"acl.tmp_Dir123", subdir, false},
-		{"acl.tmp_Lnk123", link, false}, // a symlink to victim: neither it nor victim goes
-	} {
-		p := filepath.Join(dir, tc.name)
-		var err error
-		switch tc.kind {
-		case file:
-			err = os.WriteFile(p, []byte("hash"), 0o600)
-		case subdir:
-			err = os.Mkdir(p, 0o700)
-		case link:
-			err = os.Symlink(victim, p)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() {
-			_, err := os.Lstat(p)
-			if gone := errors.Is(err, os.ErrNotExist); gone != tc.removed {
-				t.Errorf("%s: removed = %v, want %v", tc.name, gone, tc.removed)
-			}
-		}()
-	}
-	for _, lock := range []string{ACLLock, TokenShadowLock} {
-		unlock, err := Lock(dir, lock, time.Second)
-		if err != nil {
-			t.Fatal(err)
-		}
-		unlock()
-	}
-	if data, _ := os.ReadFile(victim); string(data) != "precious" {
-		t.Errorf("victim changed: %q", data)
 	}
 }
 

@@ -1,44 +1,21 @@
-// Package store changes a PBS configuration directory the way PBS does
-// (docs/semantics.md §8): every writer takes PBS's lock file with flock(2),
-// re-reads the file, checks the optional digest, and replaces the file
-// atomically (temp file, fsync, rename), keeping its owner and mode. No
-// file pxacl creates or truncates is opened through a symlink. On top of
-// that it implements the user, token and ACL operations of
-// proxmox-backup-manager.
+// Files: opening without following symlinks, reading, and replacing a
+// file atomically (temp file, fsync, rename) keeping its owner and mode.
+
 package store
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"syscall"
-	"time"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/pxacl/pxacl/internal/cfgfile"
+	"golang.org/x/sys/unix"
 )
-
-// Lock files (§8) and the default lock timeout.
-const (
-	ACLLock         = ".acl.lck"
-	UserLock        = ".user.lck"
-	DomainsLock     = ".domains.lck"
-	TokenShadowLock = "token.shadow.lock"
-	ShadowLock      = "shadow.json.lock"
-	TFALock         = "tfa.json.lock"
-	LockTimeout     = 10 * time.Second
-)
-
-// LockMode is the mode of a lock file pxacl creates (§8).
-const LockMode = 0o660
 
 // OpenNoFollow opens path for a file pxacl creates, truncates or changes
 // (a lock file, a temp file, a counter file): the last path component is
@@ -89,72 +66,6 @@ var ErrSymlink = errors.New("is a symbolic link; pxacl does not follow symlinks 
 func isSymlink(path string) bool {
 	st, err := os.Lstat(path)
 	return err == nil && st.Mode()&fs.ModeSymlink != 0
-}
-
-// Lock takes an exclusive flock(2) on dir/name, waiting up to timeout. A
-// new lock file gets PBS's owner and mode (backup:backup 0660, §8); a
-// symlink or any other non-regular file at dir/name is refused, never
-// followed. Once the lock is held, temp files a killed writer left for
-// the files this lock protects are removed (removeStaleTemps). The lock
-// dies with the process; unlock releases it earlier.
-func Lock(dir, name string, timeout time.Duration) (unlock func(), err error) {
-	path := filepath.Join(dir, name)
-	f, err := openLock(path)
-	if errors.Is(err, ErrSymlink) {
-		return nil, fmt.Errorf("Unable to acquire lock %s - %w", path, ErrSymlink) // PBS wording (staticcheck.conf)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("Unable to acquire lock %s - %w", path, err) // PBS wording (staticcheck.conf)
-	}
-	if err := flockWait(f, path, timeout); err != nil {
-		f.Close()
-		return nil, err
-	}
-	for _, file := range lockProtects[name] {
-		removeStaleTemps(filepath.Join(dir, file))
-	}
-	return func() {
-		_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
-		f.Close()
-	}, nil
-}
-
-// openLock opens the lock file at path, creating it with PBS's owner and
-// mode when it does not exist.
-func openLock(path string) (*os.File, error) {
-	f, err := OpenNoFollow(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, LockMode)
-	if errors.Is(err, fs.ErrExist) {
-		return OpenNoFollow(path, os.O_RDWR, 0)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := setOwnerNew(f, path, LockMode); err != nil {
-		f.Close()
-		os.Remove(path)
-		return nil, err
-	}
-	return f, nil
-}
-
-// flockWait takes an exclusive flock(2) on f, polling up to timeout.
-func flockWait(f *os.File, path string, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	wait := time.Millisecond
-	for {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, unix.EWOULDBLOCK) && !errors.Is(err, unix.EINTR) {
-			return fmt.Errorf("Unable to acquire lock %s - %v", path, err) // PBS wording (staticcheck.conf)
-		}
-		if !time.Now().Before(deadline) {
-			return fmt.Errorf("Unable to acquire lock %s - got timeout", path) // PBS wording (staticcheck.conf)
-		}
-		time.Sleep(min(wait, time.Until(deadline)))
-		wait = min(wait*2, 20*time.Millisecond)
-	}
 }
 
 // Test hooks: testHookBeforeRename runs between fsync and rename;
@@ -321,36 +232,4 @@ func createTemp(path string) (string, *os.File, error) {
 // a regular file of at most cfgfile.MaxSize bytes is read (cfgfile.Read).
 func ReadFile(path string) ([]byte, error) {
 	return cfgfile.ReadOptional(path)
-}
-
-// Digest is the hex SHA-256 of raw file bytes (§8).
-func Digest(data []byte) string {
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
-}
-
-var digestRE = regexp.MustCompile(`^[a-f0-9]{64}$`)
-
-// ErrModified is PBS's detect_modified_configuration_file error.
-var ErrModified = errors.New("detected modified configuration - file changed by other user? Try again.") // PBS wording (staticcheck.conf)
-
-// ValidateDigest checks a --digest value against PROXMOX_CONFIG_DIGEST_SCHEMA;
-// "" (no digest) is valid.
-func ValidateDigest(d string) error {
-	if d != "" && !digestRE.MatchString(d) {
-		return fmt.Errorf("parameter 'digest' - value does not match the regex pattern ^[a-f0-9]{64}$")
-	}
-	return nil
-}
-
-// CheckDigest returns ErrModified when want is set and differs from the
-// digest of the file as re-read under the lock.
-func CheckDigest(want, current string) error {
-	if err := ValidateDigest(want); err != nil {
-		return err
-	}
-	if want != "" && want != current {
-		return ErrModified
-	}
-	return nil
 }
