@@ -73,10 +73,8 @@ default owner_or_null := null
 
 owner_or_null := owner if is_token
 
-# privsep_or_null: a PVE token's privilege separation flag (pve §3.2)
+# privsep_or_null: a PVE token's privilege separation flag (pve_explain.rego)
 default privsep_or_null := null
-
-privsep_or_null := token.privsep if pve
 
 # ---------------------------------------------------------------------------
 # Activity, with the reasons for an inactive auth id (§4.2)
