@@ -14,6 +14,7 @@ explain_in(doc, inp) := x if {
 		with data.pxacl.acl as doc.acl
 		with data.pxacl.group_acl as doc.group_acl
 		with data.pxacl.levels as levels_of(doc)
+		with data.pxacl.roles as object.get(doc, "roles", {})
 }
 
 explained(inp) := x if {
@@ -60,8 +61,16 @@ test_explain_full_user_decision if {
 		"flavor": "pbs",
 		"privsep": null,
 		"tfa": null,
+		"known": true,
+		"listing": false,
+		"grants": [
+			{"privilege": "Datastore.Audit", "propagate": true, "sources": [grant("alice@pbs", "/datastore/s1/ns1/ns2", "user", "DatastoreReader", 9)]},
+			{"privilege": "Datastore.Read", "propagate": true, "sources": [grant("alice@pbs", "/datastore/s1/ns1/ns2", "user", "DatastoreReader", 9)]},
+		],
 	}
 }
+
+grant(subject, path, via, role, line) := {"subject": subject, "path": path, "via": via, "role": role, "line": sprintf("acl.cfg:%d", [line])}
 
 # ---------------------------------------------------------------------------
 # Entry statuses and decided_at (§3.2, §3.3), data-driven

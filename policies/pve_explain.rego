@@ -102,3 +102,58 @@ pve_pool_entries(s) := [x |
 pve_pool_status(r) := "pool NoAccess: no privileges on the member (§3.2)" if r.noaccess
 
 else := "pool roles added to the member, not propagated (pve §3.2)"
+
+# ---------------------------------------------------------------------------
+# Grants (explain.rego's grants): the roles that give each privilege
+# ---------------------------------------------------------------------------
+
+# grant_subjects (PVE): a user (not the superuser, a source of its own); a
+# privilege-separated token and its owner; for a token without privilege
+# separation its owner alone (its own ACL is ignored, §3.2)
+grant_subjects contains auth_id if {
+	pve
+	not is_token
+	auth_id != data.pxacl.meta.superuser
+}
+
+grant_subjects contains auth_id if {
+	pve
+	token.privsep == true
+}
+
+grant_subjects contains owner if {
+	pve
+	is_boolean(token.privsep)
+	owner != data.pxacl.meta.superuser
+}
+
+# grant_roles (PVE): the applicable roles of the entries at the level that
+# decided for each subject (its own, or its groups'), and those of the
+# levels that decided on the target's pools
+grant_roles contains x if {
+	pve
+	some s in grant_subjects
+	some x in pve_grant_roles(s, target, "")
+}
+
+grant_roles contains x if {
+	pve
+	some s in grant_subjects
+	regular := {[y.path, y.role] | some y in pve_grant_roles(s, target, "")}
+	some pool in data.pxacl.pool_of[input.path]
+	some x in pve_grant_roles(s, concat("", ["/pool/", pool]), concat("", ["pool ", pool, ", "]))
+	not [x.path, x.role] in regular # an entry above both: named once
+}
+
+# pve_grant_roles(s, path, prefix): the applicable roles of the level that
+# decides for s on path, each named with how s holds it (prefix + via)
+pve_grant_roles(s, path, prefix) := {x |
+	r := pve_roles(s, path)
+	some d in r.entries
+	some role, prop in d.entry.roles
+	applies(prop, r.at == path)
+	x := {
+		"subject": s, "path": r.at, "via": concat("", [prefix, d.via]), "role": role,
+		"line": sprintf("%s:%d", [data.pxacl.meta.acl_file, d.entry.lines[role]]),
+	}
+}

@@ -79,8 +79,8 @@ func newCheckCmd(g *globals) *cobra.Command {
 			reason := ""
 			switch {
 			case v.Allowed:
-			case !v.Active:
-				reason = "user account or token disabled or expired."
+			case !v.Known || !v.Active:
+				reason = report.DenialReason(q.AuthID, v.Known, v.Token, v.Active)
 			case g.detected() == "pve":
 				reason = report.PVEDeniedMessage(q.Privileges, v.Missing, v.Path, q.Partial)
 			default:
