@@ -238,9 +238,7 @@ listing if {
 # grants: every effective privilege (sorted), its propagate flag and its
 # sources: the roles of the deciding entries of the auth id (and of a
 # token's owner) that hold it, with their lines; the superuser as a source
-# of its own
-default grants := []
-
+# of its own (always defined: permissions has a default)
 grants := [{"privilege": p, "propagate": permissions[p], "sources": grant_sources(p)} |
 	some p in sort(object.keys(permissions))
 ]

@@ -91,3 +91,68 @@ test_explain_privsep if {
 	explained("u1@pve", "/vms/100", ["VM.Audit"]).privsep == null
 	explained("u1@pve", "/vms/100", ["VM.Audit"]).flavor == "pve"
 }
+
+# ---------------------------------------------------------------------------
+# known and grants on PVE
+# ---------------------------------------------------------------------------
+
+pve_roles := {"R1": ["VM.Audit"], "R2": ["VM.Console"], "R12": ["VM.Audit", "VM.Console"], "NoAccess": []}
+
+listed(id, path) := x if {
+	x := explained(id, path, []) with data.pxacl.roles as pve_roles
+}
+
+# §3.3: a user line or a token line makes an id known; a group member
+# without a user line is not, nor is an unknown token
+test_pve_known[id] if {
+	some id, want in {
+		"u1@pve": true, "u2@pve": true, "root@pam": true, "u1@pve!sep": true, "u3@pve!old": true,
+		"ghost@pve": false, "u1@pve!nope": false, "nobody@pve": false,
+	}
+	x := explained(id, "/vms/150", ["VM.Audit"])
+	x.known == want
+}
+
+src(subject, path, via, role, line) := {"subject": subject, "path": path, "via": via, "role": role, "line": sprintf("user.cfg:%d", [line])}
+
+root_src := {"subject": "root@pam", "superuser": true}
+
+pve_grant_cases := {
+	# §3.1: the group at the deepest level decides
+	"group at the target": ["u1@pve", "/vms/200", [{"privilege": "VM.Console", "propagate": true, "sources": [src("u1@pve", "/vms/200", "group @gb", "R2", 19)]}]],
+	# §3.2: pool roles are added, never propagated
+	"pool roles": ["u1@pve", "/vms/100", [
+		{"privilege": "VM.Audit", "propagate": true, "sources": [src("u1@pve", "/vms", "group @ga", "R1", 17)]},
+		{"privilege": "VM.Console", "propagate": false, "sources": [src("u1@pve", "/pool/prod", "pool prod, user", "R2", 26)]},
+	]],
+	# §3.1: propagate 0 at the target
+	"propagate 0 at the target": ["u1@pve", "/vms/300", [{"privilege": "VM.Console", "propagate": false, "sources": [src("u1@pve", "/vms/300", "user", "R2", 21)]}]],
+	# §3.2 step 5: a privilege-separated token: its own roles and its owner's
+	"privsep token": ["u1@pve!sep", "/vms/100", [
+		{"privilege": "VM.Audit", "propagate": true, "sources": [src("u1@pve", "/vms", "group @ga", "R1", 17), src("u1@pve!sep", "/vms", "token", "R12", 28)]},
+		{"privilege": "VM.Console", "propagate": false, "sources": [src("u1@pve", "/pool/prod", "pool prod, user", "R2", 26), src("u1@pve!sep", "/vms", "token", "R12", 28)]},
+	]],
+	# §3.2: a token without privilege separation: its owner's alone
+	"full token": ["u1@pve!full", "/vms/150", [{"privilege": "VM.Audit", "propagate": true, "sources": [src("u1@pve", "/vms", "group @ga", "R1", 17)]}]],
+	# edge05: a privsep token of root@pam: its own ACL, and the superuser
+	"privsep token of root": ["root@pam!sep", "/nodes", [{"privilege": "VM.Audit", "propagate": true, "sources": [src("root@pam!sep", "/nodes", "token", "R1", 30), root_src]}]],
+	# NoAccess of a group: nothing
+	"group NoAccess": ["u2@pve", "/access", []],
+	# an unknown token has nothing
+	"unknown token": ["u1@pve!nope", "/vms/150", []],
+}
+
+test_pve_grants[name] if {
+	some name, [id, path, want] in pve_grant_cases
+	x := listed(id, path)
+	x.listing
+	x.grants == want
+}
+
+test_pve_grants_root if {
+	x := listed("root@pam", "/vms")
+	count(x.grants) == count(all_privileges)
+	every g in x.grants {
+		g.sources == [root_src]
+	}
+}
