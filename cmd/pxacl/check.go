@@ -115,7 +115,7 @@ func newExplainCmd(g *globals) *cobra.Command {
 	f := &queryFlags{}
 	cmd := &cobra.Command{
 		Use:   "explain AUTHID PATH [PRIV...]",
-		Short: "Explain a decision: the ACL lines that decided, replacement, the token clamp, the account state",
+		Short: "Explain a decision (the ACL lines that decided, replacement, the token clamp, the account state); with no PRIV, list the effective privileges and the lines that grant them",
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			q, ev, err := f.load(cmd, g, args)
