@@ -28,7 +28,7 @@ type Entry struct {
 	Inherit string          `json:"inherit,omitempty"` // privsets key
 	// PVE: NoAccess is among the roles (NoAccess) or among the propagating
 	// ones (NoAccessInherit); the sets are then left unreduced, since the
-	// Rego rules apply NoAccess to the union of a level (pve-semantics §3.1).
+	// Rego rules apply NoAccess to the union of a level (docs/semantics.md pve §3.1).
 	NoAccess        bool `json:"noaccess,omitempty"`
 	NoAccessInherit bool `json:"noaccess_inherit,omitempty"`
 }
@@ -39,7 +39,7 @@ type Account struct {
 	Expire int64  `json:"expire"`          // epoch seconds, 0 = never
 	Line   int    `json:"line"`            // user.cfg line of the section
 	Owner  string `json:"owner,omitempty"` // tokens: the owning user id
-	// PVE tokens: privilege separation (pve-semantics §3.2)
+	// PVE tokens: privilege separation (docs/semantics.md pve §3.2)
 	Privsep *bool `json:"privsep,omitempty"`
 }
 

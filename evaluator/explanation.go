@@ -24,6 +24,33 @@ type Explanation struct {
 	Flavor      string          `json:"flavor"`  // pbs or pve
 	Privsep     *bool           `json:"privsep"` // PVE tokens: privilege separation
 	TFA         *TFAReport      `json:"tfa"`
+	// Known: the auth id has a user or token section (root@pam always
+	// has one). An unknown id is denied as "no such user" or "no such
+	// token", not as disabled or expired.
+	Known bool `json:"known"`
+	// Listing: no privilege was asked; Grants is the answer (allowed stays
+	// false).
+	Listing bool `json:"listing"`
+	// Grants lists each effective privilege with the roles that give it.
+	Grants []Grant `json:"grants"`
+}
+
+// Grant is one effective privilege and what grants it.
+type Grant struct {
+	Privilege string        `json:"privilege"`
+	Propagate bool          `json:"propagate"`
+	Sources   []GrantSource `json:"sources"`
+}
+
+// GrantSource is a role of a deciding ACL entry that holds the privilege,
+// or the superuser (Superuser set, no entry).
+type GrantSource struct {
+	Subject   string `json:"subject"`
+	Superuser bool   `json:"superuser,omitempty"`
+	Path      string `json:"path,omitempty"`
+	Via       string `json:"via,omitempty"` // user, token; PVE: group @g, pool P, ...
+	Role      string `json:"role,omitempty"`
+	Line      string `json:"line,omitempty"`
 }
 
 // TFAReport is the second-factor state of the user (a token's owner), when

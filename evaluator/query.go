@@ -70,12 +70,17 @@ func (e *Evaluator) Permissions(ctx context.Context, authID, path string) (map[s
 	return out, nil
 }
 
-// Verdict is what `check` reports: the decision, whether the account is
-// active, the normalised path, and the requested privileges (sorted, no
-// duplicates) with those that are missing.
+// Verdict is what `check` reports: the decision, whether the auth id is
+// configured and active, the normalised path, and the requested privileges
+// (sorted, no duplicates) with those that are missing.
 type Verdict struct {
-	Allowed   bool
-	Active    bool
+	Allowed bool
+	Active  bool
+	// Known: the auth id has a user or token section (explain's known);
+	// an unknown one is denied as "no such user" or "no such token".
+	Known bool
+	// Token: the auth id is a token (explain's token), configured or not.
+	Token     bool
 	Path      string
 	Requested []string
 	Missing   []string
@@ -89,7 +94,7 @@ func (e *Evaluator) Check(ctx context.Context, q Query) (*Verdict, error) {
 		if err != nil {
 			return nil, err
 		}
-		v := &Verdict{Allowed: x.Allowed, Active: x.Active.Active, Requested: x.Requested, Missing: x.Missing}
+		v := &Verdict{Allowed: x.Allowed, Active: x.Active.Active, Known: x.Known, Token: x.Token, Requested: x.Requested, Missing: x.Missing}
 		if x.Path != nil {
 			v.Path = *x.Path
 		}
@@ -98,6 +103,8 @@ func (e *Evaluator) Check(ctx context.Context, q Query) (*Verdict, error) {
 	v := &Verdict{
 		Allowed:   e.native.Allowed(native.Query(q)),
 		Active:    e.native.Active(q.AuthID, e.native.When(q.Clock, q.Now)),
+		Known:     e.native.Known(q.AuthID),
+		Token:     e.native.IsToken(q.AuthID),
 		Path:      native.Normalise(q.Path),
 		Requested: slices.Compact(slices.Sorted(slices.Values(q.Privileges))),
 		Missing:   []string{},
@@ -135,7 +142,7 @@ func (e *Evaluator) Explain(ctx context.Context, q Query) (*Explanation, error) 
 	return &x, nil
 }
 
-// CheckExpr evaluates a PVE permission-check expression (pve-semantics.md
+// CheckExpr evaluates a PVE permission-check expression (docs/semantics.md pve
 // §4) for authID with the request parameters params; clock is the epoch
 // time for enable/expire (0 = the real clock), any date (time.now_ns).
 func (e *Evaluator) CheckExpr(ctx context.Context, authID string, expr any, params map[string]any, clock int64) (bool, error) {

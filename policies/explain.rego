@@ -7,7 +7,10 @@ package pxacl
 #   the auth id is active and why not, every ACL entry found on the path
 #   for the auth id (and the owner of a token) with the acl.cfg lines, the
 #   entry that decided, the entries it replaced, the token clamp, the
-#   privileges held and missing, and the user's second factors.
+#   privileges held and missing, and the user's second factors. "known"
+#   says whether the auth id is configured at all. With no privilege asked
+#   ("listing"), "grants" lists every effective privilege with the ACL roles
+#   and lines that grant it (it does so for a decision too).
 # entrypoint: true
 explain := {
 	"allowed": allow,
@@ -30,6 +33,9 @@ explain := {
 	"flavor": data.pxacl.meta.flavor,
 	"privsep": privsep_or_null,
 	"tfa": tfa_report,
+	"known": known,
+	"listing": listing,
+	"grants": grants,
 }
 
 default partial := false
@@ -73,10 +79,22 @@ default owner_or_null := null
 
 owner_or_null := owner if is_token
 
-# privsep_or_null: a PVE token's privilege separation flag (pve §3.2)
+# privsep_or_null: a PVE token's privilege separation flag (pve_explain.rego)
 default privsep_or_null := null
 
-privsep_or_null := token.privsep if pve
+# ---------------------------------------------------------------------------
+# Identity: a configured user or token (§4.2, §5.1)
+# ---------------------------------------------------------------------------
+
+# known: the auth id has a section in user.cfg: a user (root@pam always has
+# one, the compiler adds it as Proxmox does) or a token. An unknown id is
+# denied like an inactive one, and reported as "no such user" or "no such
+# token" rather than as disabled or expired.
+default known := false
+
+known if data.pxacl.users[auth_id]
+
+known if data.pxacl.tokens[auth_id]
 
 # ---------------------------------------------------------------------------
 # Activity, with the reasons for an inactive auth id (§4.2)
@@ -200,6 +218,84 @@ clamped := sort([p |
 	not pve
 	is_token
 }
+
+# ---------------------------------------------------------------------------
+# Grants: each effective privilege with the roles and lines that give it
+# ---------------------------------------------------------------------------
+
+# listing: no privilege was asked for (neither "privilege" nor a non-empty
+# "privileges"): explain then lists the effective privileges and what
+# grants them, instead of deciding (allow stays false)
+default listing := false
+
+listing if {
+	auth_id
+	target
+	object.get(input, "privilege", null) == null
+	object.get(input, "privileges", []) == []
+}
+
+# grants: every effective privilege (sorted), its propagate flag and its
+# sources: the roles of the deciding entries of the auth id (and of a
+# token's owner) that hold it, with their lines; the superuser as a source
+# of its own (always defined: permissions has a default)
+grants := [{"privilege": p, "propagate": permissions[p], "sources": grant_sources(p)} |
+	some p in sort(object.keys(permissions))
+]
+
+# grant_sources(p): the sources of privilege p, roles first, sorted
+grant_sources(p) := array.concat(
+	sort([x | some x in grant_roles; p in data.pxacl.roles[x.role]]),
+	sort([x | some x in grant_superuser]),
+)
+
+# grant_superuser: root@pam, when it is the auth id or a token's owner
+grant_superuser contains {"subject": auth_id, "superuser": true} if {
+	not is_token
+	auth_id == data.pxacl.meta.superuser
+}
+
+grant_superuser contains {"subject": owner, "superuser": true} if {
+	is_token
+	owner == data.pxacl.meta.superuser
+}
+
+# applies(propagate, at_target): a role applies at the target whatever its
+# flag, above it only if it propagates (§3.2)
+applies(_, true) := true
+
+applies(true, false) := true
+
+# grant_subjects (PBS): the auth id and a token's owner, but not the
+# superuser (a source of its own)
+grant_subjects contains auth_id if {
+	not pve
+	auth_id != data.pxacl.meta.superuser
+}
+
+grant_subjects contains owner if {
+	not pve
+	is_token
+	owner != data.pxacl.meta.superuser
+}
+
+# grant_roles (PBS): the applicable roles of each subject's deciding entry
+grant_roles contains x if {
+	not pve
+	some s in grant_subjects
+	k := decided_at(s)
+	e := data.pxacl.acl[k][s]
+	some r, prop in e.roles
+	applies(prop, k == target)
+	x := {"subject": s, "path": k, "via": grant_via(s), "role": r, "line": sprintf("%s:%d", [data.pxacl.meta.acl_file, e.lines[r]])}
+}
+
+# grant_via(s): how subject s takes part: the token itself, or a user (the
+# auth id, or a token's owner)
+grant_via(s) := "token" if {
+	s == auth_id
+	is_token
+} else := "user"
 
 default missing := []
 

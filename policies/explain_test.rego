@@ -14,6 +14,7 @@ explain_in(doc, inp) := x if {
 		with data.pxacl.acl as doc.acl
 		with data.pxacl.group_acl as doc.group_acl
 		with data.pxacl.levels as levels_of(doc)
+		with data.pxacl.roles as object.get(doc, "roles", {})
 }
 
 explained(inp) := x if {
@@ -60,8 +61,16 @@ test_explain_full_user_decision if {
 		"flavor": "pbs",
 		"privsep": null,
 		"tfa": null,
+		"known": true,
+		"listing": false,
+		"grants": [
+			{"privilege": "Datastore.Audit", "propagate": true, "sources": [grant("alice@pbs", "/datastore/s1/ns1/ns2", "user", "DatastoreReader", 9)]},
+			{"privilege": "Datastore.Read", "propagate": true, "sources": [grant("alice@pbs", "/datastore/s1/ns1/ns2", "user", "DatastoreReader", 9)]},
+		],
 	}
 }
+
+grant(subject, path, via, role, line) := {"subject": subject, "path": path, "via": via, "role": role, "line": sprintf("acl.cfg:%d", [line])}
 
 # ---------------------------------------------------------------------------
 # Entry statuses and decided_at (§3.2, §3.3), data-driven
@@ -411,4 +420,126 @@ test_explain_tfa_absent if {
 		with data.pxacl.meta as {"flavor": "pve"}
 		with data.pxacl.tfa as tfa_state
 	x == null
+}
+
+# ---------------------------------------------------------------------------
+# Identity: known (a user or token section) or not, data-driven
+# ---------------------------------------------------------------------------
+
+known_cases := {
+	"user": ["alice@pbs", true],
+	"superuser": ["root@pam", true],
+	"user with a bang": ["us!er@pbs", true],
+	"disabled user": ["bob@pbs", true],
+	"token": ["alice@pbs!ok", true],
+	"expired token": ["alice@pbs!old", true],
+	"token of a missing user": ["ghost@pbs!t", true],
+	"missing user": ["nobody@pbs", false],
+	"missing token": ["alice@pbs!missing", false],
+	"missing token of a missing user": ["ghost@pbs!none", false],
+}
+
+test_explain_known[name] if {
+	some name, [id, want] in known_cases
+	e := explained({"auth_id": id, "path": "/", "privilege": "Sys.Audit"})
+	e.known == want
+	not_allowed_if_unknown(want, e.allowed)
+}
+
+# an unknown auth id is never allowed, whatever its ACL entries say
+not_allowed_if_unknown(true, _) := true
+
+not_allowed_if_unknown(false, false) := true
+
+test_explain_known_non_string if {
+	explained({"auth_id": 42, "path": "/", "privilege": "Sys.Audit"}).known == false
+}
+
+# ---------------------------------------------------------------------------
+# Listing: no privilege asked; grants name the roles and lines
+# ---------------------------------------------------------------------------
+
+listing_cases := {
+	"no privileges key": [{"auth_id": "alice@pbs", "path": "/"}, true],
+	"empty privileges": [{"auth_id": "alice@pbs", "path": "/", "privileges": []}, true],
+	"a privilege": [{"auth_id": "alice@pbs", "path": "/", "privilege": "Sys.Audit"}, false],
+	"privileges": [{"auth_id": "alice@pbs", "path": "/", "privileges": ["Sys.Audit"]}, false],
+	"privileges a string": [{"auth_id": "alice@pbs", "path": "/", "privileges": "Sys.Audit"}, false],
+	"null privilege, empty privileges": [{"auth_id": "alice@pbs", "path": "/", "privilege": null, "privileges": []}, true],
+	"numeric path": [{"auth_id": "alice@pbs", "path": 42}, false],
+	"dotted path": [{"auth_id": "alice@pbs", "path": "/datastore/.."}, false],
+}
+
+test_explain_listing[name] if {
+	some name, [inp, want] in listing_cases
+	e := explained(inp)
+	e.listing == want
+	denied_if_listing(want, e.allowed)
+}
+
+# a listing decides nothing: allowed stays false
+denied_if_listing(false, _) := true
+
+denied_if_listing(true, false) := true
+
+grant_cases := {
+	# §3.3: the deepest entry decides; its roles name the lines
+	"inherited": [
+		"alice@pbs", "/datastore/s1/ns1/ns2/y",
+		[
+			{"privilege": "Datastore.Audit", "propagate": true, "sources": [grant("alice@pbs", "/datastore/s1/ns1/ns2", "user", "DatastoreReader", 9)]},
+			{"privilege": "Datastore.Read", "propagate": true, "sources": [grant("alice@pbs", "/datastore/s1/ns1/ns2", "user", "DatastoreReader", 9)]},
+		],
+	],
+	# §3.2: at the target every role counts, with its own flag
+	"at the target, mixed flags": [
+		"alice@pbs", "/datastore/s3",
+		[
+			{"privilege": "Datastore.Audit", "propagate": true, "sources": [grant("alice@pbs", "/datastore/s3", "user", "DatastoreAudit", 11)]},
+			{"privilege": "Datastore.Backup", "propagate": false, "sources": [grant("alice@pbs", "/datastore/s3", "user", "DatastoreBackup", 11)]},
+		],
+	],
+	"propagate 0 at the target": [
+		"alice@pbs", "/datastore",
+		[
+			{"privilege": "Datastore.Audit", "propagate": false, "sources": [grant("alice@pbs", "/datastore", "user", "DatastoreReader", 4)]},
+			{"privilege": "Datastore.Read", "propagate": false, "sources": [grant("alice@pbs", "/datastore", "user", "DatastoreReader", 4)]},
+		],
+	],
+	# NoAccess decides with nothing
+	"NoAccess": ["alice@pbs", "/datastore/s1/ns1", []],
+	# §4.1: a token's privilege is granted by its own entry and its owner's
+	"token and owner": [
+		"alice@pbs!ok", "/datastore/s1",
+		[{"privilege": "Datastore.Backup", "propagate": true, "sources": [
+			grant("alice@pbs!ok", "/datastore", "token", "DatastoreAdmin", 5),
+			grant("alice@pbs", "/datastore/s1", "user", "DatastoreBackup", 7),
+		]}],
+	],
+	# §3.4: the superuser owner is a source of its own
+	"token of the superuser": [
+		"root@pam!t", "/datastore/s1",
+		[
+			{"privilege": "Datastore.Audit", "propagate": true, "sources": [grant("root@pam!t", "/datastore", "token", "DatastoreReader", 6), {"subject": "root@pam", "superuser": true}]},
+			{"privilege": "Datastore.Read", "propagate": true, "sources": [grant("root@pam!t", "/datastore", "token", "DatastoreReader", 6), {"subject": "root@pam", "superuser": true}]},
+		],
+	],
+	"unknown token of an unknown user": ["ghost@pbs!none", "/system", []],
+}
+
+test_explain_grants[name] if {
+	some name, [id, path, want] in grant_cases
+	e := explained({"auth_id": id, "path": path})
+	e.listing
+	e.grants == want
+	object.keys(e.privileges) == {g.privilege | some g in want}
+}
+
+# §3.4: root@pam holds everything, whatever acl.cfg says (its NoAccess)
+test_explain_grants_superuser if {
+	e := explained({"auth_id": "root@pam", "path": "/datastore"})
+	e.listing
+	e.grants == [{"privilege": p, "propagate": true, "sources": [{"subject": "root@pam", "superuser": true}]} |
+		some p in sort(object.keys(all_privileges))
+	]
 }

@@ -47,6 +47,17 @@ fixture := {
 		"Sys.Audit": 0, "Sys.Modify": 1, "Datastore.Audit": 2,
 		"Datastore.Read": 3, "Datastore.Backup": 4, "Datastore.Modify": 5,
 	},
+	# role -> privileges (explain's grants name the roles that give each)
+	"roles": {
+		"Admin": ["Sys.Audit", "Sys.Modify", "Datastore.Audit", "Datastore.Read", "Datastore.Backup", "Datastore.Modify"],
+		"Audit": ["Sys.Audit", "Datastore.Audit"],
+		"DatastoreAdmin": ["Datastore.Audit", "Datastore.Read", "Datastore.Backup", "Datastore.Modify"],
+		"DatastoreAudit": ["Datastore.Audit"],
+		"DatastoreBackup": ["Datastore.Backup"],
+		"DatastoreReader": ["Datastore.Audit", "Datastore.Read"],
+		"NoAccess": [],
+		"SysMod": ["Sys.Modify"],
+	},
 	"privsets": {
 		"none": {},
 		"audit": {"Sys.Audit": true, "Datastore.Audit": true},

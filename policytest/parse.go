@@ -18,6 +18,14 @@
 // when the effective permission map (data.pxacl.permissions) is exactly the
 // given one. `now` (epoch seconds) is the time for enable/expire checks in
 // allow, deny and who_can.
+//
+// `unknown: true` says the test is about an auth id that is not in the
+// configuration (no user or token section) and expects it to stay so: the
+// test fails if the id is configured. Without it, a `deny` about an auth id
+// that is not in the configuration fails ("no such user ..."): an unknown id
+// is denied everything, so such a deny would pass whatever the ACL says,
+// usually because of a typo. `unknown` needs `auth_id` (for_all.auth_ids
+// globs match configured ids only) and cannot go with `allow` or `who_can`.
 package policytest
 
 import (
@@ -57,6 +65,9 @@ type Test struct {
 	ForAll      *ForAll
 	WhoCan      *WhoCan
 	Now         int64
+	// Unknown: the auth id is expected not to be in the configuration
+	// (`unknown: true`); without it a deny about an unknown id fails.
+	Unknown bool
 }
 
 // ForAll quantifies a test over auth ids and/or paths of the configuration.
@@ -368,8 +379,13 @@ func (p *parser) test(n *yaml.Node) (*Test, error) {
 				return p.errf(v, "now: must be an integer (epoch seconds)")
 			}
 			err = v.Decode(&t.Now)
+		case "unknown":
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
+				return p.errf(v, "unknown: must be true or false")
+			}
+			err = v.Decode(&t.Unknown)
 		default:
-			err = p.errf(k, "unknown key %s in a test (expected name, auth_id, path, allow, deny, permissions, for_all, who_can, now)", quote(k.Value))
+			err = p.errf(k, "unknown key %s in a test (expected name, auth_id, path, allow, deny, permissions, for_all, who_can, now, unknown)", quote(k.Value))
 		}
 		return err
 	})
@@ -383,6 +399,16 @@ func (p *parser) test(n *yaml.Node) (*Test, error) {
 		return p.errf(n, "test %s: %s", quote(t.Name), fmt.Sprintf(msg, args...))
 	}
 	checks := len(t.Allow) > 0 || len(t.Deny) > 0 || t.Permissions != nil
+	if t.Unknown {
+		switch {
+		case t.WhoCan != nil:
+			return nil, where("unknown: true does not go with who_can (it lists configured ids only)")
+		case len(t.Allow) > 0:
+			return nil, where("unknown: true does not go with allow: an auth id that is not in the configuration is never allowed")
+		case authNode == nil:
+			return nil, where("unknown: true needs auth_id (for_all.auth_ids matches configured ids only)")
+		}
+	}
 	switch {
 	case t.WhoCan != nil:
 		if t.ForAll != nil || authNode != nil || checks {

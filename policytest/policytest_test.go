@@ -72,6 +72,10 @@ func TestParseInline(t *testing.T) {
 		{"auth_id and for_all", head + "  - name: n\n    auth_id: a@pbs\n    for_all: {auth_ids: \"*\"}\n    path: /\n    deny: [Sys.Audit]\n", "not both", 3},
 		{"now not int", head + "  - name: n\n    auth_id: a@pbs\n    path: /\n    now: soon\n    deny: [Sys.Audit]\n", "now: must be an integer", 6},
 		{"duplicate name", head + "  - name: n\n    auth_id: a@pbs\n    path: /\n    deny: [Sys.Audit]\n  - name: n\n    auth_id: a@pbs\n    path: /\n    deny: [Sys.Audit]\n", "duplicate test name", 7},
+		{"unknown not bool", head + "  - name: n\n    auth_id: a@pbs\n    path: /\n    unknown: yes please\n    deny: [Sys.Audit]\n", "unknown: must be true or false", 6},
+		{"unknown with allow", head + "  - name: n\n    auth_id: a@pbs\n    path: /\n    unknown: true\n    allow: [Sys.Audit]\n", `test "n": unknown: true does not go with allow`, 3},
+		{"unknown with who_can", head + "  - name: n\n    path: /\n    unknown: true\n    who_can: {privilege: Sys.Audit, exactly: []}\n", "unknown: true does not go with who_can", 3},
+		{"unknown with for_all", head + "  - name: n\n    for_all: {auth_ids: \"*\"}\n    path: /\n    unknown: true\n    deny: [Sys.Audit]\n", "unknown: true needs auth_id", 3},
 		{"duplicate key", head + "  - name: n\n    name: m\n    auth_id: a@pbs\n    path: /\n    deny: [Sys.Audit]\n", "duplicate key \"name\" (already defined at line 3)", 4},
 	}
 	for _, c := range cases {
@@ -249,7 +253,8 @@ func TestDiscover(t *testing.T) {
 	// not-a-test.yaml has no tests: key; invalid-yaml.yaml does not parse
 	// but has one, so it is reported rather than skipped
 	want := []string{"bad-config.yaml", "bad-key.yaml", "failing.yaml", "invalid-yaml.yaml", "missing-auth-id.yaml",
-		"pve-wrong-flavor.yaml", "pve.yaml", "quantifiers.yaml", "role-not-privilege.yaml", "unknown-privilege.yaml"}
+		"pve-unknown.yaml", "pve-wrong-flavor.yaml", "pve.yaml", "quantifiers.yaml", "role-not-privilege.yaml",
+		"unknown-privilege.yaml", "unknown.yaml"}
 	if !slices.Equal(names, want) {
 		t.Errorf("Discover = %v, want %v", names, want)
 	}
@@ -276,5 +281,57 @@ func TestRunPVE(t *testing.T) {
 	var fe *FileError
 	if !errors.As(err, &fe) || fe.Line != 3 || !strings.Contains(fe.Error(), `"Datastore.Backup" does not exist in the pve configuration`) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// A deny about an auth id that is not in the configuration fails, naming
+// the test with file:line and the id ("no such user"), unless the test
+// says `unknown: true`; with it, a configured id fails. Both flavors.
+func TestRunUnknown(t *testing.T) {
+	type want struct {
+		passed  bool
+		message string // substring of the only failure
+	}
+	for file, wants := range map[string]map[string]want{
+		"unknown.yaml": {
+			"a typo passes nothing":                    {message: `testdata/unknown.yaml:6: test "a typo passes nothing": no such user 'jonh@pbs': a deny about an auth id that is not in the configuration passes whatever the ACL says; fix the id, or add ` + "`unknown: true`"},
+			"an unknown token of a known user":         {message: `unknown.yaml:10: test "an unknown token of a known user": no such token 'john@pbs!nope'`},
+			"a departed user is gone and gets nothing": {passed: true},
+			"a configured user is not unknown":         {message: `unknown.yaml:19: test "a configured user is not unknown": expected an auth id that is not in the configuration (unknown: true), but 'former@pbs' is configured`},
+			"a disabled user is known and denied":      {passed: true},
+			"a literal for_all id must exist too":      {message: `no such user 'ghost@pbs'`},
+		},
+		"pve-unknown.yaml": {
+			"a typo on PVE":                           {message: `pve-unknown.yaml:5: test "a typo on PVE": no such user 'alcie@pve'`},
+			"an expected unknown token on PVE":        {passed: true},
+			"root is always known":                    {message: `but 'root@pam' is configured`},
+			"a disabled PVE user is known and denied": {passed: true},
+		},
+	} {
+		t.Run(file, func(t *testing.T) {
+			fr := runFile(t, filepath.Join("testdata", file))
+			if len(fr.Tests) != len(wants) {
+				t.Fatalf("%d tests, want %d", len(fr.Tests), len(wants))
+			}
+			for _, r := range fr.Tests {
+				w, ok := wants[r.Name]
+				if !ok {
+					t.Fatalf("unexpected test %q", r.Name)
+				}
+				if r.Passed != w.passed {
+					t.Errorf("%s: passed %v, want %v: %+v", r.Name, r.Passed, w.passed, r.Failures)
+					continue
+				}
+				if w.passed {
+					if r.Cases == 0 {
+						t.Errorf("%s: passed without a case", r.Name)
+					}
+					continue
+				}
+				if len(r.Failures) != 1 || !strings.Contains(r.Failures[0].Message, w.message) {
+					t.Errorf("%s: failures %+v, want one with %q", r.Name, r.Failures, w.message)
+				}
+			}
+		})
 	}
 }

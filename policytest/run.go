@@ -16,6 +16,7 @@ import (
 	"github.com/pxacl/pxacl/config/pbs"
 	"github.com/pxacl/pxacl/config/pve"
 	"github.com/pxacl/pxacl/evaluator"
+	"github.com/pxacl/pxacl/internal/safetext"
 	"github.com/pxacl/pxacl/report"
 )
 
@@ -233,7 +234,7 @@ func (r *Runner) Run(ctx context.Context, f *File) (*FileResult, error) {
 				return nil, &FileError{File: f.Path, Line: t.Line, Msg: fmt.Sprintf("test %s: privilege %s does not exist in the %s configuration %s", quote(t.Name), quote(p), e.cat.Flavor, dir)}
 			}
 		}
-		res, err := e.run(ctx, t)
+		res, err := e.run(ctx, f.Path, t)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: test %s: %w", f.Path, t.Line, quote(t.Name), err)
 		}
@@ -293,7 +294,7 @@ func (e *env) explain(ctx context.Context, q evaluator.Query) (string, error) {
 	return b.String(), nil
 }
 
-func (e *env) run(ctx context.Context, t *Test) (*Result, error) {
+func (e *env) run(ctx context.Context, file string, t *Test) (*Result, error) {
 	res := &Result{Name: t.Name, Line: t.Line}
 	if t.WhoCan != nil {
 		if err := e.whoCan(ctx, t, res); err != nil {
@@ -317,6 +318,22 @@ func (e *env) run(ctx context.Context, t *Test) (*Result, error) {
 		}
 	}
 	for _, id := range ids {
+		v, err := e.ev.Check(ctx, evaluator.Query{AuthID: id, Path: "/", Privileges: []string{}, Clock: t.Now})
+		if err != nil {
+			return nil, err
+		}
+		where := fmt.Sprintf("%s:%d: test %s", file, t.Line, quote(t.Name))
+		switch {
+		case t.Unknown && v.Known:
+			res.Failures = append(res.Failures, Failure{AuthID: id, Check: "unknown",
+				Message: fmt.Sprintf("%s: expected an auth id that is not in the configuration (unknown: true), but %s is configured", where, safetext.Quote(id))})
+			continue
+		case !t.Unknown && !v.Known && len(t.Deny) > 0:
+			res.Cases++
+			res.Failures = append(res.Failures, Failure{AuthID: id, Privileges: t.Deny, Check: "deny",
+				Message: fmt.Sprintf("%s: %s: a deny about an auth id that is not in the configuration passes whatever the ACL says; fix the id, or add `unknown: true` if the test means an unknown one", where, report.NoSuchMessage(id, v.Token))})
+			continue
+		}
 		for _, path := range paths {
 			if err := e.single(ctx, t, id, path, res); err != nil {
 				return nil, err

@@ -26,10 +26,14 @@ func WriteExplanation(w io.Writer, x *evaluator.Explanation) error {
 	if x.Partial {
 		mode = "any of"
 	}
-	fmt.Fprintf(&b, "%s: %v on %s, %s [%s]\n", verdict, x.AuthID, path, mode, strings.Join(x.Requested, ", "))
+	if x.Listing {
+		fmt.Fprintf(&b, "PRIVILEGES of %v on %s (no privilege asked: every effective privilege and what grants it)\n", x.AuthID, path)
+	} else {
+		fmt.Fprintf(&b, "%s: %v on %s, %s [%s]\n", verdict, x.AuthID, path, mode, strings.Join(x.Requested, ", "))
+	}
 	if x.PathProblem != nil {
 		fmt.Fprintf(&b, "  %s; it is denied\n", *x.PathProblem)
-	} else if !x.InputOK {
+	} else if !x.InputOK && !x.Listing {
 		b.WriteString("  the query is malformed (auth id, path and at least one privilege are required); it is denied\n")
 	}
 
@@ -37,6 +41,11 @@ func WriteExplanation(w io.Writer, x *evaluator.Explanation) error {
 	switch {
 	case x.Active.Active:
 		fmt.Fprintf(&b, "  active%s\n", tokenNote(x))
+	case !x.Known:
+		fmt.Fprintf(&b, "  unknown%s: %s; it is denied\n", tokenNote(x), NoSuchMessage(fmt.Sprint(x.AuthID), x.Token))
+		for _, p := range x.Active.Problems {
+			fmt.Fprintf(&b, "  - %s\n", p)
+		}
 	default:
 		fmt.Fprintf(&b, "  NOT active%s: user account or token disabled or expired (docs/semantics.md §4.2)\n", tokenNote(x))
 		for _, p := range x.Active.Problems {
@@ -75,7 +84,11 @@ func WriteExplanation(w io.Writer, x *evaluator.Explanation) error {
 
 	writeTFA(&b, x.TFA)
 
-	fmt.Fprintf(&b, "\nEffective privileges on %s: %s\n", path, privList(x.Privileges))
+	if x.Listing {
+		writeGrants(&b, x.Grants, path)
+	} else {
+		fmt.Fprintf(&b, "\nEffective privileges on %s: %s\n", path, privList(x.Privileges))
+	}
 	if len(x.Missing) > 0 {
 		fmt.Fprintf(&b, "Missing: %s\n", strings.Join(x.Missing, ", "))
 	}
@@ -251,5 +264,30 @@ func writeTFA(b *strings.Builder, t *evaluator.TFAReport) {
 	}
 	if t.TokenBypasses {
 		b.WriteString("  an API token authenticates without its owner's second factor\n")
+	}
+}
+
+// writeGrants lists each effective privilege with the roles that grant it
+// and their lines: explain without a privilege.
+func writeGrants(b *strings.Builder, grants []evaluator.Grant, path string) {
+	if len(grants) == 0 {
+		fmt.Fprintf(b, "\nEffective privileges on %s: none\n", path)
+		return
+	}
+	fmt.Fprintf(b, "\nEffective privileges on %s ((*) = propagates), each with the roles that grant it:\n", path)
+	for _, g := range grants {
+		name := g.Privilege
+		if g.Propagate {
+			name += " (*)"
+		}
+		var from []string
+		for _, s := range g.Sources {
+			if s.Superuser {
+				from = append(from, fmt.Sprintf("%s is the superuser", s.Subject))
+				continue
+			}
+			from = append(from, fmt.Sprintf("%s %s on %s [%s, %s]", s.Line, s.Role, s.Path, s.Via, s.Subject))
+		}
+		fmt.Fprintf(b, "  %-28s %s\n", name, strings.Join(from, "; "))
 	}
 }

@@ -116,7 +116,7 @@ func TestWriteExplanation(t *testing.T) {
 			x: evaluator.Explanation{
 				InputOK: true, AuthID: "jane@pbs!t", Path: strp("/datastore"),
 				Requested: []string{"Datastore.Audit"},
-				Token:     true, Owner: strp("jane@pbs"),
+				Token:     true, Owner: strp("jane@pbs"), Known: true,
 				Active: evaluator.Activity{Active: false, Problems: []string{
 					"user jane@pbs is disabled (user.cfg:7)",
 					"token jane@pbs!t expired at 1700000000 (user.cfg:12)",
@@ -192,9 +192,9 @@ func TestWriteExplanation(t *testing.T) {
 			name: "inactive user without problems",
 			x: evaluator.Explanation{
 				InputOK: true, AuthID: "ghost@pbs", Path: strp("/"),
-				Requested: []string{"Sys.Audit"},
-				Active:    evaluator.Activity{Active: false},
-				ACL:       evaluator.SubjectReport{Subject: "ghost@pbs"},
+				Requested: []string{"Sys.Audit"}, Known: true,
+				Active: evaluator.Activity{Active: false},
+				ACL:    evaluator.SubjectReport{Subject: "ghost@pbs"},
 			},
 			want: []string{
 				"  NOT active: user account or token disabled or expired (docs/semantics.md §4.2)\n",
@@ -282,6 +282,64 @@ func TestWriteExplanation(t *testing.T) {
 				}},
 			},
 			want: []string{" weird\n"},
+		},
+		{
+			name: "unknown user",
+			x: evaluator.Explanation{
+				InputOK: true, AuthID: "nobody@pbs", Path: strp("/"),
+				Requested: []string{"Sys.Audit"},
+				Active:    evaluator.Activity{Active: false, Problems: []string{"user nobody@pbs does not exist in user.cfg"}},
+				ACL:       evaluator.SubjectReport{Subject: "nobody@pbs"},
+			},
+			want: []string{
+				"\nAccount:\n  unknown: no such user 'nobody@pbs'; it is denied\n  - user nobody@pbs does not exist in user.cfg\n",
+				"Effective privileges on /: none\n",
+			},
+			notWant: []string{"disabled or expired"},
+		},
+		{
+			name: "unknown token, escaped",
+			x: evaluator.Explanation{
+				InputOK: true, AuthID: "jane@pbs!t\x1b[2J", Path: strp("/"),
+				Requested: []string{"Sys.Audit"}, Token: true, Owner: strp("jane@pbs"),
+				ACL: evaluator.SubjectReport{Subject: "jane@pbs!t"},
+			},
+			want:    []string{"  unknown (API token of jane@pbs): no such token 'jane@pbs!t\\x1b[2J'; it is denied\n"},
+			notWant: []string{"disabled or expired", "NOT active"},
+		},
+		{
+			name: "listing: every privilege with its sources",
+			x: evaluator.Explanation{
+				InputOK: false, Listing: true, Known: true, AuthID: "john@pbs!client1", Path: strp("/datastore/store1/ns1"),
+				Requested: []string{}, Token: true, Owner: strp("john@pbs"),
+				Active:     evaluator.Activity{Active: true},
+				ACL:        evaluator.SubjectReport{Subject: "john@pbs!client1"},
+				OwnerACL:   &evaluator.SubjectReport{Subject: "john@pbs"},
+				Privileges: map[string]bool{"Datastore.Backup": true, "Datastore.Read": false},
+				Grants: []evaluator.Grant{
+					{Privilege: "Datastore.Backup", Propagate: true, Sources: []evaluator.GrantSource{
+						{Subject: "john@pbs", Path: "/datastore/store1", Via: "user", Role: "DatastoreAdmin", Line: "acl.cfg:4"},
+						{Subject: "john@pbs!client1", Path: "/datastore/store1/ns1", Via: "token", Role: "DatastoreBackup", Line: "acl.cfg:7"},
+					}},
+					{Privilege: "Datastore.Read", Sources: []evaluator.GrantSource{{Subject: "root@pam", Superuser: true}}},
+				},
+			},
+			want: []string{
+				"PRIVILEGES of john@pbs!client1 on /datastore/store1/ns1 (no privilege asked: every effective privilege and what grants it)\n",
+				"\nEffective privileges on /datastore/store1/ns1 ((*) = propagates), each with the roles that grant it:\n",
+				"  Datastore.Backup (*)         acl.cfg:4 DatastoreAdmin on /datastore/store1 [user, john@pbs]; acl.cfg:7 DatastoreBackup on /datastore/store1/ns1 [token, john@pbs!client1]\n",
+				"  Datastore.Read               root@pam is the superuser\n",
+			},
+			notWant: []string{"DENIED", "malformed", "Missing:"},
+		},
+		{
+			name: "listing: nothing held",
+			x: evaluator.Explanation{
+				Listing: true, Known: true, AuthID: "audit@pbs", Path: strp("/system"), Flavor: "pve",
+				Active: evaluator.Activity{Active: true}, ACL: evaluator.SubjectReport{Subject: "audit@pbs"},
+			},
+			want:    []string{"PRIVILEGES of audit@pbs on /system", "\nEffective privileges on /system: none\n"},
+			notWant: []string{"DENIED", "malformed"},
 		},
 		{
 			name: "malformed query",

@@ -30,7 +30,7 @@ func (c *Index) grants(s, priv, target, path string) []Grant {
 }
 
 // pbsGrants: the entry at the target if s has one, else the deepest
-// ancestor entry with propagating roles (pbs-semantics §3.2, §3.3).
+// ancestor entry with propagating roles (docs/semantics.md §3.2, §3.3).
 func (c *Index) pbsGrants(s, priv, target string) []Grant {
 	if e := c.Doc.ACL[target][s]; e != nil {
 		return c.grant(target, "", e, true, priv)

@@ -74,8 +74,8 @@ func newCheckCmd(g *globals) *cobra.Command {
 			reason := ""
 			switch {
 			case v.Allowed:
-			case !v.Active:
-				reason = "user account or token disabled or expired."
+			case !v.Known || !v.Active:
+				reason = report.DenialReason(q.AuthID, v.Known, v.Token, v.Active)
 			case g.detected() == config.PVE:
 				reason = report.PVEDeniedMessage(q.Privileges, v.Missing, v.Path, q.Partial)
 			default:
@@ -110,7 +110,7 @@ func newExplainCmd(g *globals) *cobra.Command {
 	f := &queryFlags{}
 	cmd := &cobra.Command{
 		Use:   "explain AUTHID PATH [PRIV...]",
-		Short: "Explain a decision: the ACL lines that decided, replacement, the token clamp, the account state",
+		Short: "Explain a decision (the ACL lines that decided, replacement, the token clamp, the account state); with no PRIV, list the effective privileges and the lines that grant them",
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			q, ev, err := f.load(cmd, g, args)

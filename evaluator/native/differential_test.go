@@ -197,7 +197,7 @@ func compare(t *testing.T, r *rand.Rand, dir string, f flavor, st *stats) {
 	if !nat.Native() || reg.Native() {
 		t.Fatalf("engines: auto native=%v, rego native=%v", nat.Native(), reg.Native())
 	}
-	for range 150 {
+	for i := range 150 {
 		q := evaluator.Query{AuthID: pick(r, f.ids[:10]), Path: pick(r, f.paths[:len(f.paths)-len(oddPaths)]), Partial: r.Intn(4) == 0}
 		if r.Intn(5) == 0 {
 			q.AuthID = pick(r, f.ids)
@@ -237,6 +237,18 @@ func compare(t *testing.T, r *rand.Rand, dir string, f flavor, st *stats) {
 		}
 		if an != ar {
 			t.Fatalf("%s: allow(%+v): native %v, rego %v\nconfig:\n%s", f.name, q, an, ar, dump(dir))
+		}
+		// every tenth query: the whole verdict, Known and Token included,
+		// against the Rego explanation
+		if i%10 == 0 {
+			vn, err1 := nat.Check(ctx, q)
+			vr, err2 := reg.Check(ctx, q)
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			if vn.Known != vr.Known || vn.Token != vr.Token || vn.Active != vr.Active || vn.Allowed != vr.Allowed {
+				t.Fatalf("%s: check(%+v): native %+v, rego %+v\nconfig:\n%s", f.name, q, vn, vr, dump(dir))
+			}
 		}
 	}
 }

@@ -215,6 +215,17 @@ func (e *Engine) Active(authID string, now int64) bool {
 	return e.active(e.subjects[authID], now)
 }
 
+// Known is the Rego known (explain.rego): the auth id has a user or a
+// token section. root@pam always has one (the compiler adds it).
+func (e *Engine) Known(authID string) bool {
+	s := e.subjects[authID]
+	return s != nil && (s.user != nil || s.token != nil)
+}
+
+// IsToken is the Rego is_token: a configured token, or an id with a '!'
+// after its last '@'.
+func (e *Engine) IsToken(authID string) bool { return isToken(authID, e.subjects[authID]) }
+
 // When is the Rego now: the clock (clock, or the real clock when 0), or
 // input.now when that is later. input.now only moves the clock forward, so
 // "now": 0 revives no expired account.

@@ -1,5 +1,5 @@
 // Package store changes a PBS configuration directory the way PBS does
-// (pbs-semantics.md §8): every writer takes PBS's lock file with flock(2),
+// (docs/semantics.md §8): every writer takes PBS's lock file with flock(2),
 // re-reads the file, checks the optional digest, and replaces the file
 // atomically (temp file, fsync, rename), keeping its owner and mode. No
 // file pxacl creates or truncates is opened through a symlink. On top of
