@@ -1,6 +1,9 @@
 package cmdutil
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Exit codes of every command.
 const (
@@ -23,4 +26,17 @@ func ErrDenied(msg string) error { return &ExitError{Code: ExitDenied, Msg: msg}
 // ErrBadInput ends the command with exit 2, printing "pxacl: " and msg.
 func ErrBadInput(format string, a ...any) error {
 	return &ExitError{Code: ExitBadInput, Msg: "pxacl: " + fmt.Sprintf(format, a...)}
+}
+
+// ExitCode is the exit code of a command's error: 0 for nil, an
+// ExitError's code, else 2.
+func ExitCode(err error) int {
+	var ex *ExitError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ex):
+		return ex.Code
+	}
+	return ExitBadInput
 }
