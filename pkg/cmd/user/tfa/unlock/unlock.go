@@ -26,6 +26,7 @@ func NewCmdUnlock(f *cmdutil.Factory, runF func(*UnlockOptions) error) *cobra.Co
 		Use:   "unlock USERID",
 		Short: "Unlock a user's second factors and reset the failure counters",
 		Example: `  $ cp -r examples/pbs /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo user tfa add-recovery john@pbs
   $ pxacl --config-dir /tmp/pxacl-demo user tfa unlock john@pbs`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: cmdutil.CompleteArgs(f.Config, false, cmdutil.ArgUser),
