@@ -194,4 +194,3 @@ func TestCompletion(t *testing.T) {
 		})
 	}
 }
-
