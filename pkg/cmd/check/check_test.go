@@ -83,3 +83,43 @@ func TestCheckRun(t *testing.T) {
 		})
 	}
 }
+
+// The denial text of `check` is PBS's check_privs error: every required
+// privilege in PBS's privilege order, joined with '&' (all) or '|' (any),
+// on the normalised path; an inactive account gets the authentication
+// error instead. PVE names the first missing privilege in the order asked;
+// with any, all of them joined by '|'. The native engine and OPA on the
+// Rego answer the same. (Moved from tests/check_test.go.)
+func TestCheckMessages(t *testing.T) {
+	for _, c := range []struct {
+		name, dir string
+		opts      CheckOptions
+		code      int
+		out       string
+	}{
+		{"allowed", "pbs", CheckOptions{AuthID: "john@pbs", Path: "/datastore/store1", Privileges: []string{"Datastore.Read"}}, 0, "allowed\n"},
+		{"all, canonical order", "pbs", CheckOptions{AuthID: "john@pbs", Path: "/datastore/store1", Privileges: []string{"Datastore.Read", "Datastore.Allocate"}}, 1,
+			"denied: missing permissions 'Datastore.Allocate&Datastore.Read' on '/datastore/store1'\n"},
+		{"any, canonical order", "pbs", CheckOptions{AuthID: "john@pbs", Path: "//datastore//store1/", Privileges: []string{"Datastore.Allocate", "Sys.Audit"}, Any: true}, 1,
+			"denied: missing permissions 'Sys.Audit|Datastore.Allocate' on '/datastore/store1'\n"},
+		{"expired token", "pbs", CheckOptions{AuthID: "john@pbs!old-laptop", Path: "/datastore/store1", Privileges: []string{"Datastore.Backup"}}, 1,
+			"denied: user account or token disabled or expired.\n"},
+		{"pve all, first missing", "pve", CheckOptions{AuthID: "alice@pve", Path: "/vms/101", Privileges: []string{"VM.Audit", "VM.PowerMgmt"}}, 1,
+			"denied: Permission check failed (/vms/101, VM.Audit)\n"},
+		{"pve any", "pve", CheckOptions{AuthID: "alice@pve", Path: "/vms/101", Privileges: []string{"VM.PowerMgmt", "VM.Console"}, Any: true}, 1,
+			"denied: Permission check failed (/vms/101, VM.PowerMgmt|VM.Console)\n"},
+	} {
+		for _, engine := range []string{"auto", "rego"} {
+			t.Run(c.name+"/"+engine, func(t *testing.T) {
+				f, bufs := cmdutil.NewTestFactory("../../../examples/" + c.dir)
+				f.Config.Engine = engine
+				opts := c.opts
+				opts.IO, opts.Config = f.IOStreams, f.Config
+				err := checkRun(context.Background(), &opts)
+				if code := cmdutil.ExitCode(err); code != c.code || bufs.Out.String() != c.out {
+					t.Fatalf("exit %d (%v), output %q; want exit %d and %q", code, err, bufs.Out, c.code, c.out)
+				}
+			})
+		}
+	}
+}

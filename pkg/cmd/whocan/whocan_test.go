@@ -2,6 +2,7 @@ package whocan
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -46,5 +47,37 @@ func TestWhoCanRun(t *testing.T) {
 				t.Errorf("output %q, want %q", bufs.Out, tc.want)
 			}
 		})
+	}
+}
+
+// Moved from tests/whocan_diff_test.go (TestWhoCanCLI).
+func TestWhoCanHolders(t *testing.T) {
+	f, bufs := cmdutil.NewTestFactory("../../../examples/pbs")
+	f.Config.OutputFormat = "json"
+	if err := whoCanRun(context.Background(), &WhoCanOptions{IO: f.IOStreams, Config: f.Config, Privilege: "Datastore.Prune", Path: "/datastore/store1"}); err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Holders []struct {
+			AuthID string `json:"auth_id"`
+		} `json:"holders"`
+	}
+	if err := json.Unmarshal(bufs.Out.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range out.Holders {
+		ids = append(ids, h.AuthID)
+	}
+	if strings.Join(ids, " ") != "admin@pbs john@pbs pve-backup-user@pbs root@pam" {
+		t.Errorf("holders %v", ids)
+	}
+	f, bufs = cmdutil.NewTestFactory("../../../examples/pbs")
+	if err := whoCanRun(context.Background(), &WhoCanOptions{IO: f.IOStreams, Config: f.Config, Privilege: "Datastore.Backup", Path: "/datastore/store1/ns1"}); err != nil ||
+		!strings.Contains(bufs.Out.String(), "john@pbs!client1 (*)\n      /datastore/store1/ns1: DatastoreBackup (acl.cfg:7)") {
+		t.Errorf("text: %v %s", err, bufs.Out)
+	}
+	if err := whoCanRun(context.Background(), &WhoCanOptions{IO: f.IOStreams, Config: f.Config, Privilege: "Datastore.Nope", Path: "/"}); cmdutil.ExitCode(err) != 2 {
+		t.Errorf("unknown privilege: %v", err)
 	}
 }
