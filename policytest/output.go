@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/pxacl/pxacl/report"
 )
 
 // WriteText writes the readable report: PASS/FAIL per test and, for a
@@ -30,7 +32,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 			}
 		}
 	}
-	fmt.Fprintf(&b, "%d tests, %d passed, %d failed\n", s.Tests, s.Passed, s.Failed)
+	fmt.Fprintf(&b, "%s, %d passed, %d failed\n", report.Count(s.Tests, "test", ""), s.Passed, s.Failed)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -10,35 +10,6 @@ import (
 	"testing"
 )
 
-// TestLintExample runs `pxacl lint` on examples/pbs: three warnings (two
-// of them admins without a second factor: the example has no tfa.json) and
-// four infos, so exit 0 at the default --fail-level error and 1 at warning.
-func TestLintExample(t *testing.T) {
-	r := runPxacl(t, "lint", "--config-dir", examplesDir())
-	if r.code != 0 {
-		t.Fatalf("want exit 0: %v", r)
-	}
-	acl := filepath.Join(examplesDir(), "acl.cfg")
-	for _, w := range []string{
-		acl + ":1: warning [admin-on-root] admin@pbs has Admin on /",
-		acl + ":3: info [token-clamped] token pve-backup-user@pbs!pve-node-01 asks for Datastore.Audit, Datastore.Read, Datastore.Verify on /datastore/store1 in vain",
-		filepath.Join(examplesDir(), "user.cfg") + ":10: info [token-no-expiry] token john@pbs!client1 never expires",
-		filepath.Join(examplesDir(), "user.cfg") + ":29: warning [no-second-factor] admin@pbs holds Permissions.Modify, Sys.Modify, Datastore.Allocate on / (acl.cfg:1) and has no second factor (there is no tfa.json)",
-		"    fix: ",
-		"7 findings: 0 errors, 3 warnings, 4 infos",
-	} {
-		if !strings.Contains(r.stdout, w) {
-			t.Errorf("missing %q in:\n%s", w, r.stdout)
-		}
-	}
-	if r := runPxacl(t, "lint", "--config-dir", examplesDir(), "--fail-level", "warning"); r.code != 1 {
-		t.Errorf("--fail-level warning: want exit 1: %v", r)
-	}
-	if r := runPxacl(t, "lint", "--config-dir", examplesDir(), "--fail-level", "nope"); r.code != 2 {
-		t.Errorf("bad --fail-level: want exit 2: %v", r)
-	}
-}
-
 func TestLintJSONAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{

@@ -9,36 +9,6 @@ import (
 	"testing"
 )
 
-func TestWhoCanCLI(t *testing.T) {
-	r := runPxacl(t, "--config-dir", examplesDir(), "who-can", "Datastore.Prune", "/datastore/store1", "--output-format", "json")
-	if r.code != 0 {
-		t.Fatal(r)
-	}
-	var out struct {
-		Holders []struct {
-			AuthID string `json:"auth_id"`
-		} `json:"holders"`
-		Candidates int `json:"candidates_evaluated"`
-	}
-	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for _, h := range out.Holders {
-		ids = append(ids, h.AuthID)
-	}
-	if strings.Join(ids, " ") != "admin@pbs john@pbs pve-backup-user@pbs root@pam" {
-		t.Errorf("holders %v", ids)
-	}
-	r = runPxacl(t, "--config-dir", examplesDir(), "who-can", "Datastore.Backup", "/datastore/store1/ns1")
-	if r.code != 0 || !strings.Contains(r.stdout, "john@pbs!client1 (*)\n      /datastore/store1/ns1: DatastoreBackup (acl.cfg:7)") {
-		t.Errorf("text: %s", r)
-	}
-	if r := runPxacl(t, "--config-dir", examplesDir(), "who-can", "Datastore.Nope", "/"); r.code != 2 {
-		t.Errorf("unknown privilege: %s", r)
-	}
-}
-
 func git(t *testing.T, dir string, args ...string) {
 	t.Helper()
 	c := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)

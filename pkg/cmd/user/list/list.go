@@ -1,0 +1,49 @@
+// Package list is `pxacl user list`.
+package list
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/pxacl/pxacl/config/pbs/store"
+	"github.com/pxacl/pxacl/pkg/cmdutil"
+	"github.com/pxacl/pxacl/report"
+)
+
+// ListOptions are the inputs of `pxacl user list`.
+type ListOptions struct {
+	IO     *cmdutil.IOStreams
+	Config *cmdutil.Config
+}
+
+// NewCmdList is `pxacl user list`.
+func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Command {
+	opts := &ListOptions{IO: f.IOStreams, Config: f.Config}
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List users",
+		Example: `  $ pxacl --config-dir examples/pbs user list
+  $ pxacl --config-dir examples/pbs user list --output-format json-pretty`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return listRun(opts)
+		},
+	}
+}
+
+func listRun(opts *ListOptions) error {
+	l, err := store.New(opts.Config.Dir).ListUsers()
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, u := range l.Data {
+		rows = append(rows, []string{u.Userid, cmdutil.BoolText(u.Enable), cmdutil.ExpireText(u.Expire), u.Firstname, u.Lastname, u.Email, u.Comment})
+	}
+	return cmdutil.Print(opts.IO.Out, opts.Config.OutputFormat, l, []report.Column{
+		{Name: "userid"}, {Name: "enable", Right: true}, {Name: "expire", Right: true},
+		{Name: "firstname"}, {Name: "lastname"}, {Name: "email"}, {Name: "comment"},
+	}, rows)
+}

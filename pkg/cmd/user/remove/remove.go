@@ -1,0 +1,44 @@
+// Package remove is `pxacl user remove`.
+package remove
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/pxacl/pxacl/config/pbs/store"
+	"github.com/pxacl/pxacl/pkg/cmdutil"
+)
+
+// RemoveOptions are the inputs of `pxacl user remove`.
+type RemoveOptions struct {
+	IO     *cmdutil.IOStreams
+	Config *cmdutil.Config
+
+	UserID string
+	Digest string
+}
+
+// NewCmdRemove is `pxacl user remove USERID`.
+func NewCmdRemove(f *cmdutil.Factory, runF func(*RemoveOptions) error) *cobra.Command {
+	opts := &RemoveOptions{IO: f.IOStreams, Config: f.Config}
+	cmd := &cobra.Command{
+		Use:   "remove USERID",
+		Short: "Remove a user, its tokens and their ACL entries, and its second factors",
+		Example: `  $ cp -r examples/pbs /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo user remove former@pbs`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: cmdutil.CompleteArgs(f.Config, false, cmdutil.ArgUser),
+		RunE: func(_ *cobra.Command, args []string) error {
+			opts.UserID = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return removeRun(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Digest, "digest", "", "fail if user.cfg changed")
+	return cmd
+}
+
+func removeRun(opts *RemoveOptions) error {
+	return store.New(opts.Config.Dir).RemoveUser(opts.UserID, opts.Digest)
+}
