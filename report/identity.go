@@ -1,6 +1,6 @@
 package report
 
-import "github.com/pxacl/pxacl/internal/safetext"
+import "github.com/pxacl/pxacl/config"
 
 // InactiveMessage is PBS's authentication error for a configured account
 // that is disabled or expired, or a token whose owner is (§4.2).
@@ -10,11 +10,10 @@ const InactiveMessage = "user account or token disabled or expired."
 // not have: "no such user 'nobody@pbs'" or, for a token, "no such token
 // 'x@pbs!t'". The id is escaped and cut by safetext.
 func NoSuchMessage(authID string, token bool) string {
-	kind := "user"
 	if token {
-		kind = "token"
+		return config.NoSuchToken(authID).Error()
 	}
-	return "no such " + kind + " " + safetext.Quote(authID)
+	return config.NoSuchUser(authID).Error()
 }
 
 // DenialReason is why an auth id cannot be allowed anything before its

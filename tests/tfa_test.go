@@ -134,7 +134,7 @@ func TestTFACommands(t *testing.T) {
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("a refused add-totp wrote tfa.json: %v", err)
 	}
-	want(t, pxacl(t, dir, "", "user", "tfa", "add-totp", "nobody@pbs", "--description", "x"), 2, "user 'nobody@pbs' does not exists.")
+	want(t, pxacl(t, dir, "", "user", "tfa", "add-totp", "nobody@pbs", "--description", "x"), 2, "no such user 'nobody@pbs'")
 	want(t, pxacl(t, dir, "", "user", "tfa", "add-totp", "john@pbs"), 2, "'description' is required for new entries")
 	want(t, pxacl(t, dir, "", "user", "tfa", "add-totp", "john@pbs", "--description", "x", "--totp", knownURI+"&foo=1"), 2,
 		"parameter 'totp' - parameter 6: unknown otpauth uri parameter (name not shown)")
@@ -224,7 +224,7 @@ $`)
 	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs"), 2, "no response given")
 	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "former@pbs", "totp:123456"), 1, "refused: user account disabled or expired.")
 	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "audit@pbs", "totp:123456"), 1, "refused: audit@pbs has no second factor")
-	want(t, pxacl(t, dir, "", "user", "tfa", "unlock", "audit@pbs"), 2, "pxacl: no such user")
+	want(t, pxacl(t, dir, "", "user", "tfa", "unlock", "audit@pbs"), 2, "pxacl: no such user 'audit@pbs'")
 
 	// delete
 	want(t, pxacl(t, dir, "", "user", "tfa", "delete", "john@pbs", "nope"), 2, "no such tfa entry: john@pbs/nope")

@@ -17,8 +17,11 @@ import (
 )
 
 // DefaultConfigDir is --config-dir when neither it nor $PXACL_CONFIG_DIR
-// is given.
-const DefaultConfigDir = "/etc/proxmox-backup"
+// is given; DefaultPVEConfigDir replaces it with --flavor pve.
+const (
+	DefaultConfigDir    = "/etc/proxmox-backup"
+	DefaultPVEConfigDir = "/etc/pve"
+)
 
 // Config is what the global flags say about the configuration: where it
 // is, its flavor, how to answer, and the output format. It loads the
@@ -43,6 +46,23 @@ func NewConfig() *Config {
 		dir = DefaultConfigDir
 	}
 	return &Config{Dir: dir, OutputFormat: report.Text, PVEVersion: "9", Engine: "auto"}
+}
+
+// Resolve checks --flavor and, for --flavor pve with no --config-dir and
+// no $PXACL_CONFIG_DIR, points Dir at PVE's /etc/pve instead of PBS's
+// directory. Commands call it once the flags are parsed.
+func (c *Config) Resolve() error {
+	if c.Flavor != "" {
+		f, err := config.ParseFlavor(c.Flavor.String())
+		if err != nil {
+			return err
+		}
+		c.Flavor = f
+	}
+	if c.Flavor == config.PVE && !c.DirGiven && os.Getenv("PXACL_CONFIG_DIR") == "" && c.Dir == DefaultConfigDir {
+		c.Dir = DefaultPVEConfigDir
+	}
+	return nil
 }
 
 // Text says the output format is text.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/authid"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pbs"
 	"github.com/pxacl/pxacl/internal/safetext"
 )
@@ -219,10 +220,10 @@ func (s *Store) UpdateACL(u ACLUpdate) error {
 			return err
 		}
 		if id.IsToken() && users.Token(id.String()) == nil {
-			return fmt.Errorf("no such API token.") // PBS wording (staticcheck.conf)
+			return config.NoSuchToken(id.String())
 		}
 		if !id.IsToken() && users.User(id.String()) == nil {
-			return fmt.Errorf("no such user.") // PBS wording (staticcheck.conf)
+			return config.NoSuchUser(id.String())
 		}
 		if err := CheckACLPath(u.Path); err != nil {
 			return err

@@ -13,8 +13,9 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/pxacl/pxacl/internal/cfgfile"
 	"golang.org/x/sys/unix"
+
+	"github.com/pxacl/pxacl/internal/cfgfile"
 )
 
 // OpenNoFollow opens path for a file pxacl creates, truncates or changes

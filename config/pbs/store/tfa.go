@@ -119,7 +119,7 @@ func (s *Store) checkTFAUser(userid string) (authid.Authid, error) {
 		return a, err
 	}
 	if c.User(a.String()) == nil {
-		return a, fmt.Errorf("user '%s' does not exists.", a) // PBS wording (staticcheck.conf)
+		return a, config.NoSuchUser(a.String())
 	}
 	return a, nil
 }
@@ -287,7 +287,7 @@ func (s *Store) UnlockTFA(userid string) (bool, error) {
 	}
 	defer unlock()
 	if f.User(a.String()) == nil {
-		return false, tfa.ErrNoSuchUser
+		return false, config.NoSuchUser(a.String()) // no second factor: unknown to tfa.json
 	}
 	c, err := s.openChallenge(a.String(), false)
 	if err != nil {
@@ -341,7 +341,7 @@ func (s *Store) VerifyTFA(userid, response string) (*VerifyResult, error) {
 	}
 	u := users.User(a.String())
 	if u == nil {
-		return nil, fmt.Errorf("no such user '%s'", a)
+		return nil, config.NoSuchUser(a.String())
 	}
 	f, unlock, err := s.lockTFA()
 	if err != nil {

@@ -70,7 +70,7 @@ func TestTFALifecycle(t *testing.T) {
 	if _, err := s.AddTOTP("john@pbs", nil, k, code(t, k, now)); err == nil || !strings.Contains(err.Error(), "'description' is required") {
 		t.Errorf("no description: %v", err)
 	}
-	if _, err := s.AddTOTP("nobody@pbs", strp("x"), k, code(t, k, now)); err == nil || err.Error() != "user 'nobody@pbs' does not exists." {
+	if _, err := s.AddTOTP("nobody@pbs", strp("x"), k, code(t, k, now)); err == nil || err.Error() != "no such user 'nobody@pbs'" {
 		t.Errorf("unknown user: %v", err)
 	}
 	if _, err := s.AddTOTP("john@pbs", strp("a\nb"), k, code(t, k, now)); err == nil {
@@ -148,7 +148,7 @@ func TestTFALifecycle(t *testing.T) {
 	if data, _ := os.ReadFile(path); string(data) != "{}" {
 		t.Errorf("tfa.json after deleting everything: %s", data)
 	}
-	if _, err := s.UnlockTFA("john@pbs"); err == nil || err.Error() != "no such user" {
+	if _, err := s.UnlockTFA("john@pbs"); err == nil || err.Error() != "no such user 'john@pbs'" {
 		t.Errorf("unlock of a user without TFA: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/pxacl/pxacl/authid"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pbs"
 	"github.com/pxacl/pxacl/internal/uuid"
 )
@@ -42,7 +43,7 @@ func (s *Store) ListTokens(userid string) (*TokenList, error) {
 		return nil, err
 	}
 	if c.User(a.String()) == nil {
-		return nil, fmt.Errorf("no such user '%s'", a)
+		return nil, config.NoSuchUser(a.String())
 	}
 	out := &TokenList{Data: []TokenItem{}, Digest: c.Digest}
 	for _, t := range c.Tokens {
@@ -90,7 +91,7 @@ func (s *Store) GenerateToken(userid, name string, f TokenFields, digest string)
 	}
 	defer unlock()
 	if c.User(a.String()) == nil {
-		return nil, fmt.Errorf("no such user '%s'", a)
+		return nil, config.NoSuchUser(a.String())
 	}
 	if c.Token(tokenid) != nil {
 		return nil, fmt.Errorf("token '%s' for user '%s' already exists.", name, a) // PBS wording (staticcheck.conf)
@@ -146,7 +147,7 @@ func (s *Store) DeleteToken(userid, name, digest string) error {
 	}
 	defer unlock()
 	if c.Token(tokenid) == nil {
-		return fmt.Errorf("token '%s' of user '%s' does not exist.", name, a) // PBS wording (staticcheck.conf)
+		return config.NoSuchToken(tokenid)
 	}
 	secrets, unlockSecrets, err := s.lockSecrets(TokenShadow)
 	if err != nil {

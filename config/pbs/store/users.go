@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pxacl/pxacl/authid"
+	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pbs"
 )
 
@@ -226,7 +227,7 @@ func (s *Store) UpdateUser(userid string, f UserFields, del []string, password *
 	defer unlock()
 	u := c.User(a.String())
 	if u == nil {
-		return fmt.Errorf("no such user '%s'", a)
+		return config.NoSuchUser(a.String())
 	}
 	for _, d := range del {
 		switch d {
@@ -318,7 +319,7 @@ func (s *Store) RemoveUser(userid, digest string) error {
 	defer unlock()
 	u := c.User(a.String())
 	if u == nil {
-		return fmt.Errorf("user '%s' does not exist.", a) // PBS wording (staticcheck.conf)
+		return config.NoSuchUser(a.String())
 	}
 	tfaFile, unlockTFA, err := s.lockTFA()
 	if err != nil {

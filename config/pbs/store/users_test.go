@@ -75,7 +75,7 @@ func TestUserOps(t *testing.T) {
 	if bytes.Contains(acl, []byte("john@pbs!client1")) || strings.Contains(users(), "john@pbs!client1") {
 		t.Fatal("delete-token left traces")
 	}
-	if err := s.DeleteToken("john@pbs", "client1", ""); err == nil || !strings.Contains(err.Error(), "does not exist") {
+	if err := s.DeleteToken("john@pbs", "client1", ""); err == nil || err.Error() != "no such token 'john@pbs!client1'" {
 		t.Fatalf("second delete = %v", err)
 	}
 }

@@ -40,6 +40,9 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			c.DirGiven = cmd.Flags().Changed("config-dir")
+			if err := c.Resolve(); err != nil {
+				return err
+			}
 			if _, err := evaluator.ParseEngine(c.Engine); err != nil {
 				return err
 			}

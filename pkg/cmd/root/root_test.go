@@ -1,6 +1,7 @@
 package root
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -153,5 +154,52 @@ func TestBundleFlag(t *testing.T) {
 				t.Fatalf("error = %v, want one containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// --flavor pve reads /etc/pve unless --config-dir or $PXACL_CONFIG_DIR says
+// otherwise; an unknown flavor is refused before anything is read.
+func TestFlavorDefaultsAndValidation(t *testing.T) {
+	t.Setenv("PXACL_CONFIG_DIR", "")
+	for _, tc := range []struct {
+		name    string
+		env     string
+		args    []string
+		wantDir string
+		wantErr string
+	}{
+		{"pve default", "", []string{"--flavor", "pve", "version"}, cmdutil.DefaultPVEConfigDir, ""},
+		{"pbs default", "", []string{"--flavor", "pbs", "version"}, cmdutil.DefaultConfigDir, ""},
+		{"detected", "", []string{"version"}, cmdutil.DefaultConfigDir, ""},
+		{"explicit dir wins", "", []string{"--flavor", "pve", "--config-dir", "/x", "version"}, "/x", ""},
+		{"environment wins", "/y", []string{"--flavor", "pve", "version"}, "/y", ""},
+		{"unknown flavor", "", []string{"--flavor", "pmg", "version"}, "", `unknown flavor "pmg"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("PXACL_CONFIG_DIR", tc.env)
+			f, _ := cmdutil.NewTestFactory(cmdutil.DefaultConfigDir)
+			if tc.env != "" {
+				f.Config.Dir = tc.env // as NewConfig reads it
+			}
+			cmd := NewCmdRoot(f)
+			cmd.SetArgs(tc.args)
+			err := cmd.Execute()
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || f.Config.Dir != tc.wantDir {
+				t.Fatalf("err %v, dir %q; want %q", err, f.Config.Dir, tc.wantDir)
+			}
+		})
+	}
+	// Without /etc/pve (no PVE host), PVE commands say so (exit 2).
+	if _, err := os.Stat(cmdutil.DefaultPVEConfigDir); err == nil {
+		return
+	}
+	if code := run([]string{"--flavor", "pve", "check", "root@pam", "/", "Sys.Audit"}); code != 2 {
+		t.Errorf("--flavor pve without /etc/pve: exit %d, want 2", code)
 	}
 }
