@@ -64,12 +64,17 @@ effective := {p: prop |
 	owner_privs := pve_user_permissions(token.owner)
 }
 
-# verify_username (§1.2)
+# pve_valid_userid: verify_username (§1.2), as package pveid checks it:
+# 3..64 bytes (not characters: PVE's Perl regexes see bytes), and Perl's
+# \s, which unlike RE2's includes the vertical tab \x0B
 pve_valid_userid(u) if {
-	count(u) >= 3
-	count(u) <= 64
-	regex.match(`^[^\s:/]+@[A-Za-z][A-Za-z0-9.\-_]+$`, u)
+	pve_byte_length(u) >= 3
+	pve_byte_length(u) <= 64
+	regex.match(`^[^\t\n\x0B\f\r :/]+@[A-Za-z][A-Za-z0-9.\-_]+$`, u)
 }
+
+# pve_byte_length is the length of s in UTF-8 bytes
+pve_byte_length(s) := count(hex.encode(s)) / 2
 
 pve_user_permissions(u) := all_privileges if {
 	u == data.pxacl.meta.superuser

@@ -181,3 +181,13 @@ test_input_now_cannot_revive[id] if {
 		with data.pxacl.user_groups as fixture.user_groups
 		with data.pxacl.users as fixture.users
 }
+
+# §1.2: user ids are checked on bytes with Perl's \s, as package pveid does
+test_valid_userid_bytes_and_perl_space if {
+	pxacl.pve_valid_userid("alice@pve")
+	pxacl.pve_valid_userid(concat("", [concat("", [c | some _ in numbers.range(1, 29); c := "ä"]), "@pve"]))
+	not pxacl.pve_valid_userid(concat("", [concat("", [c | some _ in numbers.range(1, 31); c := "ä"]), "@pve"]))
+	not pxacl.pve_valid_userid("a\u000bb@pve")
+	not pxacl.pve_valid_userid("a b@pve")
+	not pxacl.pve_valid_userid("ab")
+}
