@@ -297,10 +297,6 @@ func (r *statusRecorder) Flush() {
 // deadlines).
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// authRequired reports whether requests must authenticate (a token or
-// client certificates are configured).
-func (s *Server) authRequired() bool { return s.opts.Token != "" || s.opts.ClientCertRequired }
-
 // authorized reports whether r carries every credential the server
 // requires: a client certificate the TLS layer verified, and the bearer
 // token. With neither configured every request is authorized.
