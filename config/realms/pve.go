@@ -208,6 +208,9 @@ func (p *PVE) Add(id, typ string, ch Change) error {
 		if err != nil {
 			return err
 		}
+		if ch.Password != nil && !hasPassword(typ) { // PVE warns "ignoring password parameter"; pxacl refuses
+			return paramErr("password", fmt.Errorf("a %s realm has no bind password (PVE would ignore it)", typ))
+		}
 		if set["default"] == "1" {
 			for _, r := range c.Realms {
 				delete(r.Props, "default")

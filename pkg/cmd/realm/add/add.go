@@ -37,7 +37,7 @@ pxacl does not test the connection to the server.`,
 		Example: `  $ cp -r examples/pbs /tmp/pxacl-demo
   $ pxacl --config-dir /tmp/pxacl-demo realm add corp --type ldap --server1 ldap.example.com --base-dn dc=example,dc=com --user-attr uid --comment "Corporate LDAP"
   $ pxacl --config-dir /tmp/pxacl-demo realm add sso --type openid --issuer-url https://sso.example.com --client-id pbs
-  $ pxacl --config-dir /tmp/pxacl-demo realm add dir --type ad --server1 dc1.example.com --bind-dn cn=svc --password-stdin`,
+  $ pxacl --config-dir /tmp/pxacl-demo realm add dir --type ad --server1 dc1.example.com --bind-dn cn=svc`,
 		Args: cobra.ExactArgs(1),
 	}
 	cmd.Flags().StringVar(&opts.Type, "type", "", "realm type: PBS ldap, ad, openid; PVE ldap, ad, openid")
