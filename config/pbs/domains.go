@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/internal/safetext"
@@ -133,3 +134,43 @@ func (c *DomainsConfig) Realm(id string) *Realm {
 	}
 	return nil
 }
+
+// RealmTypes are PBS's realm types (§5.4).
+var RealmTypes = []string{"ad", "ldap", "openid", "pam", "pbs"}
+
+// RealmProperties lists the properties of a realm type (without the id
+// property "realm" and the written-out "type"), sorted.
+func RealmProperties(typ string) []string {
+	var out []string
+	for k := range realmSchemas[typ].props {
+		if k != "realm" && k != "type" {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// RealmRequired says whether key is required for a realm of type typ.
+func RealmRequired(typ, key string) bool {
+	return slices.Contains(realmSchemas[typ].required, key)
+}
+
+// CheckRealmProperty validates a value of property key for a realm of
+// type typ as the schema does; unknown keys are refused.
+func CheckRealmProperty(typ, key, value string) error {
+	check, ok := realmSchemas[typ].props[key]
+	if !ok || key == "realm" || key == "type" {
+		return fmt.Errorf("parameter %s - schema does not allow additional properties (realm type %s)", safetext.Quote(key), typ)
+	}
+	if hasControl(value) {
+		return fmt.Errorf("parameter %s - value contains control characters", safetext.Quote(key))
+	}
+	if err := check(key, value); err != nil {
+		return fmt.Errorf("parameter %s - %v", safetext.Quote(key), err)
+	}
+	return nil
+}
+
+// CheckRealmID validates a realm id (REALM_ID_SCHEMA).
+func CheckRealmID(id string) error { return checkRealmID(id) }

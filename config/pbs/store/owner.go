@@ -26,6 +26,7 @@ var pbsOwner = map[string]account{
 	"domains.cfg":   {"root", "backup"},
 	TokenShadow:     {"backup", "backup"},
 	ShadowJSON:      {"root", "root"},
+	LDAPPasswords:   {"root", "root"},
 	ACLLock:         {"backup", "backup"},
 	UserLock:        {"backup", "backup"},
 	DomainsLock:     {"backup", "backup"},

@@ -15,7 +15,7 @@ import (
 var lockProtects = map[string][]string{
 	ACLLock:         {"acl.cfg"},
 	UserLock:        {"user.cfg"},
-	DomainsLock:     {"domains.cfg"},
+	DomainsLock:     {"domains.cfg", LDAPPasswords},
 	TokenShadowLock: {TokenShadow},
 	ShadowLock:      {ShadowJSON},
 	TFALock:         {"tfa.json"},

@@ -17,6 +17,7 @@ import (
 	"github.com/pxacl/pxacl/pkg/cmd/diff"
 	"github.com/pxacl/pxacl/pkg/cmd/explain"
 	"github.com/pxacl/pxacl/pkg/cmd/lint"
+	"github.com/pxacl/pxacl/pkg/cmd/realm"
 	"github.com/pxacl/pxacl/pkg/cmd/serve"
 	cmdTest "github.com/pxacl/pxacl/pkg/cmd/test"
 	"github.com/pxacl/pxacl/pkg/cmd/user"
@@ -75,7 +76,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 
 	cmd.AddCommand(user.NewCmdUser(f), acl.NewCmdACL(f), check.NewCmdCheck(f, nil), explain.NewCmdExplain(f, nil),
 		bundle.NewCmdBundle(f), checkexpr.NewCmdCheckExpr(f, nil), cmdTest.NewCmdTest(f, nil), lint.NewCmdLint(f, nil),
-		serve.NewCmdServe(f, nil), whocan.NewCmdWhoCan(f, nil), diff.NewCmdDiff(f, nil), version.NewCmdVersion(f, nil))
+		serve.NewCmdServe(f, nil), realm.NewCmdRealm(f), whocan.NewCmdWhoCan(f, nil), diff.NewCmdDiff(f, nil), version.NewCmdVersion(f, nil))
 	info := buildinfo.Read()
 	cmd.Version = info.Version
 	cmd.SetVersionTemplate("{{printf \"%s\" .Annotations.buildinfo}}")
