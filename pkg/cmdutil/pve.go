@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/pxacl/pxacl/config"
+	pbsstore "github.com/pxacl/pxacl/config/pbs/store"
 	pvestore "github.com/pxacl/pxacl/config/pve/store"
 )
 
@@ -50,3 +51,13 @@ func OptionalString(fs *pflag.FlagSet, name, usage string) func() *string {
 func DigestFlag(fs *pflag.FlagSet, dst *string) {
 	fs.StringVar(dst, "digest", "", "fail if the file changed since (digest from 'list --output-format json')")
 }
+
+// PVEUserFields turns the user flags (UserFlags) and pveum's --groups and
+// --keys into the PVE store's fields.
+func PVEUserFields(f pbsstore.UserFields, groups, keys *string) pvestore.UserFields {
+	return pvestore.UserFields{Enable: f.Enable, Expire: f.Expire, Firstname: f.Firstname, Lastname: f.Lastname,
+		Email: f.Email, Comment: f.Comment, Keys: keys, Groups: groups}
+}
+
+// ParseBool01 reads a 1|0 flag value (PBS's boolean parser).
+func ParseBool01(name, v string) (bool, error) { return pbsstore.ParseBool(name, v) }
