@@ -71,7 +71,9 @@ func TestOperations(t *testing.T) {
 		{"acl delete", func(s *Store) error {
 			return s.ChangeACL(ACLChange{Path: "/pool/prod", Groups: "operators", Roles: "PVEVMUser", Delete: true})
 		}, nil, []string{"/pool/prod"}, ""},
-		{"acl path", func(s *Store) error { return s.ChangeACL(ACLChange{Path: "/vms/99", Users: "alice@pve", Roles: "PVEAuditor"}) }, nil, nil, "invalid ACL path"},
+		{"acl path", func(s *Store) error {
+			return s.ChangeACL(ACLChange{Path: "/vms/99", Users: "alice@pve", Roles: "PVEAuditor"})
+		}, nil, nil, "invalid ACL path"},
 		{"acl digest", func(s *Store) error {
 			return s.ChangeACL(ACLChange{Path: "/", Users: "alice@pve", Roles: "PVEAuditor", Digest: strings.Repeat("a", 40)})
 		}, nil, nil, "detected modified configuration"},

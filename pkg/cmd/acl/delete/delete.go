@@ -23,8 +23,8 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Co
 	cmd := &cobra.Command{
 		Use:   "delete PATH",
 		Short: "Remove ACL entries, like pveum acl delete",
-		Example: `  $ cp -r examples/pve /tmp/pve-demo
-  $ pxacl --config-dir /tmp/pve-demo acl delete /pool/prod --groups operators --roles PVEVMUser`,
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo acl delete /pool/prod --groups operators --roles PVEVMUser`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: cmdutil.CompleteArgs(f.Config, false, cmdutil.ArgPath),
 		RunE: func(_ *cobra.Command, args []string) error {

@@ -23,9 +23,9 @@ func NewCmdModify(f *cmdutil.Factory, runF func(*ModifyOptions) error) *cobra.Co
 	cmd := &cobra.Command{
 		Use:   "modify PATH",
 		Short: "Add ACL entries, like pveum acl modify",
-		Example: `  $ cp -r examples/pve /tmp/pve-demo
-  $ pxacl --config-dir /tmp/pve-demo acl modify / --users proxmox_user@pam --roles PVEAuditor --propagate 1
-  $ pxacl --config-dir /tmp/pve-demo acl modify /vms/100 --groups operators --tokens 'deploy@pve!ci' --roles PVEVMUser,PVEAuditor`,
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo acl modify / --users alice@pve --roles PVEAuditor --propagate 1
+  $ pxacl --config-dir /tmp/pxacl-demo acl modify /vms/100 --groups operators --tokens 'deploy@pve!ci' --roles PVEVMUser,PVEAuditor`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: cmdutil.CompleteArgs(f.Config, false, cmdutil.ArgPath),
 		RunE: func(_ *cobra.Command, args []string) error {

@@ -24,8 +24,9 @@ func NewCmdAdd(f *cmdutil.Factory, runF func(*AddOptions) error) *cobra.Command 
 		Use:     "add GROUPID",
 		Aliases: []string{"create"},
 		Short:   "Create a new group, like pveum group add",
-		Example: `  $ pxacl --flavor pve --config-dir /tmp/pve-demo group add admin --comment "System Administrators"`,
-		Args:    cobra.ExactArgs(1),
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo group add admin --comment "System Administrators"`,
+		Args: cobra.ExactArgs(1),
 	}
 	fl := cmd.Flags()
 	comment := cmdutil.OptionalString(fl, "comment", "comment")

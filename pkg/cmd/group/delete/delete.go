@@ -23,8 +23,9 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Co
 		Use:     "delete GROUPID",
 		Aliases: []string{"remove"},
 		Short:   "Delete a group and its ACL entries, like pveum group delete",
-		Example: `  $ pxacl --flavor pve --config-dir /tmp/pve-demo group delete admin`,
-		Args:    cobra.ExactArgs(1),
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo group delete auditors`,
+		Args: cobra.ExactArgs(1),
 	}
 	fl := cmd.Flags()
 	cmdutil.DigestFlag(fl, &opts.Digest)

@@ -24,8 +24,9 @@ func NewCmdModify(f *cmdutil.Factory, runF func(*ModifyOptions) error) *cobra.Co
 		Use:     "modify GROUPID",
 		Aliases: []string{"update"},
 		Short:   "Change a group's comment, like pveum group modify",
-		Example: `  $ pxacl --flavor pve --config-dir /tmp/pve-demo group modify admin --comment "Administrators"`,
-		Args:    cobra.ExactArgs(1),
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo group modify operators --comment "Operators"`,
+		Args: cobra.ExactArgs(1),
 	}
 	fl := cmd.Flags()
 	comment := cmdutil.OptionalString(fl, "comment", "comment")

@@ -24,8 +24,9 @@ func NewCmdAdd(f *cmdutil.Factory, runF func(*AddOptions) error) *cobra.Command 
 		Use:     "add POOLID",
 		Aliases: []string{"create"},
 		Short:   "Create a pool, like pveum pool add",
-		Example: `  $ pxacl --flavor pve --config-dir /tmp/pve-demo pool add prod --comment "production"
-  $ pxacl --flavor pve --config-dir /tmp/pve-demo pool add prod/web`,
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo pool add dev --comment "development"
+  $ pxacl --config-dir /tmp/pxacl-demo pool add prod/web`,
 		Args: cobra.ExactArgs(1),
 	}
 	fl := cmd.Flags()

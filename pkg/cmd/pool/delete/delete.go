@@ -23,8 +23,10 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Co
 		Use:     "delete POOLID",
 		Aliases: []string{"remove"},
 		Short:   "Delete an empty pool and its ACL entries, like pveum pool delete",
-		Example: `  $ pxacl --flavor pve --config-dir /tmp/pve-demo pool delete prod/web`,
-		Args:    cobra.ExactArgs(1),
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo pool add prod/web
+  $ pxacl --config-dir /tmp/pxacl-demo pool delete prod/web`,
+		Args: cobra.ExactArgs(1),
 	}
 	fl := cmd.Flags()
 	cmdutil.DigestFlag(fl, &opts.Digest)

@@ -29,8 +29,9 @@ func NewCmdModify(f *cmdutil.Factory, runF func(*ModifyOptions) error) *cobra.Co
 		Use:     "modify POOLID",
 		Aliases: []string{"update"},
 		Short:   "Change a pool: comment, VMs and storages, like pveum pool modify",
-		Example: `  $ pxacl --flavor pve --config-dir /tmp/pve-demo pool modify prod --vms 100,101 --storage local`,
-		Args:    cobra.ExactArgs(1),
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo pool modify test --vms 300 --storage local`,
+		Args: cobra.ExactArgs(1),
 	}
 	fl := cmd.Flags()
 	comment := cmdutil.OptionalString(fl, "comment", "comment")

@@ -24,8 +24,9 @@ func NewCmdAdd(f *cmdutil.Factory, runF func(*AddOptions) error) *cobra.Command 
 		Use:     "add ROLEID",
 		Aliases: []string{"create"},
 		Short:   "Create a custom role, like pveum role add",
-		Example: `  $ pxacl --flavor pve --config-dir /tmp/pve-demo role add Sys_Power-only --privs "Sys.PowerMgmt Sys.Console"`,
-		Args:    cobra.ExactArgs(1),
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo role add Sys_Power-only --privs "Sys.PowerMgmt Sys.Console"`,
+		Args: cobra.ExactArgs(1),
 	}
 	fl := cmd.Flags()
 	privs := cmdutil.OptionalString(fl, "privs", "privileges, separated by commas or spaces")

@@ -23,8 +23,9 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Co
 		Use:     "delete ROLEID",
 		Aliases: []string{"remove"},
 		Short:   "Delete a custom role, like pveum role delete",
-		Example: `  $ pxacl --flavor pve --config-dir /tmp/pve-demo role delete Sys_Power-only`,
-		Args:    cobra.ExactArgs(1),
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo role delete druva_backup_restore`,
+		Args: cobra.ExactArgs(1),
 	}
 	fl := cmd.Flags()
 	cmdutil.DigestFlag(fl, &opts.Digest)

@@ -25,8 +25,9 @@ func NewCmdModify(f *cmdutil.Factory, runF func(*ModifyOptions) error) *cobra.Co
 		Use:     "modify ROLEID",
 		Aliases: []string{"update"},
 		Short:   "Change a custom role's privileges, like pveum role modify",
-		Example: `  $ pxacl --flavor pve --config-dir /tmp/pve-demo role modify Sys_Power-only --privs Sys.Audit --append`,
-		Args:    cobra.ExactArgs(1),
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo role modify druva_backup_restore --privs Sys.Syslog --append`,
+		Args: cobra.ExactArgs(1),
 	}
 	fl := cmd.Flags()
 	privs := cmdutil.OptionalString(fl, "privs", "privileges, separated by commas or spaces")

@@ -35,9 +35,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Co
 		Short:   "Create a new user (PBS: proxmox-backup-manager user create; PVE: pveum user add)",
 		Example: `  $ cp -r examples/pbs /tmp/pxacl-demo
   $ pxacl --config-dir /tmp/pxacl-demo user create bob@pbs --email bob@example.com --comment "Backup operator"
-  $ pxacl --config-dir /tmp/pxacl-demo user create carol@pbs --expire 4102444800 --enable 0
-  $ cp -r examples/pve /tmp/pve-demo
-  $ pxacl --config-dir /tmp/pve-demo user add proxmox_user@pam --expire 4102444800 --groups operators`,
+  $ pxacl --config-dir /tmp/pxacl-demo user create carol@pbs --expire 4102444800 --enable 0`,
 		Args: cobra.ExactArgs(1),
 	}
 	fields := cmdutil.UserFlags(cmd.Flags())

@@ -37,9 +37,7 @@ func NewCmdUpdate(f *cmdutil.Factory, runF func(*UpdateOptions) error) *cobra.Co
 		Short:   "Update user configuration (PBS: proxmox-backup-manager user update; PVE: pveum user modify)",
 		Example: `  $ cp -r examples/pbs /tmp/pxacl-demo
   $ pxacl --config-dir /tmp/pxacl-demo user update john@pbs --email john.smith@example.com
-  $ pxacl --config-dir /tmp/pxacl-demo user update john@pbs --delete comment,firstname --enable 0
-  $ cp -r examples/pve /tmp/pve-demo
-  $ pxacl --config-dir /tmp/pve-demo user modify temp@pve --groups operators --append`,
+  $ pxacl --config-dir /tmp/pxacl-demo user update john@pbs --delete comment,firstname --enable 0`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: cmdutil.CompleteArgs(f.Config, false, cmdutil.ArgUser),
 	}

@@ -28,8 +28,9 @@ func NewCmdAdd(f *cmdutil.Factory, runF func(*AddOptions) error) *cobra.Command 
 		Use:     "add USERID TOKENID",
 		Aliases: []string{"create"},
 		Short:   "Generate an API token, like pveum user token add; the secret is printed once",
-		Example: `  $ pxacl --config-dir /tmp/pve-demo user token add proxmox_user@pam backup --privsep 0 --comment 'backup agent'`,
-		Args:    cobra.ExactArgs(2),
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo user token add alice@pve backup --privsep 0 --comment 'backup agent'`,
+		Args: cobra.ExactArgs(2),
 	}
 	fl := cmd.Flags()
 	comment := cmdutil.OptionalString(fl, "comment", "comment")

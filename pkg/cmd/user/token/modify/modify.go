@@ -25,8 +25,9 @@ func NewCmdModify(f *cmdutil.Factory, runF func(*ModifyOptions) error) *cobra.Co
 		Use:     "modify USERID TOKENID",
 		Aliases: []string{"update"},
 		Short:   "Change an API token, like pveum user token modify",
-		Example: `  $ pxacl --config-dir /tmp/pve-demo user token modify proxmox_user@pam backup --privsep 1`,
-		Args:    cobra.ExactArgs(2),
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo user token modify deploy@pve ci --privsep 0`,
+		Args: cobra.ExactArgs(2),
 	}
 	fl := cmd.Flags()
 	comment := cmdutil.OptionalString(fl, "comment", "comment")

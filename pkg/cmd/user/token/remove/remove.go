@@ -23,8 +23,9 @@ func NewCmdRemove(f *cmdutil.Factory, runF func(*RemoveOptions) error) *cobra.Co
 		Use:     "remove USERID TOKENID",
 		Aliases: []string{"delete"},
 		Short:   "Remove an API token and its secret, like pveum user token remove",
-		Example: `  $ pxacl --config-dir /tmp/pve-demo user token remove proxmox_user@pam backup`,
-		Args:    cobra.ExactArgs(2),
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo user token remove deploy@pve ci`,
+		Args: cobra.ExactArgs(2),
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.UserID, opts.TokenID = args[0], args[1]
 			if runF != nil {
