@@ -17,22 +17,26 @@ const (
 	Text       = "text"
 	JSON       = "json"
 	JSONPretty = "json-pretty"
+	YAML       = "yaml"
 )
 
 // CheckFormat validates an --output-format value.
 func CheckFormat(f string) error {
 	switch f {
-	case Text, JSON, JSONPretty:
+	case Text, JSON, JSONPretty, YAML:
 		return nil
 	}
-	return fmt.Errorf("invalid output format '%s' (want text, json or json-pretty)", f)
+	return fmt.Errorf("invalid output format '%s' (want text, json, json-pretty or yaml)", f)
 }
 
-// WriteJSON writes v compact (json) or indented (json-pretty), newline
-// terminated.
+// WriteJSON writes v compact (json), indented (json-pretty) or as YAML
+// (yaml, the same fields as the JSON), newline terminated.
 func WriteJSON(w io.Writer, format string, v any) error {
 	var b []byte
 	var err error
+	if format == YAML {
+		return writeYAML(w, v)
+	}
 	if format == JSONPretty {
 		b, err = json.MarshalIndent(v, "", "  ")
 	} else {

@@ -168,7 +168,7 @@ func TestCheckFormat(t *testing.T) {
 		{"json-pretty", true},
 		{"", false},
 		{"JSON", false},
-		{"yaml", false},
+		{"yaml", true},
 		{"json_pretty", false},
 		{" text", false},
 	}

@@ -133,9 +133,9 @@ func TestBadInput(t *testing.T) {
 		{
 			name:        "bad-output-format",
 			files:       nil,
-			args:        []string{"--output-format", "yaml", "user", "permissions", "john@pbs"},
-			bundleFlags: []string{"--output-format", "yaml"},
-			want:        []string{"yaml"},
+			args:        []string{"--output-format", "xml", "user", "permissions", "john@pbs"},
+			bundleFlags: []string{"--output-format", "xml"},
+			want:        []string{"xml"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -29,29 +29,6 @@ func copyExample(t *testing.T, name string) string {
 	return dir
 }
 
-// treeSnapshot maps every file and directory under dir to its content.
-func treeSnapshot(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		if d.IsDir() {
-			out[rel+"/"] = ""
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		out[rel] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // TestRealmEndToEnd runs realm add/modify/delete/list on copies of both
 // examples: bind passwords go to the product's file (never domains.cfg,
 // stdout or stderr), bad input exits 2 and leaves every file as it was,

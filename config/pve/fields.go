@@ -74,3 +74,8 @@ func field(f []string, i int) string {
 	}
 	return ""
 }
+
+// SplitList is PVE::Tools::split_list, for the lists pveum takes
+// (--groups, --privs, --users ...): commas, semicolons and whitespace
+// separate the items.
+func SplitList(s string) []string { return splitList(s) }

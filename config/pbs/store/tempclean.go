@@ -60,3 +60,8 @@ func removeTempsIn(dir, prefix string) {
 		_ = os.Remove(p)
 	}
 }
+
+// RemoveStaleTemps removes the temp files a killed ReplaceFile left for
+// path. The caller must hold the lock that serialises every writer of
+// path (another product's lock, such as PVE's cfs lock, counts).
+func RemoveStaleTemps(path string) { removeStaleTemps(path) }

@@ -16,8 +16,11 @@ import (
 	"github.com/pxacl/pxacl/pkg/cmd/checkexpr"
 	"github.com/pxacl/pxacl/pkg/cmd/diff"
 	"github.com/pxacl/pxacl/pkg/cmd/explain"
+	"github.com/pxacl/pxacl/pkg/cmd/group"
 	"github.com/pxacl/pxacl/pkg/cmd/lint"
+	"github.com/pxacl/pxacl/pkg/cmd/pool"
 	"github.com/pxacl/pxacl/pkg/cmd/realm"
+	"github.com/pxacl/pxacl/pkg/cmd/role"
 	"github.com/pxacl/pxacl/pkg/cmd/serve"
 	cmdTest "github.com/pxacl/pxacl/pkg/cmd/test"
 	"github.com/pxacl/pxacl/pkg/cmd/user"
@@ -59,12 +62,12 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&c.Dir, "config-dir", c.Dir, "Proxmox configuration directory (env PXACL_CONFIG_DIR)")
 	pf.StringVar((*string)(&c.Flavor), "flavor", c.Flavor.String(), "pbs or pve (default: detected from the files)")
-	pf.StringVar(&c.OutputFormat, "output-format", c.OutputFormat, "text, json or json-pretty")
+	pf.StringVar(&c.OutputFormat, "output-format", c.OutputFormat, "text, json, json-pretty or yaml")
 	pf.StringVar(&c.PVEVersion, "pve-version", c.PVEVersion, "PVE privilege catalog: 9 or 8")
 	pf.StringVar(&c.BundleFile, "bundle", c.BundleFile, "answer from a bundle file built by 'pxacl bundle build' instead of --config-dir")
 	pf.StringVar(&c.Engine, "engine", c.Engine, "how allow and permissions are decided: auto (natively when the policies are pxacl's own) or rego (OPA on the Rego policies)")
 	cmdutil.RegisterValues(cmd, "flavor", "pbs", "pve")
-	cmdutil.RegisterValues(cmd, "output-format", report.Text, report.JSON, report.JSONPretty)
+	cmdutil.RegisterValues(cmd, "output-format", report.Text, report.JSON, report.JSONPretty, report.YAML)
 	cmdutil.RegisterValues(cmd, "pve-version", "9", "8")
 	cmdutil.RegisterValues(cmd, "engine", "auto", "rego")
 	_ = cmd.RegisterFlagCompletionFunc("config-dir", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
@@ -76,7 +79,8 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 
 	cmd.AddCommand(user.NewCmdUser(f), acl.NewCmdACL(f), check.NewCmdCheck(f, nil), explain.NewCmdExplain(f, nil),
 		bundle.NewCmdBundle(f), checkexpr.NewCmdCheckExpr(f, nil), cmdTest.NewCmdTest(f, nil), lint.NewCmdLint(f, nil),
-		serve.NewCmdServe(f, nil), realm.NewCmdRealm(f), whocan.NewCmdWhoCan(f, nil), diff.NewCmdDiff(f, nil), version.NewCmdVersion(f, nil))
+		serve.NewCmdServe(f, nil), realm.NewCmdRealm(f), whocan.NewCmdWhoCan(f, nil), diff.NewCmdDiff(f, nil), version.NewCmdVersion(f, nil),
+		group.NewCmdGroup(f), role.NewCmdRole(f), pool.NewCmdPool(f))
 	info := buildinfo.Read()
 	cmd.Version = info.Version
 	cmd.SetVersionTemplate("{{printf \"%s\" .Annotations.buildinfo}}")

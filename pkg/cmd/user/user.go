@@ -12,6 +12,7 @@ import (
 	"github.com/pxacl/pxacl/pkg/cmd/user/permissions"
 	"github.com/pxacl/pxacl/pkg/cmd/user/remove"
 	"github.com/pxacl/pxacl/pkg/cmd/user/tfa"
+	"github.com/pxacl/pxacl/pkg/cmd/user/token"
 	"github.com/pxacl/pxacl/pkg/cmd/user/update"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 )
@@ -26,6 +27,6 @@ func NewCmdUser(f *cmdutil.Factory) *cobra.Command {
 	}
 	cmd.AddCommand(permissions.NewCmdPermissions(f, nil), list.NewCmdList(f, nil), create.NewCmdCreate(f, nil),
 		update.NewCmdUpdate(f, nil), remove.NewCmdRemove(f, nil), listtokens.NewCmdListTokens(f, nil),
-		generatetoken.NewCmdGenerateToken(f, nil), deletetoken.NewCmdDeleteToken(f, nil), tfa.NewCmdTFA(f))
+		generatetoken.NewCmdGenerateToken(f, nil), deletetoken.NewCmdDeleteToken(f, nil), tfa.NewCmdTFA(f), token.NewCmdToken(f))
 	return cmd
 }

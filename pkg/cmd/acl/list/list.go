@@ -2,9 +2,12 @@
 package list
 
 import (
+	"strconv"
+
 	"github.com/spf13/cobra"
 
 	"github.com/pxacl/pxacl/config/pbs/store"
+	pvestore "github.com/pxacl/pxacl/config/pve/store"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 	"github.com/pxacl/pxacl/report"
 )
@@ -34,6 +37,9 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 }
 
 func listRun(opts *ListOptions) error {
+	if opts.Config.IsPVE() {
+		return listPVE(opts)
+	}
 	l, err := store.New(opts.Config.Dir).ListACL()
 	if err != nil {
 		return err
@@ -49,6 +55,30 @@ func listRun(opts *ListOptions) error {
 			p = "1"
 		}
 		rows = append(rows, []string{ug, e.Path, p, e.Roleid})
+	}
+	return cmdutil.Print(opts.IO.Out, opts.Config.OutputFormat, l, []report.Column{
+		{Name: "ugid"}, {Name: "path"}, {Name: "propagate", Right: true}, {Name: "roleid"},
+	}, rows)
+}
+
+// listPVE is pveum acl list: the PBS columns, groups as "@group".
+func listPVE(opts *ListOptions) error {
+	s, err := opts.Config.PVEStore()
+	if err != nil {
+		return err
+	}
+	c, err := s.Load()
+	if err != nil {
+		return err
+	}
+	l := pvestore.ListACL(c)
+	var rows [][]string
+	for _, e := range l.Data {
+		ug := e.Ugid
+		if e.Type == "group" {
+			ug = "@" + ug
+		}
+		rows = append(rows, []string{ug, e.Path, strconv.Itoa(e.Propagate), e.Roleid})
 	}
 	return cmdutil.Print(opts.IO.Out, opts.Config.OutputFormat, l, []report.Column{
 		{Name: "ugid"}, {Name: "path"}, {Name: "propagate", Right: true}, {Name: "roleid"},

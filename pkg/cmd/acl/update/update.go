@@ -5,7 +5,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pxacl/pxacl/config/pbs/store"
+	pvestore "github.com/pxacl/pxacl/config/pve/store"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
+	"github.com/pxacl/pxacl/pveid"
 )
 
 // UpdateOptions are the inputs of `pxacl acl update`.
@@ -38,7 +40,7 @@ func NewCmdUpdate(f *cmdutil.Factory, runF func(*UpdateOptions) error) *cobra.Co
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Update.AuthID, "auth-id", "", "user or API token")
-	fl.StringVar(&opts.Update.Group, "group", "", "group (not supported by PBS)")
+	fl.StringVar(&opts.Update.Group, "group", "", "group (PVE only; PBS has none)")
 	fl.StringVar(&opts.Propagate, "propagate", "1", "inherit to sub-paths (1|0)")
 	fl.BoolVar(&opts.Update.Delete, "delete", false, "remove the entry instead of adding it")
 	fl.StringVar(&opts.Update.Digest, "digest", "", "fail if acl.cfg changed (SHA-256 hex from 'acl list --output-format json')")
@@ -52,7 +54,27 @@ func updateRun(opts *UpdateOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Config.IsPVE() {
+		return updatePVE(opts, p)
+	}
 	u := opts.Update
 	u.Propagate = p
 	return store.New(opts.Config.Dir).UpdateACL(u)
+}
+
+// updatePVE is the PBS form on a PVE configuration: one role for one
+// user, token (--auth-id) or group, as pveum acl modify (or delete).
+func updatePVE(opts *UpdateOptions, propagate bool) error {
+	u := opts.Update
+	c := pvestore.ACLChange{Path: u.Path, Roles: u.Role, Groups: u.Group, Propagate: propagate, Delete: u.Delete, Digest: u.Digest}
+	if pveid.IsTokenID(u.AuthID) {
+		c.Tokens = u.AuthID
+	} else {
+		c.Users = u.AuthID
+	}
+	s, err := opts.Config.PVEStore()
+	if err != nil {
+		return err
+	}
+	return s.ChangeACL(c)
 }

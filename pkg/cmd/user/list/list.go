@@ -2,9 +2,12 @@
 package list
 
 import (
+	"strconv"
+
 	"github.com/spf13/cobra"
 
 	"github.com/pxacl/pxacl/config/pbs/store"
+	pvestore "github.com/pxacl/pxacl/config/pve/store"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 	"github.com/pxacl/pxacl/report"
 )
@@ -34,6 +37,9 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 }
 
 func listRun(opts *ListOptions) error {
+	if opts.Config.IsPVE() {
+		return listPVE(opts)
+	}
 	l, err := store.New(opts.Config.Dir).ListUsers()
 	if err != nil {
 		return err
@@ -45,5 +51,26 @@ func listRun(opts *ListOptions) error {
 	return cmdutil.Print(opts.IO.Out, opts.Config.OutputFormat, l, []report.Column{
 		{Name: "userid"}, {Name: "enable", Right: true}, {Name: "expire", Right: true},
 		{Name: "firstname"}, {Name: "lastname"}, {Name: "email"}, {Name: "comment"},
+	}, rows)
+}
+
+// listPVE is pveum user list: the PBS columns plus the groups.
+func listPVE(opts *ListOptions) error {
+	s, err := opts.Config.PVEStore()
+	if err != nil {
+		return err
+	}
+	c, err := s.Load()
+	if err != nil {
+		return err
+	}
+	l := pvestore.ListUsers(c)
+	var rows [][]string
+	for _, u := range l.Data {
+		rows = append(rows, []string{u.Userid, strconv.Itoa(u.Enable), cmdutil.ExpireText(&u.Expire), u.Firstname, u.Lastname, u.Email, u.Comment, u.Groups})
+	}
+	return cmdutil.Print(opts.IO.Out, opts.Config.OutputFormat, l, []report.Column{
+		{Name: "userid"}, {Name: "enable", Right: true}, {Name: "expire", Right: true},
+		{Name: "firstname"}, {Name: "lastname"}, {Name: "email"}, {Name: "comment"}, {Name: "groups"},
 	}, rows)
 }

@@ -50,6 +50,9 @@ func NewCmdPermissions(f *cmdutil.Factory, runF func(*PermissionsOptions) error)
 	return cmd
 }
 
+// Run is the behaviour of `user permissions` (also `user token permissions`).
+func Run(ctx context.Context, opts *PermissionsOptions) error { return permissionsRun(ctx, opts) }
+
 func permissionsRun(ctx context.Context, opts *PermissionsOptions) error {
 	c := opts.Config
 	flavor := config.PBS

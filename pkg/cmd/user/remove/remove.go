@@ -21,8 +21,9 @@ type RemoveOptions struct {
 func NewCmdRemove(f *cmdutil.Factory, runF func(*RemoveOptions) error) *cobra.Command {
 	opts := &RemoveOptions{IO: f.IOStreams, Config: f.Config}
 	cmd := &cobra.Command{
-		Use:   "remove USERID",
-		Short: "Remove a user, its tokens and their ACL entries, and its second factors",
+		Use:     "remove USERID",
+		Aliases: []string{"delete"},
+		Short:   "Remove a user (PBS: with its tokens, their ACL entries and second factors; PVE: as pveum user delete)",
 		Example: `  $ cp -r examples/pbs /tmp/pxacl-demo
   $ pxacl --config-dir /tmp/pxacl-demo user remove former@pbs`,
 		Args:              cobra.ExactArgs(1),
@@ -40,5 +41,12 @@ func NewCmdRemove(f *cmdutil.Factory, runF func(*RemoveOptions) error) *cobra.Co
 }
 
 func removeRun(opts *RemoveOptions) error {
+	if opts.Config.IsPVE() {
+		s, err := opts.Config.PVEStore()
+		if err != nil {
+			return err
+		}
+		return s.DeleteUser(opts.UserID, opts.Digest)
+	}
 	return store.New(opts.Config.Dir).RemoveUser(opts.UserID, opts.Digest)
 }

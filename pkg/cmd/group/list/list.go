@@ -1,0 +1,54 @@
+// Package list is `pxacl group list`.
+package list
+
+import (
+	"github.com/spf13/cobra"
+
+	pvestore "github.com/pxacl/pxacl/config/pve/store"
+	"github.com/pxacl/pxacl/pkg/cmdutil"
+	"github.com/pxacl/pxacl/report"
+)
+
+// ListOptions are the inputs of `pxacl group list`.
+type ListOptions struct {
+	IO     *cmdutil.IOStreams
+	Config *cmdutil.Config
+}
+
+// NewCmdList is `pxacl group list`.
+func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Command {
+	opts := &ListOptions{IO: f.IOStreams, Config: f.Config}
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List groups, like pveum group list",
+		Example: `  $ pxacl --config-dir examples/pve group list
+  $ pxacl --config-dir examples/pve group list --output-format yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return listRun(opts)
+		},
+	}
+}
+
+func listRun(opts *ListOptions) error {
+	if !opts.Config.IsPVE() {
+		return cmdutil.PVEOnly("pxacl group list")
+	}
+	s, err := opts.Config.PVEStore()
+	if err != nil {
+		return err
+	}
+	c, err := s.Load()
+	if err != nil {
+		return err
+	}
+	l := pvestore.ListGroups(c)
+	var rows [][]string
+	for _, d := range l.Data {
+		rows = append(rows, []string{d.Groupid, d.Comment, d.Users})
+	}
+	return cmdutil.Print(opts.IO.Out, opts.Config.OutputFormat, l, []report.Column{{Name: "groupid"}, {Name: "comment"}, {Name: "users"}}, rows)
+}

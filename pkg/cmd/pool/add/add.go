@@ -1,0 +1,55 @@
+// Package add is `pxacl pool add`.
+package add
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/pxacl/pxacl/pkg/cmdutil"
+)
+
+// AddOptions are the inputs of `pxacl pool add`.
+type AddOptions struct {
+	IO     *cmdutil.IOStreams
+	Config *cmdutil.Config
+
+	ID      string
+	Digest  string
+	Comment *string
+}
+
+// NewCmdAdd is `pxacl pool add POOLID`.
+func NewCmdAdd(f *cmdutil.Factory, runF func(*AddOptions) error) *cobra.Command {
+	opts := &AddOptions{IO: f.IOStreams, Config: f.Config}
+	cmd := &cobra.Command{
+		Use:     "add POOLID",
+		Aliases: []string{"create"},
+		Short:   "Create a pool, like pveum pool add",
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo pool add dev --comment "development"
+  $ pxacl --config-dir /tmp/pxacl-demo pool add prod/web`,
+		Args: cobra.ExactArgs(1),
+	}
+	fl := cmd.Flags()
+	comment := cmdutil.OptionalString(fl, "comment", "comment")
+	cmdutil.DigestFlag(fl, &opts.Digest)
+	cmd.RunE = func(_ *cobra.Command, args []string) error {
+		opts.ID = args[0]
+		opts.Comment = comment()
+		if runF != nil {
+			return runF(opts)
+		}
+		return addRun(opts)
+	}
+	return cmd
+}
+
+func addRun(opts *AddOptions) error {
+	if !opts.Config.IsPVE() {
+		return cmdutil.PVEOnly("pxacl pool add")
+	}
+	s, err := opts.Config.PVEStore()
+	if err != nil {
+		return err
+	}
+	return s.AddPool(opts.ID, opts.Comment, opts.Digest)
+}

@@ -1,0 +1,52 @@
+// Package delete is `pxacl pool delete`.
+package delete
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/pxacl/pxacl/pkg/cmdutil"
+)
+
+// DeleteOptions are the inputs of `pxacl pool delete`.
+type DeleteOptions struct {
+	IO     *cmdutil.IOStreams
+	Config *cmdutil.Config
+
+	ID     string
+	Digest string
+}
+
+// NewCmdDelete is `pxacl pool delete POOLID`.
+func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Command {
+	opts := &DeleteOptions{IO: f.IOStreams, Config: f.Config}
+	cmd := &cobra.Command{
+		Use:     "delete POOLID",
+		Aliases: []string{"remove"},
+		Short:   "Delete an empty pool and its ACL entries, like pveum pool delete",
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo pool add prod/web
+  $ pxacl --config-dir /tmp/pxacl-demo pool delete prod/web`,
+		Args: cobra.ExactArgs(1),
+	}
+	fl := cmd.Flags()
+	cmdutil.DigestFlag(fl, &opts.Digest)
+	cmd.RunE = func(_ *cobra.Command, args []string) error {
+		opts.ID = args[0]
+		if runF != nil {
+			return runF(opts)
+		}
+		return deleteRun(opts)
+	}
+	return cmd
+}
+
+func deleteRun(opts *DeleteOptions) error {
+	if !opts.Config.IsPVE() {
+		return cmdutil.PVEOnly("pxacl pool delete")
+	}
+	s, err := opts.Config.PVEStore()
+	if err != nil {
+		return err
+	}
+	return s.DeletePool(opts.ID, opts.Digest)
+}

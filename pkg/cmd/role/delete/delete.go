@@ -1,0 +1,51 @@
+// Package delete is `pxacl role delete`.
+package delete
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/pxacl/pxacl/pkg/cmdutil"
+)
+
+// DeleteOptions are the inputs of `pxacl role delete`.
+type DeleteOptions struct {
+	IO     *cmdutil.IOStreams
+	Config *cmdutil.Config
+
+	ID     string
+	Digest string
+}
+
+// NewCmdDelete is `pxacl role delete ROLEID`.
+func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Command {
+	opts := &DeleteOptions{IO: f.IOStreams, Config: f.Config}
+	cmd := &cobra.Command{
+		Use:     "delete ROLEID",
+		Aliases: []string{"remove"},
+		Short:   "Delete a custom role, like pveum role delete",
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo role delete druva_backup_restore`,
+		Args: cobra.ExactArgs(1),
+	}
+	fl := cmd.Flags()
+	cmdutil.DigestFlag(fl, &opts.Digest)
+	cmd.RunE = func(_ *cobra.Command, args []string) error {
+		opts.ID = args[0]
+		if runF != nil {
+			return runF(opts)
+		}
+		return deleteRun(opts)
+	}
+	return cmd
+}
+
+func deleteRun(opts *DeleteOptions) error {
+	if !opts.Config.IsPVE() {
+		return cmdutil.PVEOnly("pxacl role delete")
+	}
+	s, err := opts.Config.PVEStore()
+	if err != nil {
+		return err
+	}
+	return s.DeleteRole(opts.ID, opts.Digest)
+}

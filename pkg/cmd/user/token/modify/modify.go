@@ -1,0 +1,68 @@
+// Package modify is `pxacl user token modify`.
+package modify
+
+import (
+	"github.com/spf13/cobra"
+
+	pvestore "github.com/pxacl/pxacl/config/pve/store"
+	"github.com/pxacl/pxacl/pkg/cmdutil"
+)
+
+// ModifyOptions are the inputs of `pxacl user token modify`.
+type ModifyOptions struct {
+	IO     *cmdutil.IOStreams
+	Config *cmdutil.Config
+
+	UserID, TokenID string
+	Fields          pvestore.TokenFields
+	Digest          string
+}
+
+// NewCmdModify is `pxacl user token modify USERID TOKENID`.
+func NewCmdModify(f *cmdutil.Factory, runF func(*ModifyOptions) error) *cobra.Command {
+	opts := &ModifyOptions{IO: f.IOStreams, Config: f.Config}
+	cmd := &cobra.Command{
+		Use:     "modify USERID TOKENID",
+		Aliases: []string{"update"},
+		Short:   "Change an API token, like pveum user token modify",
+		Example: `  $ cp -r examples/pve /tmp/pxacl-demo
+  $ pxacl --config-dir /tmp/pxacl-demo user token modify deploy@pve ci --privsep 0`,
+		Args: cobra.ExactArgs(2),
+	}
+	fl := cmd.Flags()
+	comment := cmdutil.OptionalString(fl, "comment", "comment")
+	expire := fl.Int64("expire", 0, "expiration date (seconds since epoch, 0 = the user's)")
+	privsep := fl.String("privsep", "1", "restrict the token to its own ACL entries, within the user's privileges (1|0)")
+	cmdutil.RegisterValues(cmd, "privsep", "1", "0")
+	cmdutil.DigestFlag(fl, &opts.Digest)
+	cmd.RunE = func(_ *cobra.Command, args []string) error {
+		opts.UserID, opts.TokenID = args[0], args[1]
+		opts.Fields.Comment = comment()
+		if fl.Changed("expire") {
+			opts.Fields.Expire = expire
+		}
+		if fl.Changed("privsep") {
+			p, err := cmdutil.ParseBool01("privsep", *privsep)
+			if err != nil {
+				return err
+			}
+			opts.Fields.Privsep = &p
+		}
+		if runF != nil {
+			return runF(opts)
+		}
+		return modifyRun(opts)
+	}
+	return cmd
+}
+
+func modifyRun(opts *ModifyOptions) error {
+	if !opts.Config.IsPVE() {
+		return cmdutil.PVEOnly("pxacl user token modify")
+	}
+	s, err := opts.Config.PVEStore()
+	if err != nil {
+		return err
+	}
+	return s.ModifyToken(opts.UserID, opts.TokenID, opts.Fields, opts.Digest)
+}

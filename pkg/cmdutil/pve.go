@@ -1,0 +1,63 @@
+package cmdutil
+
+import (
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"github.com/pxacl/pxacl/config"
+	pbsstore "github.com/pxacl/pxacl/config/pbs/store"
+	pvestore "github.com/pxacl/pxacl/config/pve/store"
+)
+
+// IsPVE says the configuration is PVE's (--flavor pve, or detected): the
+// management commands then behave like pveum.
+func (c *Config) IsPVE() bool { return c.Detected() == config.PVE }
+
+// PVEStore is the PVE store of the configuration directory for
+// --pve-version.
+func (c *Config) PVEStore() (*pvestore.Store, error) {
+	if err := c.CheckFlavor(); err != nil {
+		return nil, err
+	}
+	return pvestore.New(c.Dir, c.PVEVersion)
+}
+
+// PVEOnly is the error of a PVE management command (group, role, pool,
+// acl modify ...) run on a PBS configuration.
+func PVEOnly(what string) error {
+	return fmt.Errorf("%s manages Proxmox VE configurations only (this one is PBS's; see 'pxacl --help')", what)
+}
+
+// PBSOnly is the error of a flag only proxmox-backup-manager has, given
+// on a PVE configuration.
+func PBSOnly(flag string) error {
+	return fmt.Errorf("--%s is a proxmox-backup-manager option; pveum has none for this command", flag)
+}
+
+// OptionalString registers a string flag and returns a reader giving nil
+// when the flag was not given.
+func OptionalString(fs *pflag.FlagSet, name, usage string) func() *string {
+	v := fs.String(name, "", usage)
+	return func() *string {
+		if fs.Changed(name) {
+			return v
+		}
+		return nil
+	}
+}
+
+// DigestFlag registers --digest, checked as PVE's assert_if_modified.
+func DigestFlag(fs *pflag.FlagSet, dst *string) {
+	fs.StringVar(dst, "digest", "", "fail if the file changed since (digest from 'list --output-format json')")
+}
+
+// PVEUserFields turns the user flags (UserFlags) and pveum's --groups and
+// --keys into the PVE store's fields.
+func PVEUserFields(f pbsstore.UserFields, groups, keys *string) pvestore.UserFields {
+	return pvestore.UserFields{Enable: f.Enable, Expire: f.Expire, Firstname: f.Firstname, Lastname: f.Lastname,
+		Email: f.Email, Comment: f.Comment, Keys: keys, Groups: groups}
+}
+
+// ParseBool01 reads a 1|0 flag value (PBS's boolean parser).
+func ParseBool01(name, v string) (bool, error) { return pbsstore.ParseBool(name, v) }
