@@ -29,6 +29,13 @@ func PVEOnly(what string) error {
 	return fmt.Errorf("%s manages Proxmox VE configurations only (this one is PBS's; see 'pxacl --help')", what)
 }
 
+// PBSCommandOnPVE is the error of a proxmox-backup-manager command that
+// pveum spells differently, run on a PVE configuration: it names the pveum
+// form instead of writing PBS's files into a PVE directory.
+func PBSCommandOnPVE(command, instead string) error {
+	return fmt.Errorf("'pxacl user %s' is proxmox-backup-manager's; on a Proxmox VE configuration use 'pxacl user token %s'", command, instead)
+}
+
 // PBSOnly is the error of a flag only proxmox-backup-manager has, given
 // on a PVE configuration.
 func PBSOnly(flag string) error {

@@ -41,5 +41,8 @@ func NewCmdDeleteToken(f *cmdutil.Factory, runF func(*DeleteTokenOptions) error)
 }
 
 func deleteTokenRun(opts *DeleteTokenOptions) error {
+	if opts.Config.IsPVE() {
+		return cmdutil.PBSCommandOnPVE("delete-token", "remove")
+	}
 	return store.New(opts.Config.Dir).DeleteToken(opts.UserID, opts.TokenName, opts.Digest)
 }

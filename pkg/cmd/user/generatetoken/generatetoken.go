@@ -66,6 +66,9 @@ func NewCmdGenerateToken(f *cmdutil.Factory, runF func(*GenerateTokenOptions) er
 }
 
 func generateTokenRun(opts *GenerateTokenOptions) error {
+	if opts.Config.IsPVE() {
+		return cmdutil.PBSCommandOnPVE("generate-token", "add")
+	}
 	sec, err := store.New(opts.Config.Dir).GenerateToken(opts.UserID, opts.TokenName, opts.Fields, opts.Digest)
 	if err != nil {
 		return err

@@ -38,6 +38,9 @@ func NewCmdListTokens(f *cmdutil.Factory, runF func(*ListTokensOptions) error) *
 }
 
 func listTokensRun(opts *ListTokensOptions) error {
+	if opts.Config.IsPVE() {
+		return cmdutil.PBSCommandOnPVE("list-tokens", "list")
+	}
 	l, err := store.New(opts.Config.Dir).ListTokens(opts.UserID)
 	if err != nil {
 		return err
