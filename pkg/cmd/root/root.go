@@ -118,6 +118,7 @@ var bundleCommands = map[string]bool{
 	"pxacl explain":          true,
 	"pxacl check-expr":       true,
 	"pxacl user permissions": true,
+	"pxacl bundle push":      true, // pushes the file as is
 }
 
 // checkBundleFlag refuses --bundle on a command that cannot answer from a
@@ -127,7 +128,7 @@ func checkBundleFlag(cmd *cobra.Command) error {
 		return nil
 	}
 	if !bundleCommands[cmd.CommandPath()] {
-		return fmt.Errorf("%s reads the configuration files and cannot answer from --bundle (commands that can: check, explain, check-expr, user permissions)", cmd.CommandPath())
+		return fmt.Errorf("%s reads the configuration files and cannot answer from --bundle (commands that can: check, explain, check-expr, user permissions, bundle push)", cmd.CommandPath())
 	}
 	if cmd.Flags().Changed("config-dir") {
 		return errors.New("give either --bundle or --config-dir, not both")
