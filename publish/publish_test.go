@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"io"
 	"log"
 	"net/http"
@@ -373,5 +374,34 @@ func TestIsLoopback(t *testing.T) {
 		if got := IsLoopback(host); got != want {
 			t.Errorf("IsLoopback(%q) = %v", host, got)
 		}
+	}
+}
+
+// httpsDown fails every https request at once, as an unreachable
+// registry would, and counts the plain-HTTP requests that get through.
+type httpsDown struct{ plain *int }
+
+func (d httpsDown) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Scheme == "https" {
+		return nil, errors.New("connection refused")
+	}
+	*d.plain++
+	return okTransport{}.RoundTrip(r)
+}
+
+// go-containerregistry falls back to plain HTTP for private-network
+// registries; Push refuses that fallback unless Insecure.
+func TestPushPlainHTTP(t *testing.T) {
+	for _, ref := range []string{"10.0.0.5:5000/acl/pxacl:latest", "192.168.1.2/acl/pxacl:latest", "172.16.0.1:443/acl/pxacl:latest"} {
+		var plain int
+		_, err := Push(context.Background(), ref, tarball(t, "b"), PushOptions{Keychain: anonymous, Transport: httpsDown{&plain}})
+		if err == nil || !strings.Contains(err.Error(), "refusing plain HTTP") || plain != 0 {
+			t.Errorf("%s: err %v, %d plain-HTTP requests sent; want a refusal and none", ref, err, plain)
+		}
+	}
+	var plain int
+	_, err := Push(context.Background(), "10.0.0.5:5000/acl/pxacl:latest", tarball(t, "b"), PushOptions{Keychain: anonymous, Transport: httpsDown{&plain}, Insecure: true})
+	if plain == 0 {
+		t.Errorf("Insecure: no plain-HTTP request sent (%v)", err)
 	}
 }
