@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -404,4 +406,39 @@ func TestPushPlainHTTP(t *testing.T) {
 	if plain == 0 {
 		t.Errorf("Insecure: no plain-HTTP request sent (%v)", err)
 	}
+}
+
+// TestPushTiming pushes the bundle file named by $PXACL_PUSH_BUNDLE to
+// an in-process registry on 127.0.0.1 and logs the time, for
+// docs/benchmarks.md:
+//
+//	PXACL_PUSH_BUNDLE=/tmp/b1m.tar.gz go test -count=1 -run TestPushTiming -v ./publish
+func TestPushTiming(t *testing.T) {
+	file := os.Getenv("PXACL_PUSH_BUNDLE")
+	if file == "" {
+		t.Skip("PXACL_PUSH_BUNDLE is not set")
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := startRegistry(t, nil)
+	for i, what := range []string{"first push (bundle uploaded)", "same bundle again (blobs exist, manifest only)"} {
+		start := time.Now()
+		p, err := Push(context.Background(), host+"/acl/pxacl:latest", raw, PushOptions{Keychain: anonymous})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%d. %s: %d bytes in %v (%s)", i+1, what, p.Size, time.Since(start).Round(time.Millisecond), p.BundleDigest[:19])
+	}
+	ref, _ := name.ParseReference(host + "/acl/pxacl:latest")
+	start := time.Now()
+	img, err := remote.Image(ref, remote.WithAuthFromKeychain(anonymous))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := layerBytes(t, img); !bytes.Equal(got, raw) {
+		t.Fatal("the pulled bundle differs")
+	}
+	t.Logf("pull (manifest + bundle layer): %v", time.Since(start).Round(time.Millisecond))
 }
