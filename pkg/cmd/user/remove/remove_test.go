@@ -1,12 +1,14 @@
 package remove
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/pxacl/pxacl/config/pbs/store"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 )
 
@@ -66,6 +68,39 @@ func TestRemoveRunPBS(t *testing.T) {
 		if !strings.Contains(string(acl), line) {
 			t.Errorf("acl.cfg lacks %q:\n%s", line, acl)
 		}
+	}
+}
+
+// user remove drops the user's tfa.json entry and failure counters, and
+// leaves the other users' alone.
+func TestRemoveRunTFA(t *testing.T) {
+	dir := copyExample(t, "pbs")
+	s := store.New(dir)
+	for _, u := range []string{"john@pbs", "audit@pbs"} {
+		if _, err := s.AddRecovery(u); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := s.VerifyTFA(u, "recovery:nope"); err != nil || res.OK {
+			t.Fatal(res, err)
+		}
+	}
+	counters := filepath.Join(dir, store.ChallengesSubdir, "john@pbs")
+	if _, err := os.Stat(counters); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := cmdutil.NewTestFactory(dir)
+	if err := removeRun(&RemoveOptions{IO: f.IOStreams, Config: f.Config, UserID: "john@pbs"}); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "tfa.json"))
+	if strings.Contains(string(data), "john@pbs") || !strings.Contains(string(data), "audit@pbs") {
+		t.Errorf("tfa.json after user remove: %s", data)
+	}
+	if _, err := os.Stat(counters); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("failure counters kept: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, store.ChallengesSubdir, "audit@pbs")); err != nil {
+		t.Errorf("another user's counters: %v", err)
 	}
 }
 

@@ -158,8 +158,17 @@ func TestAddTOTPRunRejected(t *testing.T) {
 		{"control characters", AddTOTPOptions{UserID: "john@pbs", Description: str("a\x1bb")}, "", "control characters"},
 		{"unknown user", AddTOTPOptions{UserID: "nobody@pbs"}, "", "no such user 'nobody@pbs'"},
 		{"unknown URI parameter", AddTOTPOptions{UserID: "john@pbs", TOTP: totpURI(knownURI + "&foo=1")}, "", "parameter 'totp' - parameter 6: unknown otpauth uri parameter (name not shown)"},
-		{"short secret", AddTOTPOptions{UserID: "john@pbs", TOTP: totpURI("otpauth://totp/a?secret=AE&digits=1")}, "", "secret is too short (1 byte)"},
+		// weak keys: a code guessed in a few tries, or a password in disguise
+		{"short secret", AddTOTPOptions{UserID: "john@pbs", TOTP: totpURI("otpauth://totp/a?secret=AE&digits=1")}, "", "parameter 'totp' - secret is too short (1 byte): at least 10 bytes"},
+		{"9-byte secret", AddTOTPOptions{UserID: "john@pbs", TOTP: totpURI("otpauth://totp/a?secret=GEZDGNBVGY3TQOI")}, "", "secret is too short (9 bytes)"},
+		{"digits 1", AddTOTPOptions{UserID: "john@pbs", TOTP: totpURI("otpauth://totp/a?secret=" + s20 + "&digits=1")}, "", "parameter 'totp' - digits 1 is out of range: codes have 6 to 8 digits"},
+		{"digits 9", AddTOTPOptions{UserID: "john@pbs", TOTP: totpURI("otpauth://totp/a?secret=" + s20 + "&digits=9")}, "", "digits 9 is out of range"},
+		{"period 0", AddTOTPOptions{UserID: "john@pbs", TOTP: totpURI("otpauth://totp/a?secret=" + s20 + "&period=0")}, "", "period 0 is out of range: 15 to 300 seconds"},
+		{"period 5", AddTOTPOptions{UserID: "john@pbs", TOTP: totpURI("otpauth://totp/a?secret=" + s20 + "&period=5")}, "", "period 5 is out of range"},
 		{"period 1 day", AddTOTPOptions{UserID: "john@pbs", TOTP: totpURI("otpauth://totp/a?secret=" + s20 + "&period=86400")}, "", "period 86400 is out of range"},
+		{"algorithm MD5", AddTOTPOptions{UserID: "john@pbs", TOTP: totpURI("otpauth://totp/a?secret=" + s20 + "&algorithm=MD5")}, "", "unsupported algorithm (want SHA1, SHA256 or SHA512)"},
+		{"--digits 1", AddTOTPOptions{UserID: "john@pbs", TOTP: func() (o store.TOTPOptions) { o.Digits = 1; return }()}, "", "parameter 'digits' - must be 6..8, not 1"},
+		{"--period 1", AddTOTPOptions{UserID: "john@pbs", TOTP: func() (o store.TOTPOptions) { o.Period = 1; return }()}, "", "parameter 'period' - must be 15..300 seconds, not 1"},
 		{"--digits with --totp", AddTOTPOptions{UserID: "john@pbs", TOTP: func() (o store.TOTPOptions) { o.URI, o.Digits = knownURI, 8; return }()}, "", "come from the given otpauth URI"},
 		{"--digits 10", AddTOTPOptions{UserID: "john@pbs", TOTP: func() (o store.TOTPOptions) { o.Digits = 10; return }()}, "", "parameter 'digits' - must be 6..8, not 10"},
 		{"--period 3600", AddTOTPOptions{UserID: "john@pbs", TOTP: func() (o store.TOTPOptions) { o.Period = 3600; return }()}, "", "parameter 'period' - must be 15..300 seconds, not 3600"},
@@ -176,6 +185,13 @@ func TestAddTOTPRunRejected(t *testing.T) {
 			opts.IO, opts.Config = f.IOStreams, f.Config
 			if opts.Description == nil && tc.name != "no description" {
 				opts.Description = str("phone")
+			}
+			if opts.TOTP.URI != "" && !opts.CodeGiven {
+				// a valid code when the URI parses: a weak key is refused all the same
+				opts.CodeGiven, opts.Code = true, "000000"
+				if k, err := tfa.ParseURI(opts.TOTP.URI); err == nil && k.Digits >= 1 && k.Digits <= 9 && k.Period > 0 {
+					opts.Code, _ = k.CodeAt(time.Now())
+				}
 			}
 			err := addTOTPRun(&opts)
 			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
