@@ -127,16 +127,3 @@ func TestRealmEndToEnd(t *testing.T) {
 		})
 	}
 }
-
-// An unmodified PVE domains.cfg survives a change to another realm line
-// for line.
-func TestRealmPVEKeepsOtherRealms(t *testing.T) {
-	dir := copyExample(t, "pve")
-	before, _ := os.ReadFile(filepath.Join(dir, "domains.cfg"))
-	mustRun(t, dir, "realm", "add", "extra", "--type", "openid", "--issuer-url", "https://x", "--client-id", "c")
-	mustRun(t, dir, "realm", "delete", "extra")
-	after, _ := os.ReadFile(filepath.Join(dir, "domains.cfg"))
-	if string(before) != string(after) {
-		t.Errorf("round trip differs:\n%s", after)
-	}
-}

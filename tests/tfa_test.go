@@ -1,14 +1,9 @@
 package tests
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -20,7 +15,10 @@ import (
 	"github.com/pxacl/pxacl/tfa/tfatest"
 )
 
-// The `pxacl user tfa` commands end to end (docs/semantics.md §9).
+// The `pxacl user tfa` commands end to end (docs/semantics.md §9): what
+// needs processes (concurrent verifications, environment and flag
+// variants). The commands' behaviour is tested in process in
+// pkg/cmd/user/tfa/* and pkg/cmd/user/remove.
 
 // knownURI is a TOTP the tests know the secret of (the RFC 6238 SHA1 seed).
 const knownURI = "otpauth://totp/Proxmox%20Backup%20Server:john%40pbs?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=6&algorithm=SHA1&period=30&issuer=Proxmox%20Backup%20Server"
@@ -63,175 +61,6 @@ func want(t *testing.T, r cliResult, code int, substrings ...string) {
 		if !strings.Contains(r.stdout+r.stderr, s) {
 			t.Errorf("missing %q: %s", s, r)
 		}
-	}
-}
-
-// TestTFAAddTOTPInteractive: add-totp prints the otpauth URI and a QR
-// code, reads the code from stdin and adds the entry only then.
-func TestTFAAddTOTPInteractive(t *testing.T) {
-	dir := tfaDir(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, pxaclBin, "--config-dir", dir, "user", "tfa", "add-totp", "john@pbs", "--description", "phone")
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(stdout)
-	var uri string
-	var out []string
-	for sc.Scan() {
-		out = append(out, sc.Text())
-		if strings.HasPrefix(sc.Text(), "otpauth://") {
-			uri = sc.Text()
-			break
-		}
-	}
-	if uri == "" {
-		t.Fatalf("no otpauth URI printed: %q", out)
-	}
-	if !regexp.MustCompile(`^otpauth://totp/Proxmox%20Backup%20Server:john%40pbs\?secret=[A-Z2-7]{32}&digits=6&algorithm=SHA1&period=30&issuer=Proxmox%20Backup%20Server$`).MatchString(uri) {
-		t.Errorf("URI %s", uri)
-	}
-	if _, err := io.WriteString(stdin, totpCode(t, uri, time.Now())+"\n"); err != nil {
-		t.Fatal(err)
-	}
-	stdin.Close()
-	rest, _ := io.ReadAll(stdout)
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("add-totp: %v\n%s%s", err, rest, stderr.String())
-	}
-	if !strings.Contains(string(rest), "█") || !strings.Contains(string(rest), "▀") {
-		t.Errorf("no QR code drawn:\n%s", rest)
-	}
-	if !regexp.MustCompile(`added TOTP [0-9a-f-]{36} for john@pbs\n$`).Match(rest) {
-		t.Errorf("output:\n%s", rest)
-	}
-	if !strings.Contains(stderr.String(), "Current code from the authenticator: ") {
-		t.Errorf("no prompt: %q", stderr.String())
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "tfa.json"))
-	if err != nil || !strings.Contains(string(data), `"entry":"`+uri+`"`) {
-		t.Fatalf("tfa.json: %s %v", data, err)
-	}
-	if st, _ := os.Stat(filepath.Join(dir, "tfa.json")); st.Mode().Perm() != 0o600 {
-		t.Errorf("tfa.json mode %v", st.Mode())
-	}
-}
-
-// TestTFACommands: add (refused with a wrong code, nothing written), list,
-// verify (replay refused), recovery keys (once each), lockout, unlock,
-// delete, as PBS does them (§9).
-func TestTFACommands(t *testing.T) {
-	t.Setenv("TZ", "UTC")
-	dir := tfaDir(t)
-	path := filepath.Join(dir, "tfa.json")
-	want(t, pxacl(t, dir, "", "user", "tfa", "add-totp", "john@pbs", "--description", "phone", "--totp", knownURI, "--code", "000000"),
-		2, "pxacl: failed to verify TOTP challenge")
-	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("a refused add-totp wrote tfa.json: %v", err)
-	}
-	want(t, pxacl(t, dir, "", "user", "tfa", "add-totp", "nobody@pbs", "--description", "x"), 2, "no such user 'nobody@pbs'")
-	want(t, pxacl(t, dir, "", "user", "tfa", "add-totp", "john@pbs"), 2, "'description' is required for new entries")
-	want(t, pxacl(t, dir, "", "user", "tfa", "add-totp", "john@pbs", "--description", "x", "--totp", knownURI+"&foo=1"), 2,
-		"parameter 'totp' - parameter 6: unknown otpauth uri parameter (name not shown)")
-	r := pxacl(t, dir, "", "--output-format", "json", "user", "tfa", "add-totp", "john@pbs", "--description", "phone", "--totp", knownURI,
-		"--code", totpCode(t, knownURI, time.Now()))
-	var added struct{ ID string }
-	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &added) != nil || len(added.ID) != 36 || strings.Contains(r.stdout+r.stderr, "GEZDGNBV") {
-		t.Fatalf("add-totp --totp: %s", r)
-	}
-	r = pxacl(t, dir, "", "user", "tfa", "add-recovery", "john@pbs")
-	keys := regexp.MustCompile(`(?m)^ ?\d: ([0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})$`).FindAllStringSubmatch(r.stdout, -1)
-	if r.code != 0 || len(keys) != 10 || !strings.HasPrefix(r.stdout, "Recovery keys of john@pbs: each works once, and they are shown only now.\n") {
-		t.Fatalf("add-recovery: %s", r)
-	}
-	want(t, pxacl(t, dir, "", "user", "tfa", "add-recovery", "john@pbs"), 2, "user already has recovery keys")
-
-	// list: text and PBS's JSON shapes, never a secret
-	r = pxacl(t, dir, "", "user", "tfa", "list", "john@pbs")
-	tableRE := regexp.MustCompile(`^┌──────────────────────────────────────┬──────────┬─────────────┬──────────────────────────┬────────┐
-│ id                                   │ type     │ description │ created                  │ enable │
-╞══════════════════════════════════════╪══════════╪═════════════╪══════════════════════════╪════════╡
-│ recovery                             │ recovery │             │ \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} │      1 │
-├──────────────────────────────────────┼──────────┼─────────────┼──────────────────────────┼────────┤
-│ ` + added.ID + ` │ totp     │ phone       │ \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} │      1 │
-└──────────────────────────────────────┴──────────┴─────────────┴──────────────────────────┴────────┘
-$`)
-	if r.code != 0 || !tableRE.MatchString(r.stdout) {
-		t.Errorf("list john@pbs:\n%s", r)
-	}
-	r = pxacl(t, dir, "", "--output-format", "json", "user", "tfa", "list", "john@pbs")
-	var entries []map[string]any
-	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &entries) != nil || len(entries) != 2 || entries[0]["type"] != "recovery" ||
-		entries[1]["id"] != added.ID || entries[1]["description"] != "phone" || entries[1]["enable"] != nil {
-		t.Errorf("list json: %s", r)
-	}
-	r = pxacl(t, dir, "", "--output-format", "json", "user", "tfa", "list")
-	var users []struct {
-		Userid  string           `json:"userid"`
-		Entries []map[string]any `json:"entries"`
-	}
-	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &users) != nil || len(users) != 1 || users[0].Userid != "john@pbs" || len(users[0].Entries) != 2 {
-		t.Errorf("list all json: %s", r)
-	}
-	for _, r := range []cliResult{pxacl(t, dir, "", "user", "tfa", "list"), pxacl(t, dir, "", "--output-format", "json", "user", "tfa", "list")} {
-		if strings.Contains(r.stdout, "GEZDGNBV") || strings.Contains(r.stdout, "otpauth") || strings.Contains(r.stdout, keys[0][1]) {
-			t.Errorf("list shows a secret: %s", r.stdout)
-		}
-	}
-	want(t, pxacl(t, dir, "", "user", "tfa", "list", "audit@pbs"), 0)
-
-	// verify: TOTP once, replay refused; a recovery key once
-	now := time.Now()
-	code := totpCode(t, knownURI, now)
-	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs", "totp:"+code), 0, "ok: TOTP code accepted")
-	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs", "totp:"+code), 1, "refused: reused TOTP code")
-	want(t, pxacl(t, dir, "recovery:"+keys[3][1]+"\n", "user", "tfa", "verify", "john@pbs"), 0, "ok: recovery key accepted, 9 unused keys left")
-	r = pxacl(t, dir, "", "--output-format", "json", "user", "tfa", "verify", "john@pbs", "recovery:"+keys[3][1])
-	if r.code != 1 || !strings.Contains(r.stdout, `"reason": "wrong or used recovery key"`) && !strings.Contains(r.stdout, `"reason":"wrong or used recovery key"`) {
-		t.Errorf("second use of a recovery key: %s", r)
-	}
-	if strings.Contains(r.stdout+r.stderr, keys[3][1]) {
-		t.Errorf("the key is echoed: %s", r)
-	}
-	// the failure counters persist between runs; the recovery key's
-	// success reset the TOTP failures (§9), so 8 more lock TOTP
-	for i := 1; i <= 7; i++ {
-		want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs", "totp:000000"), 1, "refused: wrong TOTP code")
-	}
-	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs", "totp:000000"), 1, "refused: wrong TOTP code; TOTP is now locked (8 consecutive TOTP failures)")
-	next := totpCode(t, knownURI, now.Add(30*time.Second))
-	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs", "totp:"+next), 1, "refused: TOTP locked")
-	want(t, pxacl(t, dir, "", "user", "tfa", "list", "john@pbs"), 0, "john@pbs: TOTP locked after 8 consecutive failures")
-	want(t, pxacl(t, dir, "", "user", "tfa", "unlock", "john@pbs"), 0, "unlocked john@pbs")
-	want(t, pxacl(t, dir, "", "user", "tfa", "unlock", "john@pbs"), 0, "john@pbs was not locked; failure counters reset")
-	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs", "totp:"+next), 0, "ok: TOTP code accepted")
-	counters, err := os.ReadFile(filepath.Join(dir, ".tfa-challenges", "john@pbs"))
-	if err != nil || string(counters) != "{}" {
-		t.Errorf("challenge data: %q %v", counters, err)
-	}
-	// the counters' place is not the caller's to choose
-	want(t, pxacl(t, dir, "", "user", "tfa", "--state-dir", t.TempDir(), "verify", "john@pbs", "totp:1"), 2, "unknown flag: --state-dir")
-
-	// bad input: exit 2
-	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs", "123456"), 2, "pxacl: invalid tfa response")
-	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs", `webauthn:{"a":1}`), 2, "only totp: and recovery: responses")
-	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "nobody@pbs", "totp:123456"), 2, "no such user 'nobody@pbs'")
-	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "john@pbs"), 2, "no response given")
-	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "former@pbs", "totp:123456"), 1, "refused: user account disabled or expired.")
-	want(t, pxacl(t, dir, "", "user", "tfa", "verify", "audit@pbs", "totp:123456"), 1, "refused: audit@pbs has no second factor")
-	want(t, pxacl(t, dir, "", "user", "tfa", "unlock", "audit@pbs"), 2, "pxacl: no such user 'audit@pbs'")
-
-	// delete
-	want(t, pxacl(t, dir, "", "user", "tfa", "delete", "john@pbs", "nope"), 2, "no such tfa entry: john@pbs/nope")
-	want(t, pxacl(t, dir, "", "user", "tfa", "delete", "john@pbs", added.ID), 0)
-	want(t, pxacl(t, dir, "", "user", "tfa", "delete", "john@pbs", "recovery"), 0)
-	if data, _ := os.ReadFile(path); string(data) != "{}" {
-		t.Errorf("tfa.json after deleting everything: %s", data)
 	}
 }
 
@@ -376,24 +205,6 @@ func TestTFAMalformed(t *testing.T) {
 	}
 }
 
-// TestTFAUserRemove: user remove drops the user's tfa.json entry and
-// challenge data.
-func TestTFAUserRemove(t *testing.T) {
-	dir := tfaDir(t)
-	for _, u := range []string{"john@pbs", "audit@pbs"} {
-		want(t, pxacl(t, dir, "", "user", "tfa", "add-recovery", u), 0)
-		want(t, pxacl(t, dir, "", "user", "tfa", "verify", u, "recovery:nope"), 1)
-	}
-	want(t, pxacl(t, dir, "", "user", "remove", "john@pbs"), 0)
-	data, _ := os.ReadFile(filepath.Join(dir, "tfa.json"))
-	if strings.Contains(string(data), "john@pbs") || !strings.Contains(string(data), "audit@pbs") {
-		t.Errorf("tfa.json after user remove: %s", data)
-	}
-	if _, err := os.Stat(filepath.Join(dir, ".tfa-challenges", "john@pbs")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("challenge data kept: %v", err)
-	}
-}
-
 // TestTFABundleNoSecrets: a bundle built from a configuration with a
 // PBS-written tfa.json holds the non-secret TFA state and no secret of
 // tfa.json anywhere in the tar (§9: no secret goes into a bundle); the
@@ -462,72 +273,6 @@ func secretsOf(t *testing.T, data []byte) []string {
 	}
 	if len(out) < 15 {
 		t.Fatalf("only %d secrets found", len(out))
-	}
-	return out
-}
-
-// TestTFAAddTOTPRefusesWeakKeys: add-totp refuses a
-// key a code of which is guessed in a few tries (short secret, few
-// digits) or that is a password in disguise (a long period), from --totp
-// or from the flags, with exit 2 and nothing saved, even with a valid
-// code; the error never shows the secret.
-func TestTFAAddTOTPRefusesWeakKeys(t *testing.T) {
-	dir := tfaDir(t)
-	const s20 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
-		{"issue example", []string{"--totp", "otpauth://totp/a?secret=AE&digits=1"}, "parameter 'totp' - secret is too short (1 byte): at least 10 bytes"},
-		{"9-byte secret", []string{"--totp", "otpauth://totp/a?secret=GEZDGNBVGY3TQOI"}, "secret is too short (9 bytes)"},
-		{"digits 1", []string{"--totp", "otpauth://totp/a?secret=" + s20 + "&digits=1"}, "parameter 'totp' - digits 1 is out of range: codes have 6 to 8 digits"},
-		{"digits 9", []string{"--totp", "otpauth://totp/a?secret=" + s20 + "&digits=9"}, "digits 9 is out of range"},
-		{"period 0", []string{"--totp", "otpauth://totp/a?secret=" + s20 + "&period=0"}, "period 0 is out of range: 15 to 300 seconds"},
-		{"period 5", []string{"--totp", "otpauth://totp/a?secret=" + s20 + "&period=5"}, "period 5 is out of range"},
-		{"period 1 day", []string{"--totp", "otpauth://totp/a?secret=" + s20 + "&period=86400"}, "period 86400 is out of range"},
-		{"algorithm MD5", []string{"--totp", "otpauth://totp/a?secret=" + s20 + "&algorithm=MD5"}, "unsupported algorithm (want SHA1, SHA256 or SHA512)"},
-		{"--digits 1", []string{"--digits", "1"}, "parameter 'digits' - must be 6..8, not 1"},
-		{"--digits 10", []string{"--digits", "10"}, "parameter 'digits' - must be 6..8, not 10"},
-		{"--period 1", []string{"--period", "1"}, "parameter 'period' - must be 15..300 seconds, not 1"},
-		{"--period 3600", []string{"--period", "3600"}, "parameter 'period' - must be 15..300 seconds, not 3600"},
-		{"--algorithm md5", []string{"--algorithm", "md5"}, "unsupported algorithm"},
-	}
-	before := snapshotDir(t, dir)
-	for _, tt := range tests {
-		code := "000000"
-		if tt.args[0] == "--totp" { // a valid code when the URI parses: refused all the same
-			if k, err := tfa.ParseURI(tt.args[1]); err == nil && k.Digits >= 1 && k.Digits <= 9 && k.Period > 0 {
-				code, _ = k.CodeAt(time.Now())
-			}
-		}
-		args := append([]string{"user", "tfa", "add-totp", "john@pbs", "--description", "x", "--code", code, "--no-qr"}, tt.args...)
-		r := pxacl(t, dir, "", args...)
-		want(t, r, 2, tt.want)
-		if strings.Contains(r.stdout+r.stderr, "GEZDGNBV") || strings.Contains(r.stdout+r.stderr, "otpauth://") {
-			t.Errorf("%s: output shows the key: %s", tt.name, r)
-		}
-	}
-	if after := snapshotDir(t, dir); !maps.Equal(before, after) {
-		t.Errorf("a refused add-totp changed the configuration directory")
-	}
-}
-
-// snapshotDir maps every file under dir (lock files included) to its
-// content.
-func snapshotDir(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		out[p] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return out
 }

@@ -1,0 +1,119 @@
+package delete
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	pvestore "github.com/pxacl/pxacl/config/pve/store"
+	"github.com/pxacl/pxacl/pkg/cmdutil"
+)
+
+const examples = "../../../../examples"
+
+func TestNewCmdDelete(t *testing.T) {
+	for _, tc := range []struct {
+		args, wantErr string
+		change        pvestore.ACLChange
+	}{
+		{args: "/pool/prod --groups operators --roles PVEVMUser", change: pvestore.ACLChange{Path: "/pool/prod", Groups: "operators", Roles: "PVEVMUser", Delete: true}},
+		{args: "/ --users a@pve --tokens a@pve!t --roles R --digest ab", change: pvestore.ACLChange{Path: "/", Users: "a@pve", Tokens: "a@pve!t", Roles: "R", Digest: "ab", Delete: true}},
+		{args: "", wantErr: "accepts 1 arg(s)"},
+		// pveum acl delete has no --propagate
+		{args: "/ --propagate 0", wantErr: "unknown flag: --propagate"},
+	} {
+		t.Run(tc.args, func(t *testing.T) {
+			f, _ := cmdutil.NewTestFactory(".")
+			var got *DeleteOptions
+			err := cmdutil.ExecuteArgs(NewCmdDelete(f, func(o *DeleteOptions) error { got = o; return nil }), tc.args)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(got.Change, tc.change) {
+				t.Fatalf("options %+v: %v", got, err)
+			}
+		})
+	}
+}
+
+func TestDeleteRun(t *testing.T) {
+	dir := copyExample(t, "pve")
+	f, _ := cmdutil.NewTestFactory(dir)
+	err := deleteRun(&DeleteOptions{IO: f.IOStreams, Config: f.Config, Propagate: "1",
+		Change: pvestore.ACLChange{Path: "/pool/test", Tokens: "deploy@pve!ci", Roles: "PVEVMAdmin", Delete: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "user.cfg"))
+	if !strings.Contains(string(b), "acl:1:/pool/test:deploy@pve:PVEVMAdmin:\n") {
+		t.Errorf("user.cfg:\n%s", b)
+	}
+	// removing an entry that is not there changes nothing
+	before := configFiles(t, dir)
+	err = deleteRun(&DeleteOptions{IO: f.IOStreams, Config: f.Config, Propagate: "1",
+		Change: pvestore.ACLChange{Path: "/vms/999", Users: "alice@pve", Roles: "PVEAuditor", Delete: true}})
+	if err != nil {
+		t.Errorf("deleting an absent entry: %v", err)
+	}
+	if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+		t.Errorf("deleting an absent entry changed user.cfg")
+	}
+}
+
+func TestDeleteRunRejected(t *testing.T) {
+	for _, tc := range []struct {
+		name, dir string
+		change    pvestore.ACLChange
+	}{
+		{"stale digest", "pve", pvestore.ACLChange{Path: "/pool/prod", Groups: "operators", Roles: "PVEVMUser", Digest: strings.Repeat("0", 64), Delete: true}},
+		{"no subject", "pve", pvestore.ACLChange{Path: "/pool/prod", Roles: "PVEVMUser", Delete: true}},
+		{"pbs", "pbs", pvestore.ACLChange{Path: "/", Users: "admin@pbs", Roles: "Admin", Delete: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyExample(t, tc.dir)
+			before := configFiles(t, dir)
+			f, _ := cmdutil.NewTestFactory(dir)
+			err := deleteRun(&DeleteOptions{IO: f.IOStreams, Config: f.Config, Change: tc.change, Propagate: "1"})
+			if cmdutil.ExitCode(err) != 2 {
+				t.Fatalf("error %v, want exit 2", err)
+			}
+			if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+				t.Errorf("files changed")
+			}
+		})
+	}
+}
+
+// copyExample copies examples/<name> into a new temporary directory.
+func copyExample(t *testing.T, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// configFiles maps each configuration file under dir (lock files left
+// out) to its content.
+func configFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[p] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

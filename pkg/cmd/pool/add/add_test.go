@@ -1,0 +1,111 @@
+package add
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pxacl/pxacl/pkg/cmdutil"
+)
+
+const examples = "../../../../examples"
+
+func TestNewCmdAdd(t *testing.T) {
+	str := func(s string) *string { return &s }
+	for _, tc := range []struct {
+		args, digest, wantErr string
+		comment               *string
+	}{
+		{args: "dev"},
+		{args: "dev --comment Admins --digest ab", comment: str("Admins"), digest: "ab"},
+		{args: "dev --comment=", comment: str("")},
+		{args: "", wantErr: "accepts 1 arg(s)"},
+		{args: "dev --users alice@pve", wantErr: "unknown flag"},
+	} {
+		t.Run(tc.args, func(t *testing.T) {
+			f, _ := cmdutil.NewTestFactory(".")
+			var got *AddOptions
+			err := cmdutil.ExecuteArgs(NewCmdAdd(f, func(o *AddOptions) error { got = o; return nil }), tc.args)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || got.ID != "dev" || !reflect.DeepEqual(got.Comment, tc.comment) || got.Digest != tc.digest {
+				t.Fatalf("options %+v: %v", got, err)
+			}
+		})
+	}
+}
+
+// pveum pool add: nested pools up to 3 levels, their parent must exist
+// (docs/semantics.md pve §6).
+func TestAddRun(t *testing.T) {
+	dir := copyExample(t, "pve")
+	for _, id := range []string{"dev", "prod/web"} {
+		f, _ := cmdutil.NewTestFactory(dir)
+		comment := "development"
+		if err := addRun(&AddOptions{IO: f.IOStreams, Config: f.Config, ID: id, Comment: &comment}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "user.cfg"))
+	if !strings.Contains(string(b), "\n\npool:dev:development:::\npool:prod:production VMs:100,101:local,nfs:\npool:prod/web:development:::\npool:test:") {
+		t.Errorf("user.cfg:\n%s", b)
+	}
+}
+
+func TestAddRunRejected(t *testing.T) {
+	for _, tc := range []struct{ name, dir, id, digest, wantErr string }{
+		{"exists", "pve", "prod", "", "prod"},
+		{"no parent", "pve", "a/b", "", "a"},
+		{"bad id", "pve", "a:b", "", "a:b"},
+		{"stale digest", "pve", "dev", strings.Repeat("0", 64), "modified"},
+		{"pbs", "pbs", "dev", "", "manages Proxmox VE configurations only"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyExample(t, tc.dir)
+			before := configFiles(t, dir)
+			f, _ := cmdutil.NewTestFactory(dir)
+			err := addRun(&AddOptions{IO: f.IOStreams, Config: f.Config, ID: tc.id, Digest: tc.digest})
+			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("error %v, want exit 2 and %q", err, tc.wantErr)
+			}
+			if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+				t.Errorf("files changed")
+			}
+		})
+	}
+}
+
+// copyExample copies examples/<name> into a new temporary directory.
+func copyExample(t *testing.T, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// configFiles maps each configuration file under dir (lock files left
+// out) to its content.
+func configFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[p] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

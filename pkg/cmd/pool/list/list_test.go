@@ -1,0 +1,55 @@
+package list
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pxacl/pxacl/pkg/cmdutil"
+)
+
+func TestNewCmdList(t *testing.T) {
+	for _, tc := range []struct{ args, wantErr string }{
+		{args: ""},
+		{args: "prod", wantErr: "unknown command"},
+	} {
+		f, _ := cmdutil.NewTestFactory(".")
+		called := false
+		err := cmdutil.ExecuteArgs(NewCmdList(f, func(*ListOptions) error { called = true; return nil }), tc.args)
+		if tc.wantErr == "" && (err != nil || !called) || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+			t.Errorf("%q: %v (called %v)", tc.args, err, called)
+		}
+	}
+}
+
+func TestListRun(t *testing.T) {
+	for _, tc := range []struct {
+		dir, format string
+		want        []string
+		wantErr     string
+	}{
+		{"pve", "text", []string{"│ poolid │ comment        │ vms     │ storage   │\n", "│ prod   │ production VMs │ 100,101 │ local,nfs │\n", "│ test   │ test VMs       │ 200     │           │\n"}, ""},
+		{"pve", "json", []string{`"poolid":"prod"`, `"digest":"`}, ""},
+		{"pve", "yaml", []string{"poolid: test\n"}, ""},
+		{"pbs", "text", nil, "manages Proxmox VE configurations only"},
+	} {
+		t.Run(tc.dir+"/"+tc.format, func(t *testing.T) {
+			f, bufs := cmdutil.NewTestFactory("../../../../examples/" + tc.dir)
+			f.Config.OutputFormat = tc.format
+			err := listRun(&ListOptions{IO: f.IOStreams, Config: f.Config})
+			if tc.wantErr != "" {
+				if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want exit 2 and %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(bufs.Out.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, bufs.Out)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,130 @@
+package delete
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pxacl/pxacl/config/realms"
+	"github.com/pxacl/pxacl/pkg/cmdutil"
+)
+
+const examples = "../../../../examples"
+
+func TestNewCmdDelete(t *testing.T) {
+	for _, tc := range []struct {
+		args, digest, wantErr string
+	}{
+		{args: "corp-ldap"},
+		{args: "corp-ldap --digest ab", digest: "ab"},
+		{args: "", wantErr: "accepts 1 arg(s)"},
+		{args: "a b", wantErr: "accepts 1 arg(s)"},
+	} {
+		t.Run(tc.args, func(t *testing.T) {
+			f, _ := cmdutil.NewTestFactory(".")
+			var got *DeleteOptions
+			err := cmdutil.ExecuteArgs(NewCmdDelete(f, func(o *DeleteOptions) error { got = o; return nil }), tc.args)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || got.Realm != "corp-ldap" || got.Digest != tc.digest {
+				t.Fatalf("options %+v: %v", got, err)
+			}
+		})
+	}
+}
+
+// run runs the command's RunE (the behaviour has no separate run function).
+func run(t *testing.T, dir string, args string) error {
+	t.Helper()
+	f, _ := cmdutil.NewTestFactory(dir)
+	return cmdutil.ExecuteArgs(NewCmdDelete(f, nil), args)
+}
+
+// Deleting a realm deletes its stored bind password too; an add and a
+// delete give PVE's domains.cfg back byte for byte.
+func TestDeleteRun(t *testing.T) {
+	for _, tc := range []struct{ flavor, pwFile string }{
+		{"pbs", "ldap_passwords.json"},
+		{"pve", "priv/realm/corp2.pw"},
+	} {
+		t.Run(tc.flavor, func(t *testing.T) {
+			dir := copyExample(t, tc.flavor)
+			before, _ := os.ReadFile(filepath.Join(dir, "domains.cfg"))
+			f, _ := cmdutil.NewTestFactory(dir)
+			secret := "Bind-S3cret!"
+			if err := realms.For(f.Config.Detected(), dir).Add("corp2", "ldap", realms.Change{
+				Set: map[string]string{"server1": "l1", "base-dn": "dc=x", "user-attr": "uid"}, Password: &secret}); err != nil {
+				t.Fatal(err)
+			}
+			if err := run(t, dir, "corp2"); err != nil {
+				t.Fatal(err)
+			}
+			if pw, _ := os.ReadFile(filepath.Join(dir, tc.pwFile)); strings.Contains(string(pw), secret) {
+				t.Errorf("password kept after delete")
+			}
+			if tc.flavor == "pve" {
+				if after, _ := os.ReadFile(filepath.Join(dir, "domains.cfg")); string(after) != string(before) {
+					t.Errorf("domains.cfg:\n%s", after)
+				}
+				if _, err := os.Stat(filepath.Join(dir, tc.pwFile)); err == nil {
+					t.Errorf("password file kept")
+				}
+			}
+		})
+	}
+}
+
+func TestDeleteRunRejected(t *testing.T) {
+	for _, tc := range []struct{ flavor, args string }{
+		{"pbs", "nope"},
+		{"pbs", "pam"},
+		{"pve", "nope"},
+		{"pve", "corp-ldap --digest " + strings.Repeat("a", 40)},
+	} {
+		t.Run(tc.flavor+"/"+tc.args, func(t *testing.T) {
+			dir := copyExample(t, tc.flavor)
+			before := configFiles(t, dir)
+			if err := run(t, dir, tc.args); cmdutil.ExitCode(err) != 2 {
+				t.Fatalf("error %v, want exit 2", err)
+			}
+			if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+				t.Errorf("files changed")
+			}
+		})
+	}
+}
+
+// copyExample copies examples/<name> into a new temporary directory.
+func copyExample(t *testing.T, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// configFiles maps each configuration file under dir (lock files left
+// out) to its content.
+func configFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[p] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -1,0 +1,118 @@
+package add
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pxacl/pxacl/pkg/cmdutil"
+)
+
+const examples = "../../../../examples"
+
+func TestNewCmdAdd(t *testing.T) {
+	str := func(s string) *string { return &s }
+	for _, tc := range []struct {
+		args, digest, wantErr string
+		privs                 *string
+	}{
+		{args: "R1"},
+		{args: "R1 --privs Sys.PowerMgmt,Sys.Console --digest ab", privs: str("Sys.PowerMgmt,Sys.Console"), digest: "ab"},
+		{args: "", wantErr: "accepts 1 arg(s)"},
+		{args: "R1 --append", wantErr: "unknown flag"},
+	} {
+		t.Run(tc.args, func(t *testing.T) {
+			f, _ := cmdutil.NewTestFactory(".")
+			var got *AddOptions
+			err := cmdutil.ExecuteArgs(NewCmdAdd(f, func(o *AddOptions) error { got = o; return nil }), tc.args)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || got.ID != "R1" || !reflect.DeepEqual(got.Privs, tc.privs) || got.Digest != tc.digest {
+				t.Fatalf("options %+v: %v", got, err)
+			}
+		})
+	}
+}
+
+// pveum role add: privileges separated by commas or spaces, written sorted
+// (docs/semantics.md pve §1.4).
+func TestAddRun(t *testing.T) {
+	dir := copyExample(t, "pve")
+	f, _ := cmdutil.NewTestFactory(dir)
+	privs := "Sys.PowerMgmt Sys.Console"
+	if err := addRun(&AddOptions{IO: f.IOStreams, Config: f.Config, ID: "Sys_Power-only", Privs: &privs}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "user.cfg"))
+	if !strings.Contains(string(b), "\n\nrole:Sys_Power-only:Sys.Console,Sys.PowerMgmt:\nrole:druva_backup_restore:") {
+		t.Errorf("user.cfg:\n%s", b)
+	}
+}
+
+// PVE 8 and 9 reserve role ids starting with "PVE" (the first example of
+// PVE's user management chapter is refused); built-in roles exist already
+// (docs/semantics.md pve §2).
+func TestAddRunRejected(t *testing.T) {
+	str := func(s string) *string { return &s }
+	for _, tc := range []struct {
+		name, dir, id string
+		privs         *string
+		digest        string
+		wantErr       string
+	}{
+		{"PVE namespace", "pve", "PVE_Power-only", str("VM.PowerMgmt VM.Console"), "", "cannot use role ID starting with the (case-insensitive) 'PVE' namespace"},
+		{"built-in", "pve", "Administrator", str("VM.Audit"), "", "Administrator"},
+		{"exists", "pve", "druva_backup_restore", str("VM.Audit"), "", "druva_backup_restore"},
+		{"unknown privilege", "pve", "R1", str("VM.Monitor"), "", "VM.Monitor"},
+		{"stale digest", "pve", "R1", str("VM.Audit"), strings.Repeat("0", 64), "modified"},
+		{"pbs", "pbs", "R1", str("Sys.Audit"), "", "manages Proxmox VE configurations only"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyExample(t, tc.dir)
+			before := configFiles(t, dir)
+			f, _ := cmdutil.NewTestFactory(dir)
+			err := addRun(&AddOptions{IO: f.IOStreams, Config: f.Config, ID: tc.id, Privs: tc.privs, Digest: tc.digest})
+			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("error %v, want exit 2 and %q", err, tc.wantErr)
+			}
+			if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+				t.Errorf("files changed")
+			}
+		})
+	}
+}
+
+// copyExample copies examples/<name> into a new temporary directory.
+func copyExample(t *testing.T, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// configFiles maps each configuration file under dir (lock files left
+// out) to its content.
+func configFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[p] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -1,0 +1,102 @@
+package delete
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pxacl/pxacl/pkg/cmdutil"
+)
+
+const examples = "../../../../examples"
+
+func TestNewCmdDelete(t *testing.T) {
+	for _, tc := range []struct{ args, digest, wantErr string }{
+		{args: "druva_backup_restore"},
+		{args: "druva_backup_restore --digest ab", digest: "ab"},
+		{args: "", wantErr: "accepts 1 arg(s)"},
+		{args: "a b", wantErr: "accepts 1 arg(s)"},
+	} {
+		t.Run(tc.args, func(t *testing.T) {
+			f, _ := cmdutil.NewTestFactory(".")
+			var got *DeleteOptions
+			err := cmdutil.ExecuteArgs(NewCmdDelete(f, func(o *DeleteOptions) error { got = o; return nil }), tc.args)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || got.ID != "druva_backup_restore" || got.Digest != tc.digest {
+				t.Fatalf("options %+v: %v", got, err)
+			}
+		})
+	}
+}
+
+// pveum role delete: PVE keeps the ACL entries of a deleted role in the
+// file (they grant nothing).
+func TestDeleteRun(t *testing.T) {
+	dir := copyExample(t, "pve")
+	f, _ := cmdutil.NewTestFactory(dir)
+	if err := deleteRun(&DeleteOptions{IO: f.IOStreams, Config: f.Config, ID: "druva_backup_restore"}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "user.cfg"))
+	if strings.Contains(string(b), "role:druva_backup_restore") || !strings.Contains(string(b), "acl:1:/:druva@pam:druva_backup_restore:\n") {
+		t.Errorf("user.cfg:\n%s", b)
+	}
+}
+
+func TestDeleteRunRejected(t *testing.T) {
+	for _, tc := range []struct{ name, dir, id, digest, wantErr string }{
+		{"unknown", "pve", "nosuch", "", "nosuch"},
+		{"built-in", "pve", "Administrator", "", "Administrator"},
+		{"stale digest", "pve", "druva_backup_restore", strings.Repeat("0", 64), "modified"},
+		{"pbs", "pbs", "druva_backup_restore", "", "manages Proxmox VE configurations only"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyExample(t, tc.dir)
+			before := configFiles(t, dir)
+			f, _ := cmdutil.NewTestFactory(dir)
+			err := deleteRun(&DeleteOptions{IO: f.IOStreams, Config: f.Config, ID: tc.id, Digest: tc.digest})
+			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("error %v, want exit 2 and %q", err, tc.wantErr)
+			}
+			if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+				t.Errorf("files changed")
+			}
+		})
+	}
+}
+
+// copyExample copies examples/<name> into a new temporary directory.
+func copyExample(t *testing.T, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// configFiles maps each configuration file under dir (lock files left
+// out) to its content.
+func configFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[p] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

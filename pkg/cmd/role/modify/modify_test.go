@@ -1,0 +1,118 @@
+package modify
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pxacl/pxacl/pkg/cmdutil"
+)
+
+const examples = "../../../../examples"
+
+func TestNewCmdModify(t *testing.T) {
+	str := func(s string) *string { return &s }
+	for _, tc := range []struct {
+		args, wantErr string
+		privs         *string
+		append        bool
+	}{
+		{args: "R1"},
+		{args: "R1 --privs Sys.Syslog --append", privs: str("Sys.Syslog"), append: true},
+		{args: "", wantErr: "accepts 1 arg(s)"},
+		{args: "R1 --append=maybe", wantErr: "invalid argument"},
+	} {
+		t.Run(tc.args, func(t *testing.T) {
+			f, _ := cmdutil.NewTestFactory(".")
+			var got *ModifyOptions
+			err := cmdutil.ExecuteArgs(NewCmdModify(f, func(o *ModifyOptions) error { got = o; return nil }), tc.args)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || got.ID != "R1" || !reflect.DeepEqual(got.Privs, tc.privs) || got.Append != tc.append {
+				t.Fatalf("options %+v: %v", got, err)
+			}
+		})
+	}
+}
+
+func TestModifyRun(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		append bool
+		want   string
+	}{
+		{"append", true, "role:druva_backup_restore:Datastore.Allocate,Datastore.AllocateSpace,Datastore.Audit,SDN.Audit,SDN.Use,Sys.Audit,Sys.Syslog,VM.Allocate,"},
+		{"replace", false, "role:druva_backup_restore:Sys.Syslog,VM.Audit:\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyExample(t, "pve")
+			f, _ := cmdutil.NewTestFactory(dir)
+			privs := "VM.Audit,Sys.Syslog"
+			if err := modifyRun(&ModifyOptions{IO: f.IOStreams, Config: f.Config, ID: "druva_backup_restore", Privs: &privs, Append: tc.append}); err != nil {
+				t.Fatal(err)
+			}
+			b, _ := os.ReadFile(filepath.Join(dir, "user.cfg"))
+			if !strings.Contains(string(b), tc.want) {
+				t.Errorf("user.cfg:\n%s", b)
+			}
+		})
+	}
+}
+
+func TestModifyRunRejected(t *testing.T) {
+	for _, tc := range []struct{ name, dir, id, privs, digest, wantErr string }{
+		{"built-in", "pve", "PVEAuditor", "VM.Audit", "", "PVEAuditor"},
+		{"unknown", "pve", "nosuch", "VM.Audit", "", "nosuch"},
+		{"unknown privilege", "pve", "druva_backup_restore", "VM.Monitor", "", "VM.Monitor"},
+		{"stale digest", "pve", "druva_backup_restore", "VM.Audit", strings.Repeat("0", 64), "modified"},
+		{"pbs", "pbs", "Admin", "Sys.Audit", "", "manages Proxmox VE configurations only"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyExample(t, tc.dir)
+			before := configFiles(t, dir)
+			f, _ := cmdutil.NewTestFactory(dir)
+			err := modifyRun(&ModifyOptions{IO: f.IOStreams, Config: f.Config, ID: tc.id, Privs: &tc.privs, Digest: tc.digest})
+			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("error %v, want exit 2 and %q", err, tc.wantErr)
+			}
+			if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+				t.Errorf("files changed")
+			}
+		})
+	}
+}
+
+// copyExample copies examples/<name> into a new temporary directory.
+func copyExample(t *testing.T, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// configFiles maps each configuration file under dir (lock files left
+// out) to its content.
+func configFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[p] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

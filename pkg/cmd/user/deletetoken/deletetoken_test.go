@@ -1,0 +1,111 @@
+package deletetoken
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pxacl/pxacl/pkg/cmdutil"
+)
+
+const examples = "../../../../examples"
+
+func TestNewCmdDeleteToken(t *testing.T) {
+	for _, tc := range []struct {
+		args, digest, wantErr string
+	}{
+		{args: "john@pbs old-laptop"},
+		{args: "john@pbs old-laptop --digest ab", digest: "ab"},
+		{args: "john@pbs", wantErr: "accepts 2 arg(s)"},
+		{args: "john@pbs a b", wantErr: "accepts 2 arg(s)"},
+	} {
+		t.Run(tc.args, func(t *testing.T) {
+			f, _ := cmdutil.NewTestFactory(".")
+			var got *DeleteTokenOptions
+			err := cmdutil.ExecuteArgs(NewCmdDeleteToken(f, func(o *DeleteTokenOptions) error { got = o; return nil }), tc.args)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.UserID != "john@pbs" || got.TokenName != "old-laptop" || got.Digest != tc.digest {
+				t.Errorf("options %+v", *got)
+			}
+		})
+	}
+}
+
+// Deleting a token removes its ACL entries too (PBS 3.4+, docs/semantics.md §4.5).
+func TestDeleteTokenRun(t *testing.T) {
+	dir := copyExample(t, "pbs")
+	f, _ := cmdutil.NewTestFactory(dir)
+	if err := deleteTokenRun(&DeleteTokenOptions{IO: f.IOStreams, Config: f.Config, UserID: "john@pbs", TokenName: "client1"}); err != nil {
+		t.Fatal(err)
+	}
+	users, _ := os.ReadFile(filepath.Join(dir, "user.cfg"))
+	if strings.Contains(string(users), "john@pbs!client1") || !strings.Contains(string(users), "token: john@pbs!old-laptop\n") {
+		t.Errorf("user.cfg:\n%s", users)
+	}
+	acl, _ := os.ReadFile(filepath.Join(dir, "acl.cfg"))
+	if strings.Contains(string(acl), "client1") || !strings.Contains(string(acl), "acl:1:/datastore/store1:john@pbs!old-laptop,pve-backup-user@pbs!pve-node-01:DatastoreBackup\n") {
+		t.Errorf("acl.cfg:\n%s", acl)
+	}
+}
+
+func TestDeleteTokenRunRejected(t *testing.T) {
+	for _, tc := range []struct {
+		name, dir, user, token, digest, wantErr string
+	}{
+		{"unknown token", "pbs", "john@pbs", "nope", "", "no such token 'john@pbs!nope'"},
+		{"stale digest", "pbs", "john@pbs", "client1", strings.Repeat("0", 64), "detected modified configuration"},
+		{"pve", "pve", "druva@pam", "backup", "", "use 'pxacl user token remove'"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyExample(t, tc.dir)
+			before := configFiles(t, dir)
+			f, _ := cmdutil.NewTestFactory(dir)
+			err := deleteTokenRun(&DeleteTokenOptions{IO: f.IOStreams, Config: f.Config, UserID: tc.user, TokenName: tc.token, Digest: tc.digest})
+			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("error %v, want exit 2 and %q", err, tc.wantErr)
+			}
+			if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+				t.Errorf("files changed")
+			}
+		})
+	}
+}
+
+// copyExample copies examples/<name> into a new temporary directory.
+func copyExample(t *testing.T, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// configFiles maps each configuration file under dir (lock files left
+// out) to its content.
+func configFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[p] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -1,0 +1,174 @@
+package list
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pxacl/pxacl/config/pbs/store"
+	"github.com/pxacl/pxacl/pkg/cmdutil"
+	"github.com/pxacl/pxacl/tfa"
+)
+
+const examples = "../../../../../examples"
+
+func TestNewCmdList(t *testing.T) {
+	for _, tc := range []struct {
+		args, user, wantErr string
+	}{
+		{args: ""},
+		{args: "john@pbs", user: "john@pbs"},
+		{args: "john@pbs audit@pbs", wantErr: "accepts at most 1 arg(s)"},
+	} {
+		t.Run(tc.args, func(t *testing.T) {
+			f, _ := cmdutil.NewTestFactory(".")
+			var got *ListOptions
+			err := cmdutil.ExecuteArgs(NewCmdList(f, func(o *ListOptions) error { got = o; return nil }), tc.args)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || got.UserID != tc.user {
+				t.Fatalf("options %+v: %v", got, err)
+			}
+		})
+	}
+}
+
+// list shows PBS's entries and shapes, never a secret (docs/semantics.md §9).
+func TestListRun(t *testing.T) {
+	local := time.Local
+	time.Local = time.UTC // created is rendered in local time
+	t.Cleanup(func() { time.Local = local })
+	dir := copyExample(t, "pbs")
+	id := addTOTP(t, dir, "john@pbs")
+	s := store.New(dir)
+	s.Now = func() time.Time { return enrolled }
+	keys, err := s.AddRecovery("john@pbs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := func(format, user string) string {
+		t.Helper()
+		f, bufs := cmdutil.NewTestFactory(dir)
+		f.Config.OutputFormat = format
+		if err := listRun(&ListOptions{IO: f.IOStreams, Config: f.Config, UserID: user}); err != nil {
+			t.Fatal(err)
+		}
+		out := bufs.Out.String()
+		if strings.Contains(out, "GEZDGNBV") || strings.Contains(out, "otpauth") || strings.Contains(out, keys[0]) {
+			t.Errorf("list shows a secret: %s", out)
+		}
+		return out
+	}
+	want := `┌──────────────────────────────────────┬──────────┬─────────────┬──────────────────────────┬────────┐
+│ id                                   │ type     │ description │ created                  │ enable │
+╞══════════════════════════════════════╪══════════╪═════════════╪══════════════════════════╪════════╡
+│ recovery                             │ recovery │             │ Sun Jun 15 15:06:40 2025 │      1 │
+├──────────────────────────────────────┼──────────┼─────────────┼──────────────────────────┼────────┤
+│ ` + id + ` │ totp     │ phone       │ Sun Jun 15 15:06:40 2025 │      1 │
+└──────────────────────────────────────┴──────────┴─────────────┴──────────────────────────┴────────┘
+`
+	if got := list("text", "john@pbs"); got != want {
+		t.Errorf("list john@pbs:\n%s\nwant:\n%s", got, want)
+	}
+	if got := list("text", ""); !strings.Contains(got, "│ userid   │ id ") || !strings.Contains(got, "│ john@pbs │ "+id+" │ totp ") {
+		t.Errorf("list:\n%s", got)
+	}
+	var entries []map[string]any
+	if err := json.Unmarshal([]byte(list("json", "john@pbs")), &entries); err != nil || len(entries) != 2 || entries[0]["type"] != "recovery" ||
+		entries[1]["id"] != id || entries[1]["description"] != "phone" || entries[1]["enable"] != nil {
+		t.Errorf("list json: %v %v", entries, err)
+	}
+	var users []struct {
+		Userid  string           `json:"userid"`
+		Entries []map[string]any `json:"entries"`
+	}
+	if err := json.Unmarshal([]byte(list("json", "")), &users); err != nil || len(users) != 1 || users[0].Userid != "john@pbs" || len(users[0].Entries) != 2 {
+		t.Errorf("list all json: %v %v", users, err)
+	}
+	if got := list("json", "audit@pbs"); got != "[]\n" {
+		t.Errorf("a user without factors: %q", got)
+	}
+
+	// 8 TOTP failures: the lock is reported under the table
+	s.Now = func() time.Time { return enrolled.Add(time.Hour) }
+	for range 8 {
+		if _, err := s.VerifyTFA("john@pbs", "totp:"+totpCode(t, enrolled)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := list("text", "john@pbs"); !strings.HasSuffix(got, "john@pbs: TOTP locked after 8 consecutive failures: use a recovery key, or 'pxacl user tfa unlock john@pbs'\n") {
+		t.Errorf("locked:\n%s", got)
+	}
+}
+
+// As PBS's GET /access/tfa/{userid}, an unknown user has no entries; a
+// malformed user id is bad input.
+func TestListRunRejected(t *testing.T) {
+	f, bufs := cmdutil.NewTestFactory(examples + "/pbs")
+	f.Config.OutputFormat = "json"
+	if err := listRun(&ListOptions{IO: f.IOStreams, Config: f.Config, UserID: "nobody@pbs"}); err != nil || bufs.Out.String() != "[]\n" {
+		t.Errorf("nobody@pbs: %v, output %q", err, bufs.Out)
+	}
+	for _, id := range []string{"john", "a b@pbs"} {
+		f, bufs := cmdutil.NewTestFactory(examples + "/pbs")
+		err := listRun(&ListOptions{IO: f.IOStreams, Config: f.Config, UserID: id})
+		if cmdutil.ExitCode(err) != 2 || bufs.Out.Len() != 0 {
+			t.Errorf("%s: %v, output %q", id, err, bufs.Out)
+		}
+	}
+}
+
+// copyExample copies examples/<name> into a new temporary directory.
+func copyExample(t *testing.T, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// knownURI is a TOTP the tests know the secret of (the RFC 6238 SHA1 seed).
+const knownURI = "otpauth://totp/Proxmox%20Backup%20Server:john%40pbs?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=6&algorithm=SHA1&period=30&issuer=Proxmox%20Backup%20Server"
+
+// enrolled is the time the test TOTP is enrolled at.
+var enrolled = time.Unix(1750000000, 0)
+
+// totpCode is the code of knownURI at t.
+func totpCode(t *testing.T, at time.Time) string {
+	t.Helper()
+	k, err := tfa.ParseURI(knownURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := k.CodeAt(at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// addTOTP enrolls knownURI for userid at the fixed time enrolled and
+// returns the entry id.
+func addTOTP(t *testing.T, dir, userid string) string {
+	t.Helper()
+	s := store.New(dir)
+	s.Now = func() time.Time { return enrolled }
+	k, err := s.NewTOTPKey(userid, store.TOTPOptions{URI: knownURI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc := "phone"
+	id, err := s.AddTOTP(userid, &desc, k, totpCode(t, enrolled))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}

@@ -1,0 +1,140 @@
+package unlock
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pxacl/pxacl/config/pbs/store"
+	"github.com/pxacl/pxacl/pkg/cmdutil"
+	"github.com/pxacl/pxacl/tfa"
+)
+
+const examples = "../../../../../examples"
+
+func TestNewCmdUnlock(t *testing.T) {
+	for _, tc := range []struct {
+		args, wantErr string
+	}{
+		{args: "john@pbs"},
+		{args: "", wantErr: "accepts 1 arg(s)"},
+		{args: "john@pbs audit@pbs", wantErr: "accepts 1 arg(s)"},
+	} {
+		t.Run(tc.args, func(t *testing.T) {
+			f, _ := cmdutil.NewTestFactory(".")
+			var got *UnlockOptions
+			err := cmdutil.ExecuteArgs(NewCmdUnlock(f, func(o *UnlockOptions) error { got = o; return nil }), tc.args)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || got.UserID != "john@pbs" {
+				t.Fatalf("options %+v: %v", got, err)
+			}
+		})
+	}
+}
+
+// 8 TOTP failures lock TOTP until a recovery key or an admin unlocks it
+// (docs/semantics.md §9); unlock resets the counters.
+func TestUnlockRun(t *testing.T) {
+	dir := copyExample(t, "pbs")
+	addTOTP(t, dir, "john@pbs")
+	s := store.New(dir)
+	s.Now = func() time.Time { return enrolled.Add(time.Hour) }
+	for range 8 {
+		if res, err := s.VerifyTFA("john@pbs", "totp:"+totpCode(t, enrolled)); err != nil || res.OK {
+			t.Fatal(res, err)
+		}
+	}
+	// a valid code is refused while locked
+	if res, err := s.VerifyTFA("john@pbs", "totp:"+totpCode(t, enrolled.Add(time.Hour))); err != nil || res.OK || !res.Locked {
+		t.Fatalf("not locked: %+v %v", res, err)
+	}
+	for _, tc := range []struct{ format, want string }{
+		{"text", "unlocked john@pbs\n"},
+		{"text", "john@pbs was not locked; failure counters reset\n"},
+		{"json", "false\n"},
+	} {
+		f, bufs := cmdutil.NewTestFactory(dir)
+		f.Config.OutputFormat = tc.format
+		if err := unlockRun(&UnlockOptions{IO: f.IOStreams, Config: f.Config, UserID: "john@pbs"}); err != nil {
+			t.Fatal(err)
+		}
+		if bufs.Out.String() != tc.want {
+			t.Errorf("output %q, want %q", bufs.Out, tc.want)
+		}
+	}
+	if res, err := s.VerifyTFA("john@pbs", "totp:"+totpCode(t, enrolled.Add(time.Hour))); err != nil || !res.OK {
+		t.Errorf("after unlock: %+v %v", res, err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, store.ChallengesSubdir, "john@pbs")); err != nil || string(b) != "{}" {
+		t.Errorf("counters %q %v", b, err)
+	}
+}
+
+func TestUnlockRunRejected(t *testing.T) {
+	dir := copyExample(t, "pbs")
+	for _, id := range []string{"nobody@pbs", "audit@pbs", "john"} {
+		f, bufs := cmdutil.NewTestFactory(dir)
+		err := unlockRun(&UnlockOptions{IO: f.IOStreams, Config: f.Config, UserID: id})
+		if cmdutil.ExitCode(err) != 2 || bufs.Out.Len() != 0 {
+			t.Errorf("%s: %v, output %q", id, err, bufs.Out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "tfa.json")); err == nil {
+		t.Errorf("tfa.json written")
+	}
+}
+
+// copyExample copies examples/<name> into a new temporary directory.
+func copyExample(t *testing.T, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// knownURI is a TOTP the tests know the secret of (the RFC 6238 SHA1 seed).
+const knownURI = "otpauth://totp/Proxmox%20Backup%20Server:john%40pbs?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=6&algorithm=SHA1&period=30&issuer=Proxmox%20Backup%20Server"
+
+// enrolled is the time the test TOTP is enrolled at.
+var enrolled = time.Unix(1750000000, 0)
+
+// totpCode is the code of knownURI at t.
+func totpCode(t *testing.T, at time.Time) string {
+	t.Helper()
+	k, err := tfa.ParseURI(knownURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := k.CodeAt(at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// addTOTP enrolls knownURI for userid at the fixed time enrolled and
+// returns the entry id.
+func addTOTP(t *testing.T, dir, userid string) string {
+	t.Helper()
+	s := store.New(dir)
+	s.Now = func() time.Time { return enrolled }
+	k, err := s.NewTOTPKey(userid, store.TOTPOptions{URI: knownURI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc := "phone"
+	id, err := s.AddTOTP(userid, &desc, k, totpCode(t, enrolled))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
