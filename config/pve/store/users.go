@@ -205,9 +205,7 @@ func ListUsers(c *pve.Config) *UserList {
 		slices.Sort(gs)
 		it := UserItem{Userid: id, Enable: b01(u.Enable), Expire: u.Expire, Firstname: u.Firstname,
 			Lastname: u.Lastname, Email: u.Email, Comment: u.Comment, Groups: strings.Join(gs, ",")}
-		for _, sub := range slices.Sorted(maps.Keys(u.Tokens)) {
-			it.Tokens = append(it.Tokens, sub)
-		}
+		it.Tokens = append(it.Tokens, slices.Sorted(maps.Keys(u.Tokens))...)
 		out.Data = append(out.Data, it)
 	}
 	return out

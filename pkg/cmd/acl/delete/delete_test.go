@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
+
 	pvestore "github.com/pxacl/pxacl/config/pve/store"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 )
-
-const examples = "../../../../examples"
 
 func TestNewCmdDelete(t *testing.T) {
 	for _, tc := range []struct {
@@ -42,7 +42,7 @@ func TestNewCmdDelete(t *testing.T) {
 }
 
 func TestDeleteRun(t *testing.T) {
-	dir := copyExample(t, "pve")
+	dir := cmdtest.CopyExample(t, "pve")
 	f, _ := cmdutil.NewTestFactory(dir)
 	err := deleteRun(&DeleteOptions{IO: f.IOStreams, Config: f.Config, Propagate: "1",
 		Change: pvestore.ACLChange{Path: "/pool/test", Tokens: "deploy@pve!ci", Roles: "PVEVMAdmin", Delete: true}})
@@ -54,13 +54,13 @@ func TestDeleteRun(t *testing.T) {
 		t.Errorf("user.cfg:\n%s", b)
 	}
 	// removing an entry that is not there changes nothing
-	before := configFiles(t, dir)
+	before := cmdtest.ConfigFiles(t, dir)
 	err = deleteRun(&DeleteOptions{IO: f.IOStreams, Config: f.Config, Propagate: "1",
 		Change: pvestore.ACLChange{Path: "/vms/999", Users: "alice@pve", Roles: "PVEAuditor", Delete: true}})
 	if err != nil {
 		t.Errorf("deleting an absent entry: %v", err)
 	}
-	if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+	if after := cmdtest.ConfigFiles(t, dir); !reflect.DeepEqual(before, after) {
 		t.Errorf("deleting an absent entry changed user.cfg")
 	}
 }
@@ -75,45 +75,16 @@ func TestDeleteRunRejected(t *testing.T) {
 		{"pbs", "pbs", pvestore.ACLChange{Path: "/", Users: "admin@pbs", Roles: "Admin", Delete: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := copyExample(t, tc.dir)
-			before := configFiles(t, dir)
+			dir := cmdtest.CopyExample(t, tc.dir)
+			before := cmdtest.ConfigFiles(t, dir)
 			f, _ := cmdutil.NewTestFactory(dir)
 			err := deleteRun(&DeleteOptions{IO: f.IOStreams, Config: f.Config, Change: tc.change, Propagate: "1"})
 			if cmdutil.ExitCode(err) != 2 {
 				t.Fatalf("error %v, want exit 2", err)
 			}
-			if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+			if after := cmdtest.ConfigFiles(t, dir); !reflect.DeepEqual(before, after) {
 				t.Errorf("files changed")
 			}
 		})
 	}
-}
-
-// copyExample copies examples/<name> into a new temporary directory.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// configFiles maps each configuration file under dir (lock files left
-// out) to its content.
-func configFiles(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		out[p] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

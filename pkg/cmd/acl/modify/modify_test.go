@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
+
 	pvestore "github.com/pxacl/pxacl/config/pve/store"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 )
-
-const examples = "../../../../examples"
 
 func TestNewCmdModify(t *testing.T) {
 	for _, tc := range []struct {
@@ -57,7 +57,7 @@ func TestModifyRun(t *testing.T) {
 			"acl:0:/storage/local:alice@pve,deploy@pve:PVEDatastoreUser:\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := copyExample(t, "pve")
+			dir := cmdtest.CopyExample(t, "pve")
 			f, _ := cmdutil.NewTestFactory(dir)
 			if err := modifyRun(&ModifyOptions{IO: f.IOStreams, Config: f.Config, Change: tc.change, Propagate: tc.propagate}); err != nil {
 				t.Fatal(err)
@@ -88,45 +88,16 @@ func TestModifyRunRejected(t *testing.T) {
 		{"pbs", "pbs", pvestore.ACLChange{Path: "/", Users: "john@pbs", Roles: "Audit"}, "1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := copyExample(t, tc.dir)
-			before := configFiles(t, dir)
+			dir := cmdtest.CopyExample(t, tc.dir)
+			before := cmdtest.ConfigFiles(t, dir)
 			f, _ := cmdutil.NewTestFactory(dir)
 			err := modifyRun(&ModifyOptions{IO: f.IOStreams, Config: f.Config, Change: tc.change, Propagate: tc.propagate})
 			if cmdutil.ExitCode(err) != 2 || err.Error() == "" {
 				t.Fatalf("error %v, want exit 2", err)
 			}
-			if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+			if after := cmdtest.ConfigFiles(t, dir); !reflect.DeepEqual(before, after) {
 				t.Errorf("files changed")
 			}
 		})
 	}
-}
-
-// copyExample copies examples/<name> into a new temporary directory.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// configFiles maps each configuration file under dir (lock files left
-// out) to its content.
-func configFiles(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		out[p] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

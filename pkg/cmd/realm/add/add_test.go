@@ -8,9 +8,8 @@ import (
 	"testing"
 
 	"github.com/pxacl/pxacl/pkg/cmdutil"
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
 )
-
-const examples = "../../../../examples"
 
 func TestNewCmdAdd(t *testing.T) {
 	for _, tc := range []struct {
@@ -71,7 +70,7 @@ func TestAddRun(t *testing.T) {
 		{"pve", "priv/realm/corp2.pw", "ldap: corp2\n"},
 	} {
 		t.Run(tc.flavor, func(t *testing.T) {
-			dir := copyExample(t, tc.flavor)
+			dir := cmdtest.CopyExample(t, tc.flavor)
 			f, bufs := cmdutil.NewTestFactory(dir)
 			pw := secret
 			err := addRun(&AddOptions{IO: f.IOStreams, Config: f.Config, Realm: "corp2", Type: "ldap",
@@ -111,8 +110,8 @@ func TestAddRunRejected(t *testing.T) {
 			{"openid with a bind password", "sso2", "openid", map[string]string{"issuer-url": "https://x", "client-id": "c"}, true},
 		} {
 			t.Run(flavor+"/"+tc.name, func(t *testing.T) {
-				dir := copyExample(t, flavor)
-				before := configFiles(t, dir)
+				dir := cmdtest.CopyExample(t, flavor)
+				before := cmdtest.ConfigFiles(t, dir)
 				f, _ := cmdutil.NewTestFactory(dir)
 				pw := "pw-secret"
 				err := addRun(&AddOptions{IO: f.IOStreams, Config: f.Config, Realm: tc.realm, Type: tc.typ, Set: tc.set,
@@ -125,39 +124,10 @@ func TestAddRunRejected(t *testing.T) {
 				if cmdutil.ExitCode(err) != 2 || strings.Contains(err.Error(), pw) {
 					t.Fatalf("error %v, want exit 2", err)
 				}
-				if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+				if after := cmdtest.ConfigFiles(t, dir); !reflect.DeepEqual(before, after) {
 					t.Errorf("files changed")
 				}
 			})
 		}
 	}
-}
-
-// copyExample copies examples/<name> into a new temporary directory.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// configFiles maps each configuration file under dir (lock files left
-// out) to its content.
-func configFiles(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		out[p] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

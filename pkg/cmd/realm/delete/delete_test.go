@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
+
 	"github.com/pxacl/pxacl/config/realms"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 )
-
-const examples = "../../../../examples"
 
 func TestNewCmdDelete(t *testing.T) {
 	for _, tc := range []struct {
@@ -54,7 +54,7 @@ func TestDeleteRun(t *testing.T) {
 		{"pve", "priv/realm/corp2.pw"},
 	} {
 		t.Run(tc.flavor, func(t *testing.T) {
-			dir := copyExample(t, tc.flavor)
+			dir := cmdtest.CopyExample(t, tc.flavor)
 			before, _ := os.ReadFile(filepath.Join(dir, "domains.cfg"))
 			f, _ := cmdutil.NewTestFactory(dir)
 			secret := "Bind-S3cret!"
@@ -88,43 +88,14 @@ func TestDeleteRunRejected(t *testing.T) {
 		{"pve", "corp-ldap --digest " + strings.Repeat("a", 40)},
 	} {
 		t.Run(tc.flavor+"/"+tc.args, func(t *testing.T) {
-			dir := copyExample(t, tc.flavor)
-			before := configFiles(t, dir)
+			dir := cmdtest.CopyExample(t, tc.flavor)
+			before := cmdtest.ConfigFiles(t, dir)
 			if err := run(t, dir, tc.args); cmdutil.ExitCode(err) != 2 {
 				t.Fatalf("error %v, want exit 2", err)
 			}
-			if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+			if after := cmdtest.ConfigFiles(t, dir); !reflect.DeepEqual(before, after) {
 				t.Errorf("files changed")
 			}
 		})
 	}
-}
-
-// copyExample copies examples/<name> into a new temporary directory.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// configFiles maps each configuration file under dir (lock files left
-// out) to its content.
-func configFiles(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		out[p] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
+
 	"github.com/pxacl/pxacl/config/realms"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 )
-
-const examples = "../../../../examples"
 
 func TestNewCmdModify(t *testing.T) {
 	for _, tc := range []struct {
@@ -52,7 +52,7 @@ func modify(t *testing.T, dir, realm string, c realms.Change, pw *string) error 
 }
 
 func TestModifyRunPBS(t *testing.T) {
-	dir := copyExample(t, "pbs")
+	dir := cmdtest.CopyExample(t, "pbs")
 	secret := "Bind-S3cret!"
 	f, _ := cmdutil.NewTestFactory(dir)
 	if err := realms.For(f.Config.Detected(), dir).Add("corp", "ldap", realms.Change{Set: map[string]string{"server1": "l1", "base-dn": "dc=x", "user-attr": "uid"}, Password: &secret}); err != nil {
@@ -78,7 +78,7 @@ func TestModifyRunPBS(t *testing.T) {
 
 // A change to one PVE realm leaves the other lines as they were.
 func TestModifyRunPVE(t *testing.T) {
-	dir := copyExample(t, "pve")
+	dir := cmdtest.CopyExample(t, "pve")
 	before, _ := os.ReadFile(filepath.Join(dir, "domains.cfg"))
 	f, _ := cmdutil.NewTestFactory(dir)
 	if err := modify(t, dir, "pve", realms.Change{Set: map[string]string{"comment": "PVE users"}}, nil); err != nil {
@@ -113,8 +113,8 @@ func TestModifyRunRejected(t *testing.T) {
 		{"pbs", "stale digest", "pam", realms.Change{Set: map[string]string{"comment": "x"}, Digest: strings.Repeat("a", 64)}, false},
 	} {
 		t.Run(tc.flavor+"/"+tc.name, func(t *testing.T) {
-			dir := copyExample(t, tc.flavor)
-			before := configFiles(t, dir)
+			dir := cmdtest.CopyExample(t, tc.flavor)
+			before := cmdtest.ConfigFiles(t, dir)
 			pw := "pw-secret"
 			var p *string
 			if tc.password {
@@ -124,38 +124,9 @@ func TestModifyRunRejected(t *testing.T) {
 			if cmdutil.ExitCode(err) != 2 || strings.Contains(err.Error(), pw) {
 				t.Fatalf("error %v, want exit 2", err)
 			}
-			if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+			if after := cmdtest.ConfigFiles(t, dir); !reflect.DeepEqual(before, after) {
 				t.Errorf("files changed")
 			}
 		})
 	}
-}
-
-// copyExample copies examples/<name> into a new temporary directory.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// configFiles maps each configuration file under dir (lock files left
-// out) to its content.
-func configFiles(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		out[p] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

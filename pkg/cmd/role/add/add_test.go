@@ -8,9 +8,8 @@ import (
 	"testing"
 
 	"github.com/pxacl/pxacl/pkg/cmdutil"
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
 )
-
-const examples = "../../../../examples"
 
 func TestNewCmdAdd(t *testing.T) {
 	str := func(s string) *string { return &s }
@@ -43,7 +42,7 @@ func TestNewCmdAdd(t *testing.T) {
 // pveum role add: privileges separated by commas or spaces, written sorted
 // (docs/semantics.md pve §1.4).
 func TestAddRun(t *testing.T) {
-	dir := copyExample(t, "pve")
+	dir := cmdtest.CopyExample(t, "pve")
 	f, _ := cmdutil.NewTestFactory(dir)
 	privs := "Sys.PowerMgmt Sys.Console"
 	if err := addRun(&AddOptions{IO: f.IOStreams, Config: f.Config, ID: "Sys_Power-only", Privs: &privs}); err != nil {
@@ -74,45 +73,16 @@ func TestAddRunRejected(t *testing.T) {
 		{"pbs", "pbs", "R1", str("Sys.Audit"), "", "manages Proxmox VE configurations only"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := copyExample(t, tc.dir)
-			before := configFiles(t, dir)
+			dir := cmdtest.CopyExample(t, tc.dir)
+			before := cmdtest.ConfigFiles(t, dir)
 			f, _ := cmdutil.NewTestFactory(dir)
 			err := addRun(&AddOptions{IO: f.IOStreams, Config: f.Config, ID: tc.id, Privs: tc.privs, Digest: tc.digest})
 			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Fatalf("error %v, want exit 2 and %q", err, tc.wantErr)
 			}
-			if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+			if after := cmdtest.ConfigFiles(t, dir); !reflect.DeepEqual(before, after) {
 				t.Errorf("files changed")
 			}
 		})
 	}
-}
-
-// copyExample copies examples/<name> into a new temporary directory.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// configFiles maps each configuration file under dir (lock files left
-// out) to its content.
-func configFiles(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		out[p] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

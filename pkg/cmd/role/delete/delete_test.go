@@ -8,9 +8,8 @@ import (
 	"testing"
 
 	"github.com/pxacl/pxacl/pkg/cmdutil"
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
 )
-
-const examples = "../../../../examples"
 
 func TestNewCmdDelete(t *testing.T) {
 	for _, tc := range []struct{ args, digest, wantErr string }{
@@ -39,7 +38,7 @@ func TestNewCmdDelete(t *testing.T) {
 // pveum role delete: PVE keeps the ACL entries of a deleted role in the
 // file (they grant nothing).
 func TestDeleteRun(t *testing.T) {
-	dir := copyExample(t, "pve")
+	dir := cmdtest.CopyExample(t, "pve")
 	f, _ := cmdutil.NewTestFactory(dir)
 	if err := deleteRun(&DeleteOptions{IO: f.IOStreams, Config: f.Config, ID: "druva_backup_restore"}); err != nil {
 		t.Fatal(err)
@@ -58,45 +57,16 @@ func TestDeleteRunRejected(t *testing.T) {
 		{"pbs", "pbs", "druva_backup_restore", "", "manages Proxmox VE configurations only"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := copyExample(t, tc.dir)
-			before := configFiles(t, dir)
+			dir := cmdtest.CopyExample(t, tc.dir)
+			before := cmdtest.ConfigFiles(t, dir)
 			f, _ := cmdutil.NewTestFactory(dir)
 			err := deleteRun(&DeleteOptions{IO: f.IOStreams, Config: f.Config, ID: tc.id, Digest: tc.digest})
 			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Fatalf("error %v, want exit 2 and %q", err, tc.wantErr)
 			}
-			if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+			if after := cmdtest.ConfigFiles(t, dir); !reflect.DeepEqual(before, after) {
 				t.Errorf("files changed")
 			}
 		})
 	}
-}
-
-// copyExample copies examples/<name> into a new temporary directory.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// configFiles maps each configuration file under dir (lock files left
-// out) to its content.
-func configFiles(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		out[p] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

@@ -10,9 +10,8 @@ import (
 	"testing"
 
 	"github.com/pxacl/pxacl/pkg/cmdutil"
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
 )
-
-const examples = "../../../../examples"
 
 func TestNewCmdGenerateToken(t *testing.T) {
 	str := func(s string) *string { return &s }
@@ -60,7 +59,7 @@ func TestNewCmdGenerateToken(t *testing.T) {
 func TestGenerateTokenRun(t *testing.T) {
 	for _, format := range []string{"text", "json"} {
 		t.Run(format, func(t *testing.T) {
-			dir := copyExample(t, "pbs")
+			dir := cmdtest.CopyExample(t, "pbs")
 			f, bufs := cmdutil.NewTestFactory(dir)
 			f.Config.OutputFormat = format
 			comment := "second laptop"
@@ -106,8 +105,8 @@ func TestGenerateTokenRunRejected(t *testing.T) {
 		{"pve", "pve", "alice@pve", "t", "", "use 'pxacl user token add'"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := copyExample(t, tc.dir)
-			before := configFiles(t, dir)
+			dir := cmdtest.CopyExample(t, tc.dir)
+			before := cmdtest.ConfigFiles(t, dir)
 			f, bufs := cmdutil.NewTestFactory(dir)
 			err := generateTokenRun(&GenerateTokenOptions{IO: f.IOStreams, Config: f.Config, UserID: tc.user, TokenName: tc.token, Digest: tc.digest})
 			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
@@ -116,38 +115,9 @@ func TestGenerateTokenRunRejected(t *testing.T) {
 			if bufs.Out.Len() != 0 {
 				t.Errorf("output %q", bufs.Out)
 			}
-			if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+			if after := cmdtest.ConfigFiles(t, dir); !reflect.DeepEqual(before, after) {
 				t.Errorf("files changed")
 			}
 		})
 	}
-}
-
-// copyExample copies examples/<name> into a new temporary directory.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// configFiles maps each configuration file under dir (lock files left
-// out) to its content.
-func configFiles(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		out[p] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

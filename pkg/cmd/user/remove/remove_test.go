@@ -8,11 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
+
 	"github.com/pxacl/pxacl/config/pbs/store"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 )
-
-const examples = "../../../../examples"
 
 func TestNewCmdRemove(t *testing.T) {
 	for _, tc := range []struct {
@@ -47,7 +47,7 @@ func TestNewCmdRemove(t *testing.T) {
 // Removing a PBS user removes its tokens and their ACL entries; the
 // user's own entries stay (docs/semantics.md §4.5).
 func TestRemoveRunPBS(t *testing.T) {
-	dir := copyExample(t, "pbs")
+	dir := cmdtest.CopyExample(t, "pbs")
 	f, bufs := cmdutil.NewTestFactory(dir)
 	if err := removeRun(&RemoveOptions{IO: f.IOStreams, Config: f.Config, UserID: "john@pbs"}); err != nil {
 		t.Fatal(err)
@@ -74,7 +74,7 @@ func TestRemoveRunPBS(t *testing.T) {
 // user remove drops the user's tfa.json entry and failure counters, and
 // leaves the other users' alone.
 func TestRemoveRunTFA(t *testing.T) {
-	dir := copyExample(t, "pbs")
+	dir := cmdtest.CopyExample(t, "pbs")
 	s := store.New(dir)
 	for _, u := range []string{"john@pbs", "audit@pbs"} {
 		if _, err := s.AddRecovery(u); err != nil {
@@ -117,14 +117,14 @@ func TestRemoveRunRejected(t *testing.T) {
 		{"pve stale digest", "pve", "alice@pve", stale, "modified"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := copyExample(t, tc.dir)
-			before := configFiles(t, dir)
+			dir := cmdtest.CopyExample(t, tc.dir)
+			before := cmdtest.ConfigFiles(t, dir)
 			f, _ := cmdutil.NewTestFactory(dir)
 			err := removeRun(&RemoveOptions{IO: f.IOStreams, Config: f.Config, UserID: tc.id, Digest: tc.digest})
 			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Fatalf("error %v, want exit 2 and %q", err, tc.wantErr)
 			}
-			if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+			if after := cmdtest.ConfigFiles(t, dir); !reflect.DeepEqual(before, after) {
 				t.Errorf("files changed")
 			}
 		})
@@ -134,7 +134,7 @@ func TestRemoveRunRejected(t *testing.T) {
 // pveum user delete: the user leaves user.cfg, its groups and its ACL
 // entries; its tokens go with it.
 func TestRemoveRunPVE(t *testing.T) {
-	dir := copyExample(t, "pve")
+	dir := cmdtest.CopyExample(t, "pve")
 	f, _ := cmdutil.NewTestFactory(dir)
 	if err := removeRun(&RemoveOptions{IO: f.IOStreams, Config: f.Config, UserID: "deploy@pve"}); err != nil {
 		t.Fatal(err)
@@ -144,33 +144,4 @@ func TestRemoveRunPVE(t *testing.T) {
 	if strings.Contains(s, "user:deploy@pve") || strings.Contains(s, "token:deploy@pve!ci") || !strings.Contains(s, "group:operators:alice@pve:VM operators:\n") {
 		t.Errorf("user.cfg:\n%s", s)
 	}
-}
-
-// copyExample copies examples/<name> into a new temporary directory.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// configFiles maps each configuration file under dir (lock files left
-// out) to its content.
-func configFiles(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		out[p] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
+
 	"github.com/pxacl/pxacl/config/pbs/store"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 )
-
-const examples = "../../../../examples"
 
 func TestNewCmdUpdate(t *testing.T) {
 	str := func(s string) *string { return &s }
@@ -70,7 +70,7 @@ func TestNewCmdUpdate(t *testing.T) {
 func noPassword() (*string, error) { return nil, nil }
 
 func TestUpdateRunPBS(t *testing.T) {
-	dir := copyExample(t, "pbs")
+	dir := cmdtest.CopyExample(t, "pbs")
 	f, _ := cmdutil.NewTestFactory(dir)
 	email := "john.smith@example.com"
 	disabled := false
@@ -84,8 +84,8 @@ func TestUpdateRunPBS(t *testing.T) {
 		t.Errorf("user.cfg lacks %q:\n%s", want, b)
 	}
 	// a no-op update writes user.cfg back byte for byte (docs/semantics.md §5.1)
-	dir2 := copyExample(t, "pbs")
-	before := configFiles(t, dir2)
+	dir2 := cmdtest.CopyExample(t, "pbs")
+	before := cmdtest.ConfigFiles(t, dir2)
 	f2, _ := cmdutil.NewTestFactory(dir2)
 	comment, first := "An example user.", "John"
 	opts = &UpdateOptions{IO: f2.IOStreams, Config: f2.Config, UserID: "john@pbs", Password: noPassword}
@@ -93,7 +93,7 @@ func TestUpdateRunPBS(t *testing.T) {
 	if err := updateRun(opts); err != nil {
 		t.Fatal(err)
 	}
-	if after := configFiles(t, dir2); !reflect.DeepEqual(before, after) {
+	if after := cmdtest.ConfigFiles(t, dir2); !reflect.DeepEqual(before, after) {
 		t.Errorf("a no-op update changed the files")
 	}
 }
@@ -115,8 +115,8 @@ func TestUpdateRunRejected(t *testing.T) {
 		{"pve --delete", "pve", UpdateOptions{UserID: "alice@pve", Delete: []string{"comment"}}, "--delete is a proxmox-backup-manager option"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := copyExample(t, tc.dir)
-			before := configFiles(t, dir)
+			dir := cmdtest.CopyExample(t, tc.dir)
+			before := cmdtest.ConfigFiles(t, dir)
 			f, _ := cmdutil.NewTestFactory(dir)
 			opts := tc.opts
 			opts.IO, opts.Config, opts.Password = f.IOStreams, f.Config, noPassword
@@ -124,13 +124,13 @@ func TestUpdateRunRejected(t *testing.T) {
 			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Fatalf("error %v (exit %d), want exit 2 and %q", err, cmdutil.ExitCode(err), tc.wantErr)
 			}
-			if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+			if after := cmdtest.ConfigFiles(t, dir); !reflect.DeepEqual(before, after) {
 				t.Errorf("files changed")
 			}
 		})
 	}
 	// PVE keeps passwords in the realm: pxacl refuses to set one
-	dir := copyExample(t, "pve")
+	dir := cmdtest.CopyExample(t, "pve")
 	f, _ := cmdutil.NewTestFactory(dir)
 	err := updateRun(&UpdateOptions{IO: f.IOStreams, Config: f.Config, UserID: "alice@pve", Password: func() (*string, error) { return str("s3cret-pass"), nil }})
 	if cmdutil.ExitCode(err) != 2 || strings.Contains(err.Error(), "s3cret") {
@@ -158,7 +158,7 @@ func TestUpdateRunPVE(t *testing.T) {
 			[]string{"group:auditors:alice@pve,deploy@pve,temp@pve::\n", "group:operators:alice@pve,deploy@pve:VM operators:\n"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := copyExample(t, "pve")
+			dir := cmdtest.CopyExample(t, "pve")
 			f, _ := cmdutil.NewTestFactory(dir)
 			opts := tc.opts
 			opts.IO, opts.Config, opts.Password = f.IOStreams, f.Config, noPassword
@@ -173,33 +173,4 @@ func TestUpdateRunPVE(t *testing.T) {
 			}
 		})
 	}
-}
-
-// copyExample copies examples/<name> into a new temporary directory.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// configFiles maps each configuration file under dir (lock files left
-// out) to its content.
-func configFiles(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		out[p] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

@@ -9,10 +9,9 @@ import (
 	"testing"
 
 	"github.com/pxacl/pxacl/pkg/cmdutil"
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
 	"github.com/pxacl/pxacl/tfa/tfatest"
 )
-
-const examples = "../../../../../examples"
 
 func TestNewCmdAddRecovery(t *testing.T) {
 	for _, tc := range []struct {
@@ -45,7 +44,7 @@ func TestAddRecoveryRun(t *testing.T) {
 	keyRE := regexp.MustCompile(`^[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}$`)
 	for _, format := range []string{"text", "json"} {
 		t.Run(format, func(t *testing.T) {
-			dir := copyExample(t, "pbs")
+			dir := cmdtest.CopyExample(t, "pbs")
 			f, bufs := cmdutil.NewTestFactory(dir)
 			f.Config.OutputFormat = format
 			opts := &AddRecoveryOptions{IO: f.IOStreams, Config: f.Config, UserID: "john@pbs"}
@@ -103,7 +102,7 @@ func TestAddRecoveryRun(t *testing.T) {
 }
 
 func TestAddRecoveryRunRejected(t *testing.T) {
-	dir := copyExample(t, "pbs")
+	dir := cmdtest.CopyExample(t, "pbs")
 	for _, id := range []string{"nobody@pbs", "john", "john@pbs!client1"} {
 		f, bufs := cmdutil.NewTestFactory(dir)
 		err := addRecoveryRun(&AddRecoveryOptions{IO: f.IOStreams, Config: f.Config, UserID: id})
@@ -114,14 +113,4 @@ func TestAddRecoveryRunRejected(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "tfa.json")); err == nil {
 		t.Errorf("tfa.json written")
 	}
-}
-
-// copyExample copies examples/<name> into a new temporary directory.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
-		t.Fatal(err)
-	}
-	return dir
 }

@@ -10,12 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
+
 	"github.com/pxacl/pxacl/config/pbs/store"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 	"github.com/pxacl/pxacl/tfa"
 )
-
-const examples = "../../../../../examples"
 
 // knownURI is a TOTP the tests know the secret of (the RFC 6238 SHA1 seed).
 const knownURI = "otpauth://totp/Proxmox%20Backup%20Server:john%40pbs?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=6&algorithm=SHA1&period=30&issuer=Proxmox%20Backup%20Server"
@@ -92,7 +92,7 @@ func (a *authenticator) Read(p []byte) (int, error) {
 // A new secret: the otpauth URI and a QR code are printed once, the code is
 // read from stdin and the entry added only then (docs/semantics.md §9).
 func TestAddTOTPRunInteractive(t *testing.T) {
-	dir := copyExample(t, "pbs")
+	dir := cmdtest.CopyExample(t, "pbs")
 	f, bufs := cmdutil.NewTestFactory(dir)
 	in := &authenticator{t: t, out: bufs.Out}
 	f.IOStreams.In = in
@@ -122,7 +122,7 @@ func TestAddTOTPRunInteractive(t *testing.T) {
 
 // An existing URI with --code, JSON output: the secret is never printed.
 func TestAddTOTPRunURI(t *testing.T) {
-	dir := copyExample(t, "pbs")
+	dir := cmdtest.CopyExample(t, "pbs")
 	f, bufs := cmdutil.NewTestFactory(dir)
 	f.Config.OutputFormat = "json"
 	desc := "phone"
@@ -177,8 +177,8 @@ func TestAddTOTPRunRejected(t *testing.T) {
 		{"blank code on stdin", AddTOTPOptions{UserID: "john@pbs", NoQR: true}, "  \n", "no TOTP code given"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := copyExample(t, "pbs")
-			before := configFiles(t, dir)
+			dir := cmdtest.CopyExample(t, "pbs")
+			before := cmdtest.ConfigFiles(t, dir)
 			f, bufs := cmdutil.NewTestFactory(dir)
 			bufs.In.WriteString(tc.stdin)
 			opts := tc.opts
@@ -200,7 +200,7 @@ func TestAddTOTPRunRejected(t *testing.T) {
 			if strings.Contains(err.Error(), "GEZDGNBV") || strings.Contains(err.Error(), "otpauth://") {
 				t.Errorf("the error shows the key: %v", err)
 			}
-			if after := configFiles(t, dir); len(after) != len(before) {
+			if after := cmdtest.ConfigFiles(t, dir); len(after) != len(before) {
 				t.Errorf("files changed: %d -> %d", len(before), len(after))
 			} else {
 				for k, v := range before {
@@ -216,33 +216,4 @@ func TestAddTOTPRunRejected(t *testing.T) {
 func totpURI(uri string) (o store.TOTPOptions) {
 	o.URI = uri
 	return o
-}
-
-// copyExample copies examples/<name> into a new temporary directory.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// configFiles maps each configuration file under dir (lock files left
-// out) to its content.
-func configFiles(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		out[p] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
+
 	"github.com/pxacl/pxacl/config/pbs/store"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 	"github.com/pxacl/pxacl/tfa"
 )
-
-const examples = "../../../../../examples"
 
 func TestNewCmdDelete(t *testing.T) {
 	for _, tc := range []struct {
@@ -40,7 +40,7 @@ func TestNewCmdDelete(t *testing.T) {
 }
 
 func TestDeleteRun(t *testing.T) {
-	dir := copyExample(t, "pbs")
+	dir := cmdtest.CopyExample(t, "pbs")
 	id := addTOTP(t, dir, "john@pbs")
 	if _, err := store.New(dir).AddRecovery("john@pbs"); err != nil {
 		t.Fatal(err)
@@ -74,16 +74,6 @@ func TestDeleteRun(t *testing.T) {
 	if b, _ := os.ReadFile(path); string(b) != "{}" {
 		t.Errorf("tfa.json after deleting everything: %s", b)
 	}
-}
-
-// copyExample copies examples/<name> into a new temporary directory.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
-		t.Fatal(err)
-	}
-	return dir
 }
 
 // knownURI is a TOTP the tests know the secret of (the RFC 6238 SHA1 seed).

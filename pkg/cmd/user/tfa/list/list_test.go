@@ -2,11 +2,11 @@ package list
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
 
 	"github.com/pxacl/pxacl/config/pbs/store"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
@@ -45,7 +45,7 @@ func TestListRun(t *testing.T) {
 	local := time.Local
 	time.Local = time.UTC // created is rendered in local time
 	t.Cleanup(func() { time.Local = local })
-	dir := copyExample(t, "pbs")
+	dir := cmdtest.CopyExample(t, "pbs")
 	id := addTOTP(t, dir, "john@pbs")
 	s := store.New(dir)
 	s.Now = func() time.Time { return enrolled }
@@ -123,16 +123,6 @@ func TestListRunRejected(t *testing.T) {
 			t.Errorf("%s: %v, output %q", id, err, bufs.Out)
 		}
 	}
-}
-
-// copyExample copies examples/<name> into a new temporary directory.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
-		t.Fatal(err)
-	}
-	return dir
 }
 
 // knownURI is a TOTP the tests know the secret of (the RFC 6238 SHA1 seed).

@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
+
 	"github.com/pxacl/pxacl/config/pbs/store"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 	"github.com/pxacl/pxacl/tfa"
 )
-
-const examples = "../../../../../examples"
 
 func TestNewCmdUnlock(t *testing.T) {
 	for _, tc := range []struct {
@@ -42,7 +42,7 @@ func TestNewCmdUnlock(t *testing.T) {
 // 8 TOTP failures lock TOTP until a recovery key or an admin unlocks it
 // (docs/semantics.md §9); unlock resets the counters.
 func TestUnlockRun(t *testing.T) {
-	dir := copyExample(t, "pbs")
+	dir := cmdtest.CopyExample(t, "pbs")
 	addTOTP(t, dir, "john@pbs")
 	s := store.New(dir)
 	s.Now = func() time.Time { return enrolled.Add(time.Hour) }
@@ -78,7 +78,7 @@ func TestUnlockRun(t *testing.T) {
 }
 
 func TestUnlockRunRejected(t *testing.T) {
-	dir := copyExample(t, "pbs")
+	dir := cmdtest.CopyExample(t, "pbs")
 	for _, id := range []string{"nobody@pbs", "audit@pbs", "john"} {
 		f, bufs := cmdutil.NewTestFactory(dir)
 		err := unlockRun(&UnlockOptions{IO: f.IOStreams, Config: f.Config, UserID: id})
@@ -89,16 +89,6 @@ func TestUnlockRunRejected(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "tfa.json")); err == nil {
 		t.Errorf("tfa.json written")
 	}
-}
-
-// copyExample copies examples/<name> into a new temporary directory.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
-		t.Fatal(err)
-	}
-	return dir
 }
 
 // knownURI is a TOTP the tests know the secret of (the RFC 6238 SHA1 seed).

@@ -9,12 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
+
 	"github.com/pxacl/pxacl/config/pbs/store"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 	"github.com/pxacl/pxacl/tfa"
 )
-
-const examples = "../../../../../examples"
 
 func TestNewCmdVerify(t *testing.T) {
 	for _, tc := range []struct {
@@ -78,7 +78,7 @@ func wrongCode(t *testing.T) string {
 // TOTP once, the replay refused; a recovery key once; 8 TOTP failures
 // lock TOTP (docs/semantics.md §9). Exit 0 accepted, 1 refused, 2 bad input.
 func TestVerifyRun(t *testing.T) {
-	dir := copyExample(t, "pbs")
+	dir := cmdtest.CopyExample(t, "pbs")
 	addTOTP(t, dir, "john@pbs")
 	keys, err := store.New(dir).AddRecovery("john@pbs")
 	if err != nil || len(keys) != 10 {
@@ -129,7 +129,7 @@ func TestVerifyRun(t *testing.T) {
 }
 
 func TestVerifyRunRejected(t *testing.T) {
-	dir := copyExample(t, "pbs")
+	dir := cmdtest.CopyExample(t, "pbs")
 	addTOTP(t, dir, "john@pbs")
 	for _, tc := range []struct {
 		name, user, response string
@@ -155,16 +155,6 @@ func TestVerifyRunRejected(t *testing.T) {
 			}
 		})
 	}
-}
-
-// copyExample copies examples/<name> into a new temporary directory.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
-		t.Fatal(err)
-	}
-	return dir
 }
 
 // knownURI is a TOTP the tests know the secret of (the RFC 6238 SHA1 seed).

@@ -10,9 +10,8 @@ import (
 	"testing"
 
 	"github.com/pxacl/pxacl/pkg/cmdutil"
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
 )
-
-const examples = "../../../../../examples"
 
 func TestNewCmdAdd(t *testing.T) {
 	str := func(s string) *string { return &s }
@@ -61,7 +60,7 @@ var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4
 // §1.3), the secret in priv/token.cfg, printed once.
 func TestAddRun(t *testing.T) {
 	t.Run("text", func(t *testing.T) {
-		dir := copyExample(t, "pve")
+		dir := cmdtest.CopyExample(t, "pve")
 		f, bufs := cmdutil.NewTestFactory(dir)
 		comment, privsep := "backup agent", false
 		opts := &AddOptions{IO: f.IOStreams, Config: f.Config, UserID: "alice@pve", TokenID: "backup"}
@@ -85,7 +84,7 @@ func TestAddRun(t *testing.T) {
 		}
 	})
 	t.Run("json", func(t *testing.T) {
-		dir := copyExample(t, "pve")
+		dir := cmdtest.CopyExample(t, "pve")
 		f, bufs := cmdutil.NewTestFactory(dir)
 		f.Config.OutputFormat = "json"
 		if err := addRun(&AddOptions{IO: f.IOStreams, Config: f.Config, UserID: "alice@pve", TokenID: "b2"}); err != nil {
@@ -114,8 +113,8 @@ func TestAddRunRejected(t *testing.T) {
 		{"pbs", "pbs", "john@pbs", "t", "", "manages Proxmox VE configurations only"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := copyExample(t, tc.dir)
-			before := configFiles(t, dir)
+			dir := cmdtest.CopyExample(t, tc.dir)
+			before := cmdtest.ConfigFiles(t, dir)
 			f, bufs := cmdutil.NewTestFactory(dir)
 			err := addRun(&AddOptions{IO: f.IOStreams, Config: f.Config, UserID: tc.user, TokenID: tc.token, Digest: tc.digest})
 			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
@@ -124,38 +123,9 @@ func TestAddRunRejected(t *testing.T) {
 			if bufs.Out.Len() != 0 {
 				t.Errorf("output %q", bufs.Out)
 			}
-			if after := configFiles(t, dir); !reflect.DeepEqual(before, after) {
+			if after := cmdtest.ConfigFiles(t, dir); !reflect.DeepEqual(before, after) {
 				t.Errorf("files changed")
 			}
 		})
 	}
-}
-
-// copyExample copies examples/<name> into a new temporary directory.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples, name))); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// configFiles maps each configuration file under dir (lock files left
-// out) to its content.
-func configFiles(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".lck") || strings.HasSuffix(p, ".lock") || strings.Contains(p, "/priv/lock") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		out[p] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
