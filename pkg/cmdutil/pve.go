@@ -23,6 +23,28 @@ func (c *Config) PVEStore() (*pvestore.Store, error) {
 	return pvestore.New(c.Dir, c.PVEVersion)
 }
 
+// PVEStoreFor is PVEStore for a PVE management command: on a PBS
+// configuration it fails with PVEOnly(command).
+func (c *Config) PVEStoreFor(command string) (*pvestore.Store, error) {
+	if !c.IsPVE() {
+		return nil, PVEOnly(command)
+	}
+	return c.PVEStore()
+}
+
+// ChangePVEACL is `acl modify` and `acl delete` (ch.Delete) on a PVE
+// configuration: --propagate as 1|0, then one locked change of user.cfg.
+func ChangePVEACL(c *Config, command, propagate string, ch pvestore.ACLChange) error {
+	s, err := c.PVEStoreFor(command)
+	if err != nil {
+		return err
+	}
+	if ch.Propagate, err = ParseBool01("propagate", propagate); err != nil {
+		return err
+	}
+	return s.ChangeACL(ch)
+}
+
 // PVEOnly is the error of a PVE management command (group, role, pool,
 // acl modify ...) run on a PBS configuration.
 func PVEOnly(what string) error {

@@ -46,17 +46,5 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Co
 }
 
 func deleteRun(opts *DeleteOptions) error {
-	if !opts.Config.IsPVE() {
-		return cmdutil.PVEOnly("pxacl acl delete")
-	}
-	p, err := cmdutil.ParseBool01("propagate", opts.Propagate)
-	if err != nil {
-		return err
-	}
-	opts.Change.Propagate = p
-	s, err := opts.Config.PVEStore()
-	if err != nil {
-		return err
-	}
-	return s.ChangeACL(opts.Change)
+	return cmdutil.ChangePVEACL(opts.Config, "pxacl acl delete", opts.Propagate, opts.Change)
 }

@@ -49,17 +49,5 @@ func NewCmdModify(f *cmdutil.Factory, runF func(*ModifyOptions) error) *cobra.Co
 }
 
 func modifyRun(opts *ModifyOptions) error {
-	if !opts.Config.IsPVE() {
-		return cmdutil.PVEOnly("pxacl acl modify")
-	}
-	p, err := cmdutil.ParseBool01("propagate", opts.Propagate)
-	if err != nil {
-		return err
-	}
-	opts.Change.Propagate = p
-	s, err := opts.Config.PVEStore()
-	if err != nil {
-		return err
-	}
-	return s.ChangeACL(opts.Change)
+	return cmdutil.ChangePVEACL(opts.Config, "pxacl acl modify", opts.Propagate, opts.Change)
 }

@@ -40,10 +40,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Co
 }
 
 func deleteRun(opts *DeleteOptions) error {
-	if !opts.Config.IsPVE() {
-		return cmdutil.PVEOnly("pxacl role delete")
-	}
-	s, err := opts.Config.PVEStore()
+	s, err := opts.Config.PVEStoreFor("pxacl role delete")
 	if err != nil {
 		return err
 	}

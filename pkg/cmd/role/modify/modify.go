@@ -45,10 +45,7 @@ func NewCmdModify(f *cmdutil.Factory, runF func(*ModifyOptions) error) *cobra.Co
 }
 
 func modifyRun(opts *ModifyOptions) error {
-	if !opts.Config.IsPVE() {
-		return cmdutil.PVEOnly("pxacl role modify")
-	}
-	s, err := opts.Config.PVEStore()
+	s, err := opts.Config.PVEStoreFor("pxacl role modify")
 	if err != nil {
 		return err
 	}

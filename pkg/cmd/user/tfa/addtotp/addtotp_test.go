@@ -17,9 +17,6 @@ import (
 	"github.com/pxacl/pxacl/tfa"
 )
 
-// knownURI is a TOTP the tests know the secret of (the RFC 6238 SHA1 seed).
-const knownURI = "otpauth://totp/Proxmox%20Backup%20Server:john%40pbs?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=6&algorithm=SHA1&period=30&issuer=Proxmox%20Backup%20Server"
-
 func codeOf(t *testing.T, uri string, at time.Time) string {
 	t.Helper()
 	k, err := tfa.ParseURI(uri)
@@ -47,7 +44,7 @@ func TestNewCmdAddTOTP(t *testing.T) {
 		{args: "john@pbs --description= --issuer= --digits 8 --algorithm SHA256 --period 60", check: func(o *AddTOTPOptions) bool {
 			return *o.Description == "" && *o.TOTP.Issuer == "" && o.TOTP.Digits == 8 && o.TOTP.Algorithm == "SHA256" && o.TOTP.Period == 60
 		}},
-		{args: "john@pbs --totp " + knownURI, check: func(o *AddTOTPOptions) bool { return o.TOTP.URI == knownURI }},
+		{args: "john@pbs --totp " + cmdtest.KnownURI, check: func(o *AddTOTPOptions) bool { return o.TOTP.URI == cmdtest.KnownURI }},
 		{args: "john@pbs --digits six", wantErr: "invalid argument"},
 		{args: "john@pbs --period -1", wantErr: "invalid argument"},
 		{args: "", wantErr: "accepts 1 arg(s)"},
@@ -126,8 +123,8 @@ func TestAddTOTPRunURI(t *testing.T) {
 	f, bufs := cmdutil.NewTestFactory(dir)
 	f.Config.OutputFormat = "json"
 	desc := "phone"
-	opts := &AddTOTPOptions{IO: f.IOStreams, Config: f.Config, UserID: "john@pbs", Description: &desc, CodeGiven: true, Code: codeOf(t, knownURI, time.Now())}
-	opts.TOTP.URI = knownURI
+	opts := &AddTOTPOptions{IO: f.IOStreams, Config: f.Config, UserID: "john@pbs", Description: &desc, CodeGiven: true, Code: codeOf(t, cmdtest.KnownURI, time.Now())}
+	opts.TOTP.URI = cmdtest.KnownURI
 	if err := addTOTPRun(opts); err != nil {
 		t.Fatal(err)
 	}
@@ -153,11 +150,11 @@ func TestAddTOTPRunRejected(t *testing.T) {
 		stdin   string
 		wantErr string
 	}{
-		{"wrong code", AddTOTPOptions{UserID: "john@pbs", TOTP: totpURI(knownURI), CodeGiven: true, Code: "x"}, "", "failed to verify TOTP challenge"},
+		{"wrong code", AddTOTPOptions{UserID: "john@pbs", TOTP: totpURI(cmdtest.KnownURI), CodeGiven: true, Code: "x"}, "", "failed to verify TOTP challenge"},
 		{"no description", AddTOTPOptions{UserID: "john@pbs", Description: nil}, "", "'description' is required for new entries"},
 		{"control characters", AddTOTPOptions{UserID: "john@pbs", Description: str("a\x1bb")}, "", "control characters"},
 		{"unknown user", AddTOTPOptions{UserID: "nobody@pbs"}, "", "no such user 'nobody@pbs'"},
-		{"unknown URI parameter", AddTOTPOptions{UserID: "john@pbs", TOTP: totpURI(knownURI + "&foo=1")}, "", "parameter 'totp' - parameter 6: unknown otpauth uri parameter (name not shown)"},
+		{"unknown URI parameter", AddTOTPOptions{UserID: "john@pbs", TOTP: totpURI(cmdtest.KnownURI + "&foo=1")}, "", "parameter 'totp' - parameter 6: unknown otpauth uri parameter (name not shown)"},
 		// weak keys: a code guessed in a few tries, or a password in disguise
 		{"short secret", AddTOTPOptions{UserID: "john@pbs", TOTP: totpURI("otpauth://totp/a?secret=AE&digits=1")}, "", "parameter 'totp' - secret is too short (1 byte): at least 10 bytes"},
 		{"9-byte secret", AddTOTPOptions{UserID: "john@pbs", TOTP: totpURI("otpauth://totp/a?secret=GEZDGNBVGY3TQOI")}, "", "secret is too short (9 bytes)"},
@@ -169,7 +166,7 @@ func TestAddTOTPRunRejected(t *testing.T) {
 		{"algorithm MD5", AddTOTPOptions{UserID: "john@pbs", TOTP: totpURI("otpauth://totp/a?secret=" + s20 + "&algorithm=MD5")}, "", "unsupported algorithm (want SHA1, SHA256 or SHA512)"},
 		{"--digits 1", AddTOTPOptions{UserID: "john@pbs", TOTP: func() (o store.TOTPOptions) { o.Digits = 1; return }()}, "", "parameter 'digits' - must be 6..8, not 1"},
 		{"--period 1", AddTOTPOptions{UserID: "john@pbs", TOTP: func() (o store.TOTPOptions) { o.Period = 1; return }()}, "", "parameter 'period' - must be 15..300 seconds, not 1"},
-		{"--digits with --totp", AddTOTPOptions{UserID: "john@pbs", TOTP: func() (o store.TOTPOptions) { o.URI, o.Digits = knownURI, 8; return }()}, "", "come from the given otpauth URI"},
+		{"--digits with --totp", AddTOTPOptions{UserID: "john@pbs", TOTP: func() (o store.TOTPOptions) { o.URI, o.Digits = cmdtest.KnownURI, 8; return }()}, "", "come from the given otpauth URI"},
 		{"--digits 10", AddTOTPOptions{UserID: "john@pbs", TOTP: func() (o store.TOTPOptions) { o.Digits = 10; return }()}, "", "parameter 'digits' - must be 6..8, not 10"},
 		{"--period 3600", AddTOTPOptions{UserID: "john@pbs", TOTP: func() (o store.TOTPOptions) { o.Period = 3600; return }()}, "", "parameter 'period' - must be 15..300 seconds, not 3600"},
 		{"--algorithm md5", AddTOTPOptions{UserID: "john@pbs", TOTP: func() (o store.TOTPOptions) { o.Algorithm = "md5"; return }()}, "", "unsupported algorithm"},

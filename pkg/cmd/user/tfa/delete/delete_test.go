@@ -5,13 +5,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
 
 	"github.com/pxacl/pxacl/config/pbs/store"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
-	"github.com/pxacl/pxacl/tfa"
 )
 
 func TestNewCmdDelete(t *testing.T) {
@@ -41,7 +39,7 @@ func TestNewCmdDelete(t *testing.T) {
 
 func TestDeleteRun(t *testing.T) {
 	dir := cmdtest.CopyExample(t, "pbs")
-	id := addTOTP(t, dir, "john@pbs")
+	id := cmdtest.AddTOTP(t, dir, "john@pbs")
 	if _, err := store.New(dir).AddRecovery("john@pbs"); err != nil {
 		t.Fatal(err)
 	}
@@ -74,42 +72,4 @@ func TestDeleteRun(t *testing.T) {
 	if b, _ := os.ReadFile(path); string(b) != "{}" {
 		t.Errorf("tfa.json after deleting everything: %s", b)
 	}
-}
-
-// knownURI is a TOTP the tests know the secret of (the RFC 6238 SHA1 seed).
-const knownURI = "otpauth://totp/Proxmox%20Backup%20Server:john%40pbs?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=6&algorithm=SHA1&period=30&issuer=Proxmox%20Backup%20Server"
-
-// enrolled is the time the test TOTP is enrolled at.
-var enrolled = time.Unix(1750000000, 0)
-
-// totpCode is the code of knownURI at t.
-func totpCode(t *testing.T, at time.Time) string {
-	t.Helper()
-	k, err := tfa.ParseURI(knownURI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := k.CodeAt(at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// addTOTP enrolls knownURI for userid at the fixed time enrolled and
-// returns the entry id.
-func addTOTP(t *testing.T, dir, userid string) string {
-	t.Helper()
-	s := store.New(dir)
-	s.Now = func() time.Time { return enrolled }
-	k, err := s.NewTOTPKey(userid, store.TOTPOptions{URI: knownURI})
-	if err != nil {
-		t.Fatal(err)
-	}
-	desc := "phone"
-	id, err := s.AddTOTP(userid, &desc, k, totpCode(t, enrolled))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/pxacl/pxacl/config/pbs/store"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
-	"github.com/pxacl/pxacl/tfa"
 )
 
 const examples = "../../../../../examples"
@@ -46,9 +45,9 @@ func TestListRun(t *testing.T) {
 	time.Local = time.UTC // created is rendered in local time
 	t.Cleanup(func() { time.Local = local })
 	dir := cmdtest.CopyExample(t, "pbs")
-	id := addTOTP(t, dir, "john@pbs")
+	id := cmdtest.AddTOTP(t, dir, "john@pbs")
 	s := store.New(dir)
-	s.Now = func() time.Time { return enrolled }
+	s.Now = func() time.Time { return cmdtest.Enrolled }
 	keys, err := s.AddRecovery("john@pbs")
 	if err != nil {
 		t.Fatal(err)
@@ -97,9 +96,9 @@ func TestListRun(t *testing.T) {
 	}
 
 	// 8 TOTP failures: the lock is reported under the table
-	s.Now = func() time.Time { return enrolled.Add(time.Hour) }
+	s.Now = func() time.Time { return cmdtest.Enrolled.Add(time.Hour) }
 	for range 8 {
-		if _, err := s.VerifyTFA("john@pbs", "totp:"+totpCode(t, enrolled)); err != nil {
+		if _, err := s.VerifyTFA("john@pbs", "totp:"+cmdtest.TOTPCode(t, cmdtest.Enrolled)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -123,42 +122,4 @@ func TestListRunRejected(t *testing.T) {
 			t.Errorf("%s: %v, output %q", id, err, bufs.Out)
 		}
 	}
-}
-
-// knownURI is a TOTP the tests know the secret of (the RFC 6238 SHA1 seed).
-const knownURI = "otpauth://totp/Proxmox%20Backup%20Server:john%40pbs?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=6&algorithm=SHA1&period=30&issuer=Proxmox%20Backup%20Server"
-
-// enrolled is the time the test TOTP is enrolled at.
-var enrolled = time.Unix(1750000000, 0)
-
-// totpCode is the code of knownURI at t.
-func totpCode(t *testing.T, at time.Time) string {
-	t.Helper()
-	k, err := tfa.ParseURI(knownURI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := k.CodeAt(at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// addTOTP enrolls knownURI for userid at the fixed time enrolled and
-// returns the entry id.
-func addTOTP(t *testing.T, dir, userid string) string {
-	t.Helper()
-	s := store.New(dir)
-	s.Now = func() time.Time { return enrolled }
-	k, err := s.NewTOTPKey(userid, store.TOTPOptions{URI: knownURI})
-	if err != nil {
-		t.Fatal(err)
-	}
-	desc := "phone"
-	id, err := s.AddTOTP(userid, &desc, k, totpCode(t, enrolled))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
 }

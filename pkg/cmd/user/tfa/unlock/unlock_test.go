@@ -11,7 +11,6 @@ import (
 
 	"github.com/pxacl/pxacl/config/pbs/store"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
-	"github.com/pxacl/pxacl/tfa"
 )
 
 func TestNewCmdUnlock(t *testing.T) {
@@ -43,16 +42,16 @@ func TestNewCmdUnlock(t *testing.T) {
 // (docs/semantics.md §9); unlock resets the counters.
 func TestUnlockRun(t *testing.T) {
 	dir := cmdtest.CopyExample(t, "pbs")
-	addTOTP(t, dir, "john@pbs")
+	cmdtest.AddTOTP(t, dir, "john@pbs")
 	s := store.New(dir)
-	s.Now = func() time.Time { return enrolled.Add(time.Hour) }
+	s.Now = func() time.Time { return cmdtest.Enrolled.Add(time.Hour) }
 	for range 8 {
-		if res, err := s.VerifyTFA("john@pbs", "totp:"+totpCode(t, enrolled)); err != nil || res.OK {
+		if res, err := s.VerifyTFA("john@pbs", "totp:"+cmdtest.TOTPCode(t, cmdtest.Enrolled)); err != nil || res.OK {
 			t.Fatal(res, err)
 		}
 	}
 	// a valid code is refused while locked
-	if res, err := s.VerifyTFA("john@pbs", "totp:"+totpCode(t, enrolled.Add(time.Hour))); err != nil || res.OK || !res.Locked {
+	if res, err := s.VerifyTFA("john@pbs", "totp:"+cmdtest.TOTPCode(t, cmdtest.Enrolled.Add(time.Hour))); err != nil || res.OK || !res.Locked {
 		t.Fatalf("not locked: %+v %v", res, err)
 	}
 	for _, tc := range []struct{ format, want string }{
@@ -69,7 +68,7 @@ func TestUnlockRun(t *testing.T) {
 			t.Errorf("output %q, want %q", bufs.Out, tc.want)
 		}
 	}
-	if res, err := s.VerifyTFA("john@pbs", "totp:"+totpCode(t, enrolled.Add(time.Hour))); err != nil || !res.OK {
+	if res, err := s.VerifyTFA("john@pbs", "totp:"+cmdtest.TOTPCode(t, cmdtest.Enrolled.Add(time.Hour))); err != nil || !res.OK {
 		t.Errorf("after unlock: %+v %v", res, err)
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, store.ChallengesSubdir, "john@pbs")); err != nil || string(b) != "{}" {
@@ -89,42 +88,4 @@ func TestUnlockRunRejected(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "tfa.json")); err == nil {
 		t.Errorf("tfa.json written")
 	}
-}
-
-// knownURI is a TOTP the tests know the secret of (the RFC 6238 SHA1 seed).
-const knownURI = "otpauth://totp/Proxmox%20Backup%20Server:john%40pbs?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=6&algorithm=SHA1&period=30&issuer=Proxmox%20Backup%20Server"
-
-// enrolled is the time the test TOTP is enrolled at.
-var enrolled = time.Unix(1750000000, 0)
-
-// totpCode is the code of knownURI at t.
-func totpCode(t *testing.T, at time.Time) string {
-	t.Helper()
-	k, err := tfa.ParseURI(knownURI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := k.CodeAt(at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// addTOTP enrolls knownURI for userid at the fixed time enrolled and
-// returns the entry id.
-func addTOTP(t *testing.T, dir, userid string) string {
-	t.Helper()
-	s := store.New(dir)
-	s.Now = func() time.Time { return enrolled }
-	k, err := s.NewTOTPKey(userid, store.TOTPOptions{URI: knownURI})
-	if err != nil {
-		t.Fatal(err)
-	}
-	desc := "phone"
-	id, err := s.AddTOTP(userid, &desc, k, totpCode(t, enrolled))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
 }

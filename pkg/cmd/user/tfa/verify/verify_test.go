@@ -13,7 +13,6 @@ import (
 
 	"github.com/pxacl/pxacl/config/pbs/store"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
-	"github.com/pxacl/pxacl/tfa"
 )
 
 func TestNewCmdVerify(t *testing.T) {
@@ -64,7 +63,7 @@ func wrongCode(t *testing.T) string {
 	now := time.Now()
 	var valid []string
 	for i := -3; i <= 3; i++ {
-		valid = append(valid, totpCode(t, now.Add(time.Duration(i)*30*time.Second)))
+		valid = append(valid, cmdtest.TOTPCode(t, now.Add(time.Duration(i)*30*time.Second)))
 	}
 	for _, c := range []string{"000000", "111111", "222222", "333333", "444444", "555555", "666666", "777777"} {
 		if !slices.Contains(valid, c) {
@@ -79,7 +78,7 @@ func wrongCode(t *testing.T) string {
 // lock TOTP (docs/semantics.md §9). Exit 0 accepted, 1 refused, 2 bad input.
 func TestVerifyRun(t *testing.T) {
 	dir := cmdtest.CopyExample(t, "pbs")
-	addTOTP(t, dir, "john@pbs")
+	cmdtest.AddTOTP(t, dir, "john@pbs")
 	keys, err := store.New(dir).AddRecovery("john@pbs")
 	if err != nil || len(keys) != 10 {
 		t.Fatal(keys, err)
@@ -90,7 +89,7 @@ func TestVerifyRun(t *testing.T) {
 			t.Errorf("exit %d, output %q, error %q; want %d, %q, %q", gotCode, gotOut, gotMsg, code, out, msg)
 		}
 	}
-	code := totpCode(t, time.Now())
+	code := cmdtest.TOTPCode(t, time.Now())
 	c, out, msg := run(t, dir, "text", "", "john@pbs", "totp:"+code)
 	expect(0, "ok: TOTP code accepted\n", "", c, out, msg)
 	c, out, msg = run(t, dir, "text", "", "john@pbs", "totp:"+code)
@@ -120,7 +119,7 @@ func TestVerifyRun(t *testing.T) {
 	}
 	c, out, msg = run(t, dir, "text", "", "john@pbs", "totp:"+bad)
 	expect(1, "", "refused: wrong TOTP code; TOTP is now locked (8 consecutive TOTP failures)", c, out, msg)
-	c, out, msg = run(t, dir, "text", "", "john@pbs", "totp:"+totpCode(t, time.Now().Add(30*time.Second)))
+	c, out, msg = run(t, dir, "text", "", "john@pbs", "totp:"+cmdtest.TOTPCode(t, time.Now().Add(30*time.Second)))
 	expect(1, "", "refused: TOTP locked", c, out, msg)
 	// the counters persist where the configuration directory says
 	if _, err := os.Stat(filepath.Join(dir, store.ChallengesSubdir, "john@pbs")); err != nil {
@@ -130,7 +129,7 @@ func TestVerifyRun(t *testing.T) {
 
 func TestVerifyRunRejected(t *testing.T) {
 	dir := cmdtest.CopyExample(t, "pbs")
-	addTOTP(t, dir, "john@pbs")
+	cmdtest.AddTOTP(t, dir, "john@pbs")
 	for _, tc := range []struct {
 		name, user, response string
 		code                 int
@@ -155,42 +154,4 @@ func TestVerifyRunRejected(t *testing.T) {
 			}
 		})
 	}
-}
-
-// knownURI is a TOTP the tests know the secret of (the RFC 6238 SHA1 seed).
-const knownURI = "otpauth://totp/Proxmox%20Backup%20Server:john%40pbs?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=6&algorithm=SHA1&period=30&issuer=Proxmox%20Backup%20Server"
-
-// enrolled is the time the test TOTP is enrolled at.
-var enrolled = time.Unix(1750000000, 0)
-
-// totpCode is the code of knownURI at t.
-func totpCode(t *testing.T, at time.Time) string {
-	t.Helper()
-	k, err := tfa.ParseURI(knownURI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := k.CodeAt(at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// addTOTP enrolls knownURI for userid at the fixed time enrolled and
-// returns the entry id.
-func addTOTP(t *testing.T, dir, userid string) string {
-	t.Helper()
-	s := store.New(dir)
-	s.Now = func() time.Time { return enrolled }
-	k, err := s.NewTOTPKey(userid, store.TOTPOptions{URI: knownURI})
-	if err != nil {
-		t.Fatal(err)
-	}
-	desc := "phone"
-	id, err := s.AddTOTP(userid, &desc, k, totpCode(t, enrolled))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
 }

@@ -60,10 +60,7 @@ func NewCmdAdd(f *cmdutil.Factory, runF func(*AddOptions) error) *cobra.Command 
 }
 
 func addRun(opts *AddOptions) error {
-	if !opts.Config.IsPVE() {
-		return cmdutil.PVEOnly("pxacl user token add")
-	}
-	s, err := opts.Config.PVEStore()
+	s, err := opts.Config.PVEStoreFor("pxacl user token add")
 	if err != nil {
 		return err
 	}

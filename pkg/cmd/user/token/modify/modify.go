@@ -57,10 +57,7 @@ func NewCmdModify(f *cmdutil.Factory, runF func(*ModifyOptions) error) *cobra.Co
 }
 
 func modifyRun(opts *ModifyOptions) error {
-	if !opts.Config.IsPVE() {
-		return cmdutil.PVEOnly("pxacl user token modify")
-	}
-	s, err := opts.Config.PVEStore()
+	s, err := opts.Config.PVEStoreFor("pxacl user token modify")
 	if err != nil {
 		return err
 	}

@@ -39,10 +39,7 @@ func NewCmdRemove(f *cmdutil.Factory, runF func(*RemoveOptions) error) *cobra.Co
 }
 
 func removeRun(opts *RemoveOptions) error {
-	if !opts.Config.IsPVE() {
-		return cmdutil.PVEOnly("pxacl user token remove")
-	}
-	s, err := opts.Config.PVEStore()
+	s, err := opts.Config.PVEStoreFor("pxacl user token remove")
 	if err != nil {
 		return err
 	}
