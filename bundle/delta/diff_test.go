@@ -201,4 +201,3 @@ func FuzzDiff(f *testing.F) {
 		}
 	})
 }
-
