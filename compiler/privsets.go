@@ -4,6 +4,8 @@
 package compiler
 
 import (
+	"crypto/sha256"
+	"encoding/base32"
 	"maps"
 	"slices"
 	"strconv"
@@ -91,7 +93,16 @@ func (s *setInterner) key(m map[string]bool) string {
 	if k, ok := s.byKey[sig]; ok {
 		return k
 	}
-	k := "s" + strconv.Itoa(len(s.byKey))
+	// The key derives from the set's content, not from the order sets
+	// are met in: a new set does not renumber the others, so one changed
+	// acl.cfg line changes a few members of the document (delta bundles).
+	// A collision (35 bits; a document has a few hundred sets) takes the
+	// next free suffix.
+	sum := sha256.Sum256([]byte(sig))
+	k := "s" + strings.ToLower(base32.HexEncoding.EncodeToString(sum[:5])[:7])
+	for n := 1; s.sets[k] != nil; n++ {
+		k = "s" + strings.ToLower(base32.HexEncoding.EncodeToString(sum[:5])[:7]) + "_" + strconv.Itoa(n)
+	}
 	s.byKey[sig] = k
 	s.sets[k] = m
 	return k

@@ -22,6 +22,9 @@ type OPAConfigOptions struct {
 	MaxDelay              int    // polling.max_delay_seconds
 	LongPollTimeout       int    // polling.long_polling_timeout_seconds
 	Signer                *Signer
+	// DeltaUnsigned: the server sends unsigned delta bundles for the
+	// signed bundle (signing.allow_unsigned_delta_bundles).
+	DeltaUnsigned bool
 }
 
 // OPAConfig returns a ready OPA configuration (YAML) for a sidecar that
@@ -77,7 +80,11 @@ func OPAConfig(o OPAConfigOptions) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		b["signing"] = map[string]any{"keyid": o.Signer.KeyID}
+		sig := map[string]any{"keyid": o.Signer.KeyID}
+		if o.DeltaUnsigned {
+			sig["allow_unsigned_delta_bundles"] = true
+		}
+		b["signing"] = sig
 		cfg["keys"] = map[string]any{o.Signer.KeyID: map[string]any{"algorithm": o.Signer.Alg, "key": key}}
 	}
 	return yaml.Marshal(cfg)

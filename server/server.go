@@ -74,6 +74,16 @@ type Options struct {
 	MaxLongPolls int
 	// Signer, when set, signs every bundle (.signatures.json).
 	Signer *Signer
+	// DeltaRevisions is how many past revisions a sidecar may hold and
+	// still get a delta bundle (0 = never send deltas). A delta is sent
+	// only when the sidecar accepts one (Prefer: modes=...delta), the
+	// policies did not change since its revision and the delta is smaller
+	// than the bundle.
+	DeltaRevisions int
+	// DeltaUnsigned sends deltas even though Signer signs the bundles:
+	// a delta bundle cannot be signed, and OPA accepts one for a signed
+	// bundle only with signing.allow_unsigned_delta_bundles: true.
+	DeltaUnsigned bool
 	// PollInterval is how often Dir is checked (default 250 ms).
 	PollInterval time.Duration
 	// Logger receives structured logs (default: discard).
@@ -87,6 +97,9 @@ type snapshot struct {
 	body     []byte
 	builtAt  time.Time
 	next     chan struct{}
+	// deltas maps the ETag of an older revision to the delta bundle
+	// that brings it to this one (delta.go).
+	deltas map[string][]byte
 }
 
 // buildStatus is the outcome of the last build.
@@ -105,6 +118,9 @@ type Server struct {
 	done     chan struct{} // closed on shutdown: releases long polls
 	doneOnce sync.Once
 	buildMu  sync.Mutex
+	history  []step // under buildMu: patches between the last revisions
+
+	deltasSent, deltaBytes atomic.Int64
 
 	builds, buildFailures atomic.Int64
 	waiters               atomic.Int64
@@ -165,7 +181,9 @@ func (s *Server) Rebuild() error {
 		s.opts.Logger.Info("configuration unchanged", "revision", rev)
 		return nil
 	}
-	s.swap(&snapshot{revision: rev, etag: `"` + rev + `"`, body: body, builtAt: time.Now(), next: make(chan struct{})})
+	next := &snapshot{revision: rev, etag: `"` + rev + `"`, body: body, builtAt: time.Now(), next: make(chan struct{})}
+	s.prepareDeltas(old, next)
+	s.swap(next)
 	s.opts.Logger.Info("bundle built", "revision", rev, "bytes", len(body),
 		"signed", s.opts.Signer != nil, "duration_ms", time.Since(start).Milliseconds())
 	return nil
@@ -384,20 +402,35 @@ func (s *Server) serveBundle(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// a sidecar at a kept revision that accepts deltas gets the patch
+	if d := snap.deltas[firstETag(inm)]; d != nil && PreferDelta(r.Header.Values("Prefer")) {
+		s.deltasSent.Add(1)
+		s.deltaBytes.Add(int64(len(d)))
+		s.send(w, r, snap.etag, d, ContentType)
+		return
+	}
 	s.sendBundle(w, r, snap, ContentType)
 }
 
 // sendBundle writes snap (200) with its own write deadline.
 func (s *Server) sendBundle(w http.ResponseWriter, r *http.Request, snap *snapshot, contentType string) {
-	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(TransferTime(len(snap.body))))
+	s.send(w, r, snap.etag, snap.body, contentType)
+}
+
+// send writes a bundle, whole or delta (200): either brings the sidecar
+// to the revision of etag. The answer depends on If-None-Match and
+// Prefer (Vary), so a cache must not give it to another sidecar.
+func (s *Server) send(w http.ResponseWriter, r *http.Request, etag string, body []byte, contentType string) {
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(TransferTime(len(body))))
 	h := w.Header()
-	h.Set("ETag", snap.etag)
+	h.Set("ETag", etag)
 	h.Set("Content-Type", contentType)
-	h.Set("Content-Length", strconv.Itoa(len(snap.body)))
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	h.Set("Cache-Control", "no-cache")
+	h.Set("Vary", "If-None-Match, Prefer")
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodGet {
-		_, _ = w.Write(snap.body)
+		_, _ = w.Write(body)
 	}
 }
 
@@ -562,6 +595,16 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(&b, "pxacl_longpoll_waiters %d\n", s.waiters.Load())
 	b.WriteString("# HELP pxacl_longpoll_over_cap_total Long polls answered at once because --max-long-polls were held.\n# TYPE pxacl_longpoll_over_cap_total counter\n")
 	fmt.Fprintf(&b, "pxacl_longpoll_over_cap_total %d\n", s.pollsOverCap.Load())
+	b.WriteString("# HELP pxacl_bundle_deltas_sent_total Delta bundles sent instead of the whole bundle.\n# TYPE pxacl_bundle_deltas_sent_total counter\n")
+	fmt.Fprintf(&b, "pxacl_bundle_deltas_sent_total %d\n", s.deltasSent.Load())
+	b.WriteString("# HELP pxacl_bundle_delta_bytes_total Bytes of the delta bundles sent.\n# TYPE pxacl_bundle_delta_bytes_total counter\n")
+	fmt.Fprintf(&b, "pxacl_bundle_delta_bytes_total %d\n", s.deltaBytes.Load())
+	b.WriteString("# HELP pxacl_bundle_delta_revisions Older revisions a delta bundle is ready for.\n# TYPE pxacl_bundle_delta_revisions gauge\n")
+	n := 0
+	if c := s.cur.Load(); c != nil {
+		n = len(c.deltas)
+	}
+	fmt.Fprintf(&b, "pxacl_bundle_delta_revisions %d\n", n)
 	_, _ = io.WriteString(w, b.String())
 }
 

@@ -78,6 +78,14 @@ func ReadSnapshot(r io.Reader) (*Snapshot, error) {
 			s.Signed = true
 		case bundle.DataPath:
 			s.Data, hasData = data, true
+		case "/data.json":
+			// OPA's writer (a bundle signed by OPA's code) puts all data
+			// at the root: {"pxacl": <document>}
+			doc, err := rootMember(data, bundle.Root)
+			if err != nil {
+				return nil, err
+			}
+			s.Data, hasData = doc, true
 		case "/patch.json":
 			return nil, errors.New("delta: this is a delta bundle, not a snapshot")
 		default:
@@ -109,6 +117,23 @@ func ReadSnapshot(r io.Reader) (*Snapshot, error) {
 	}
 	s.Policies = hex.EncodeToString(h.Sum(nil))
 	return s, nil
+}
+
+// rootMember is the member key of the root data document raw, which
+// must have no other member.
+func rootMember(raw []byte, key string) ([]byte, error) {
+	raw = bytes.TrimSpace(raw)
+	if !json.Valid(raw) || !isObject(raw) {
+		return nil, errors.New("delta: /data.json is not a JSON object")
+	}
+	o, err := members(raw)
+	if err != nil {
+		return nil, err
+	}
+	if len(o.list) != 1 || o.list[0].key != key {
+		return nil, fmt.Errorf("delta: /data.json holds data outside %q", key)
+	}
+	return o.list[0].value, nil
 }
 
 func trimSlash(s string) string {

@@ -43,6 +43,8 @@ type ServeOptions struct {
 	poll                                       time.Duration
 	memoryBudget                               string
 	buildChild                                 bool
+	deltaRevisions                             int
+	deltaUnsigned                              bool
 }
 
 // tokenSource says where the bearer token came from.
@@ -107,6 +109,8 @@ configuration that needs more is refused and the last good bundle stays.`,
 	fl.IntVar(&o.maxLongPolls, "max-long-polls", server.DefaultMaxLongPolls, "long polls held at once; others get the bundle at once and fall back to periodic polling")
 	fl.DurationVar(&o.poll, "poll-interval", 250*time.Millisecond, "how often the config dir is checked for changes")
 	fl.StringVar(&o.memoryBudget, "memory-budget", "", "memory a bundle build may use, e.g. 2GiB; 0 builds in the server process without a limit (default: half of the machine's or the cgroup's memory)")
+	fl.IntVar(&o.deltaRevisions, "delta-revisions", server.DefaultDeltaRevisions, "send a sidecar at one of the last N revisions a delta bundle (the changed data only) when the policies did not change; 0 = always the whole bundle")
+	fl.BoolVar(&o.deltaUnsigned, "delta-unsigned", false, "with --signing-key: send delta bundles, which cannot be signed (the sidecars need signing.allow_unsigned_delta_bundles: true, which --print-opa-config then writes)")
 	fl.BoolVar(&o.buildChild, "build-child", false, "internal: build one bundle under --memory-budget and write it on stdout")
 	_ = fl.MarkHidden("build-child")
 	cmdutil.RegisterValues(cmd, "signing-alg", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "HS256", "HS384", "HS512")
@@ -163,6 +167,12 @@ func serveRun(ctx context.Context, o *ServeOptions) error {
 	if o.clientCA != "" && o.tlsCert == "" {
 		return errors.New("--client-ca needs --tls-cert and --tls-key: client certificates are a TLS feature")
 	}
+	if o.deltaRevisions < 0 {
+		return errors.New("--delta-revisions must be 0 or more")
+	}
+	if o.deltaUnsigned && o.keyFile == "" {
+		return errors.New("--delta-unsigned goes with --signing-key (without signing, deltas are sent anyway)")
+	}
 	if o.maxLongPolls < 1 {
 		return errors.New("--max-long-polls must be at least 1")
 	}
@@ -216,6 +226,7 @@ func serveRun(ctx context.Context, o *ServeOptions) error {
 	opts := server.Options{
 		Dir: g.Dir, BundleName: o.bundleName, Token: token, ClientCertRequired: o.clientCA != "",
 		MaxLongPolls: o.maxLongPolls, Signer: signer, PollInterval: o.poll, Logger: log,
+		DeltaRevisions: o.deltaRevisions, DeltaUnsigned: o.deltaUnsigned,
 	}
 	if budget > 0 {
 		exe, err := os.Executable()
@@ -315,7 +326,7 @@ func printOPAConfig(o *ServeOptions, token string, source tokenSource, signer *s
 	cfg := server.OPAConfigOptions{
 		URL: scheme + "://" + o.addr, BundleName: o.bundleName, CACert: o.caCert,
 		ClientCert: o.clientCert, ClientKey: o.clientKey,
-		MinDelay: o.minDelay, MaxDelay: o.maxDelay, LongPollTimeout: o.longPoll, Signer: signer,
+		MinDelay: o.minDelay, MaxDelay: o.maxDelay, LongPollTimeout: o.longPoll, Signer: signer, DeltaUnsigned: o.deltaUnsigned,
 	}
 	switch source {
 	case tokenFlag:
