@@ -10,6 +10,8 @@ PXACL    := bin/pxacl --config-dir examples/pbs
 # (golang/go#75804, fixed in Go 1.27), and a count has no deadline.
 FUZZTIME ?= 100000x
 FUZZTIME_NATIVE ?= 3000x
+# FuzzDiff applies every patch with OPA's own bundle activation: fewer runs.
+FUZZTIME_DIFF ?= 20000x
 # opa test's default per-test timeout (5 s) is hit on a busy machine under
 # --coverage (eval_cancel_error: context deadline exceeded); a test that is
 # really stuck still fails, after this long.
@@ -62,6 +64,11 @@ test: opa
 	$(GO) test -run='^$$' -fuzz='^FuzzParseURI$$' -fuzztime=$(FUZZTIME) ./tfa
 	$(GO) test -run='^$$' -fuzz='^FuzzValue$$' -fuzztime=$(FUZZTIME) ./internal/safetext
 	$(GO) test -run='^$$' -fuzz='^FuzzValidate$$' -fuzztime=$(FUZZTIME) ./pveexpr
+	$(GO) test -run='^$$' -fuzz='^FuzzDotted$$' -fuzztime=$(FUZZTIME) ./aclpath
+	$(GO) test -run='^$$' -fuzz='^FuzzParsePVEDomainsCfg$$' -fuzztime=$(FUZZTIME) ./config/pve
+	$(GO) test -run='^$$' -fuzz='^FuzzTokenCfg$$' -fuzztime=$(FUZZTIME) ./config/pve/store
+	$(GO) test -run='^$$' -fuzz='^FuzzParseCounters$$' -fuzztime=$(FUZZTIME) ./tfa
+	$(GO) test -run='^$$' -fuzz='^FuzzDiff$$' -fuzztime=$(FUZZTIME_DIFF) ./bundle/delta
 
 bench: build opa
 	$(GO) test -run='^$$' -bench=. -benchtime=2s ./evaluator ./bundle
