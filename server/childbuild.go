@@ -99,6 +99,13 @@ func (c *ChildBuild) childError(err error, stderr string) error {
 	if overBudget(stderr) {
 		return fmt.Errorf("%w of %s (--memory-budget): the configuration needs more memory to compile", ErrBudget, FormatSize(c.Budget))
 	}
+	// Under RLIMIT_DATA the Go runtime does not always die with "out of
+	// memory": a refused mmap can also crash its garbage collector
+	// (SIGSEGV). Either way the limit is the likely cause; the stack trace
+	// is never shown.
+	if first, crashed := runtimeCrash(stderr); crashed {
+		return fmt.Errorf("%w of %s (--memory-budget): the build process crashed under the limit (%s)", ErrBudget, FormatSize(c.Budget), safetext.Value(first))
+	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
@@ -127,6 +134,23 @@ func overBudget(stderr string) bool {
 		}
 	}
 	return false
+}
+
+// runtimeCrash recognises a Go runtime crash report on stderr (a goroutine
+// dump) and returns its first line ("fatal error: ...", "SIGSEGV:
+// segmentation violation", "panic: ...").
+func runtimeCrash(stderr string) (first string, crashed bool) {
+	if !strings.Contains(stderr, "\ngoroutine ") {
+		return "", false
+	}
+	for _, line := range strings.Split(stderr, "\n") {
+		for _, p := range []string{"fatal error:", "SIG", "panic:", "unexpected signal"} {
+			if strings.HasPrefix(line, p) {
+				return line, true
+			}
+		}
+	}
+	return "runtime crash", true
 }
 
 func childEnv(env, drop []string) []string {

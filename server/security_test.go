@@ -346,3 +346,23 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		}
 	}
 }
+
+// A Go runtime crash of the build child (under RLIMIT_DATA the garbage
+// collector can die with SIGSEGV instead of "out of memory") counts as
+// over the budget, and its stack trace is never shown.
+func TestChildErrorRuntimeCrash(t *testing.T) {
+	c := &ChildBuild{Budget: 64 << 20}
+	for _, tc := range []struct{ stderr, want string }{
+		{"SIGSEGV: segmentation violation\nPC=0x4392dd m=4\n\ngoroutine 0 gp=0x1 m=4 [idle]:\nruntime.(*spanQueue).tryDrain(...)\n", "crashed under the limit (SIGSEGV: segmentation violation)"},
+		{"fatal error: runtime: out of memory\n\ngoroutine 1 [running]:\n", "the configuration needs more memory"},
+		{"fatal error: concurrent map writes\n\ngoroutine 7 [running]:\nmain.f()\n", "crashed under the limit (fatal error: concurrent map writes)"},
+	} {
+		err := c.childError(errors.New("exit status 2"), tc.stderr)
+		if !errors.Is(err, ErrBudget) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "goroutine") {
+			t.Errorf("childError(%q) = %v, want ErrBudget and %q", tc.stderr[:20], err, tc.want)
+		}
+	}
+	if err := c.childError(errors.New("exit status 2"), "pxacl: acl.cfg:3: unknown role 'Foo'\n"); errors.Is(err, ErrBudget) || err.Error() != "acl.cfg:3: unknown role 'Foo'" {
+		t.Errorf("a build error: %v", err)
+	}
+}
