@@ -97,6 +97,7 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 	if cfg.Domains != nil {
 		d.Sources[pbs.DomainsCfg] = cfg.Domains.Digest
 	}
+	addLookupSets(d)
 	return d, nil
 }
 

@@ -176,12 +176,15 @@ func TestPrivSetsInterned(t *testing.T) {
 		t.Errorf("NoAccess keys: f=(%s,%s) g=(%s,%s)", f.Leaf, f.Inherit, g.Leaf, g.Inherit)
 	}
 	// Distinct sets only: {DatastoreAdmin all true}, {DatastoreAdmin all
-	// false}, {} = 3.
-	if len(d.PrivSets) != 3 {
-		t.Errorf("got %d privilege sets, want 3: %v", len(d.PrivSets), d.PrivSets)
+	// false}, {} = 3, and the superuser's AllSet.
+	if len(d.PrivSets) != 4 || len(d.PrivSets[AllSet]) != len(d.Privileges) {
+		t.Errorf("got %d privilege sets, want 3 and %q: %v", len(d.PrivSets), AllSet, d.PrivSets)
 	}
 	seen := map[string]string{}
 	for k, s := range d.PrivSets {
+		if k == AllSet {
+			continue
+		}
 		b, _ := json.Marshal(s)
 		if other, dup := seen[string(b)]; dup {
 			t.Errorf("sets %s and %s are equal: %s", k, other, b)

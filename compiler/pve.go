@@ -115,6 +115,7 @@ func CompilePVE(cfg *pve.Config, cat *catalog.Catalog) (*Document, error) {
 			d.entries += len(groups)
 		}
 	})
+	addLookupSets(d)
 	return d, nil
 }
 

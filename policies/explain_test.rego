@@ -8,7 +8,7 @@ explain_in(doc, inp) := x if {
 	x := pxacl.explain with input as inp
 		with data.pxacl.meta as doc.meta
 		with data.pxacl.privileges as doc.privileges
-		with data.pxacl.privsets as doc.privsets
+		with data.pxacl.privsets as privsets_of(doc)
 		with data.pxacl.users as doc.users
 		with data.pxacl.tokens as doc.tokens
 		with data.pxacl.acl as doc.acl

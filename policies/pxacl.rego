@@ -17,22 +17,28 @@ package pxacl
 # entrypoint: true
 default allow := false
 
-# A user: its section is active and it holds the privileges.
+# A user: its section is active and it holds the privileges. This and the
+# token rule are the hot path of every sidecar decision: they look up
+# privilege-set keys (subject_set) and then single booleans,
+# data.pxacl.privsets[key][privilege], never whole privilege maps
+# (docs/benchmarks.md, "Stock OPA: data layout for sidecars").
 allow if {
 	not pve
+	user := data.pxacl.users[input.auth_id]
 	target
-	account_active(data.pxacl.users[auth_id])
-	held(subject_privileges(auth_id))
+	account_active(user)
+	held_in(subject_set(input.auth_id))
 }
 
 # A token: its section and its owner's are active, and each privilege is
 # held both by the token's own ACL and by its owner's (§4.1, §4.2).
 allow if {
 	not pve
+	tok := data.pxacl.tokens[input.auth_id]
 	target
-	account_active(token)
-	account_active(data.pxacl.users[token.owner])
-	token_held
+	account_active(tok)
+	account_active(data.pxacl.users[tok.owner])
+	held_in_both(own_set(input.auth_id), subject_set(tok.owner))
 }
 
 # METADATA
@@ -56,16 +62,18 @@ auth_id := input.auth_id if is_string(input.auth_id)
 # dropped (§2.1, §3.3), e.g. "//datastore///store1/" is "/datastore/store1".
 # It is undefined for a dotted path, so such a query denies and has no
 # permissions.
-target := normalised_path if not dotted_path
+# A node with entries is normalised already (the usual query): one lookup.
+target := input.path if {
+	data.pxacl.nodes[input.path]
+	not dotted_path
+} else := normalised_path if not dotted_path
 
 # dotted_path: the empty path, or one with a "." or ".." component. No
 # Proxmox ACL path has one (pbs §7: components are SAFE_IDs; pve §6), and
 # a caller that resolves "." and ".." after the decision would read another
 # path than the one decided: "/datastore/s1/../secret" must not answer for
 # a node named "..".
-dotted_path if input.path == ""
-
-dotted_path if regex.match(`(^|/)\.\.?(/|$)`, input.path)
+dotted_path if regex.match(`^$|(^|/)\.\.?(/|$)`, input.path)
 
 # normalised_path: input.path with empty components dropped, "/" if none
 normalised_path := input.path if {
@@ -125,23 +133,43 @@ held(privs) if {
 	privs[p] != null
 }
 
-# token_held: held for a token, whose privileges are its own ACL's
-# intersected with its owner's at the same path
-token_held if {
+# held_in(k): held(data.pxacl.privsets[k]), asking the store for single
+# privileges. One requested privilege (the usual query; all and any are
+# then the same) is decided by the first rule alone.
+held_in(k) if {
+	[p] := input.privileges
+	data.pxacl.privsets[k][p] != null
+} else if {
 	not input.partial
 	count(requested) > 0
-	owner_privileges := subject_privileges(token.owner)
 	every p in requested {
-		token_privileges[p] != null
-		owner_privileges[p] != null
+		data.pxacl.privsets[k][p] != null
 	}
-}
-
-token_held if {
+} else if {
 	input.partial == true
 	some p in requested
-	token_privileges[p] != null
-	subject_privileges(token.owner)[p] != null
+	data.pxacl.privsets[k][p] != null
+}
+
+# held_in_both(own, owner): held for a token, whose privileges are its own
+# ACL's (set key own) intersected with its owner's (set key owner) at the
+# same path
+held_in_both(own, owner) if {
+	[p] := input.privileges
+	data.pxacl.privsets[own][p] != null
+	data.pxacl.privsets[owner][p] != null
+} else if {
+	not input.partial
+	count(requested) > 0
+	every p in requested {
+		data.pxacl.privsets[own][p] != null
+		data.pxacl.privsets[owner][p] != null
+	}
+} else if {
+	input.partial == true
+	some p in requested
+	data.pxacl.privsets[own][p] != null
+	data.pxacl.privsets[owner][p] != null
 }
 
 # ---------------------------------------------------------------------------
@@ -190,13 +218,12 @@ now := max([clock, input.now]) if {
 # clock is the evaluation's clock in epoch seconds
 clock := time.now_ns() / 1000000000
 
-# account_active: enable is not false and expire is 0 (never) or ahead
+# account_active: enable is not false and expire is 0 (never) or ahead;
+# an account that never expires is decided without reading the clock
 account_active(account) if {
-	account.enable != false
 	account.expire == 0
-}
-
-account_active(account) if {
+	account.enable != false
+} else if {
 	account.enable != false
 	account.expire > now
 }
@@ -220,25 +247,38 @@ active if {
 # The ACL tree walk (§3.2, §3.3)
 # ---------------------------------------------------------------------------
 
-# own_privileges(s) maps privilege -> propagate for subject s by its own ACL
-# entries alone. The deepest node with a non-empty role map for s decides
-# and replaces everything inherited: at the target any entry counts (its
-# "leaf" set, each privilege with its own propagate flag), above it only
-# propagating entries (the "inherit" set, all flags true). NoAccess decides
-# with the empty set. Paths deeper than the tree inherit.
-own_privileges(s) := data.pxacl.privsets[set] if {
-	set := data.pxacl.acl[target][s].leaf
-} else := data.pxacl.privsets[sets[count(sets) - 1]] if {
-	sets := inherited_sets(s)
-	count(sets) > 0
+# own_set(s) is the privsets key of what subject s holds by its own ACL
+# entries alone (own_privileges), "" for nothing. The deepest node with a
+# non-empty role map for s decides and replaces everything inherited: at
+# the target any entry counts (its "leaf" set, each privilege with its own
+# propagate flag), above it only propagating entries (the "inherit" set,
+# all flags true). NoAccess decides with the empty set. Paths deeper than
+# the tree inherit.
+own_set(s) := k if {
+	k := data.pxacl.acl[target][s].leaf
+} else := k if {
+	ks := inherited_sets(s)
+	k := ks[count(ks) - 1]
+} else := ""
+
+# own_privileges(s) maps privilege -> propagate for subject s by its own
+# ACL entries alone: the set own_set names
+own_privileges(s) := data.pxacl.privsets[own_set(s)] if {
+	true
 } else := {}
 
 # inherited_sets(s) are the "inherit" sets of s at the strict ancestors of
 # the target, shallowest first
-inherited_sets(s) := [set |
-	some k in ancestors
-	set := data.pxacl.acl[k][s].inherit
+inherited_sets(s) := [k |
+	some a in ancestors
+	k := data.pxacl.acl[a][s].inherit
 ]
+
+# subject_set(u) is the privsets key of user u's privileges: every
+# privilege for the superuser, else its own ACL entries'
+subject_set(u) := "all" if {
+	u == data.pxacl.meta.superuser
+} else := own_set(u)
 
 # all_privileges is what root@pam holds, everywhere, propagating (§3.4)
 all_privileges := {p: true | some p, _ in data.pxacl.privileges}

@@ -142,7 +142,7 @@ allow_in(doc, inp) := x if {
 	x := pxacl.allow with input as inp
 		with data.pxacl.meta as doc.meta
 		with data.pxacl.privileges as doc.privileges
-		with data.pxacl.privsets as doc.privsets
+		with data.pxacl.privsets as privsets_of(doc)
 		with data.pxacl.users as doc.users
 		with data.pxacl.tokens as doc.tokens
 		with data.pxacl.acl as doc.acl
@@ -155,7 +155,7 @@ permissions_in(doc, inp) := x if {
 	x := pxacl.permissions with input as inp
 		with data.pxacl.meta as doc.meta
 		with data.pxacl.privileges as doc.privileges
-		with data.pxacl.privsets as doc.privsets
+		with data.pxacl.privsets as privsets_of(doc)
 		with data.pxacl.users as doc.users
 		with data.pxacl.tokens as doc.tokens
 		with data.pxacl.acl as doc.acl
@@ -170,6 +170,10 @@ active_in(doc, inp) := x if {
 		with data.pxacl.users as doc.users
 		with data.pxacl.tokens as doc.tokens
 }
+
+# privsets_of(doc) is doc's privilege sets with the superuser's "all", as
+# the compiler writes them (compiler.AllSet)
+privsets_of(doc) := object.union(doc.privsets, {"all": {p: true | some p, _ in doc.privileges}})
 
 # levels_of(doc) is data.pxacl.levels as the compiler writes it for the
 # nodes of doc.acl and doc.group_acl: levels[d] is 1 when a node of
