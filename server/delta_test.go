@@ -115,7 +115,7 @@ func TestDeltaServing(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || readOPA(t, body).Type() != opabundle.SnapshotBundleType {
 		t.Errorf("unknown first ETag: %s, want the whole bundle", resp.Status)
 	}
-	resp, body = get(t, ts.URL+"/metrics", nil)
+	_, body = get(t, ts.URL+"/metrics", nil)
 	if !bytes.Contains(body, []byte("pxacl_bundle_deltas_sent_total 3")) || !bytes.Contains(body, []byte("pxacl_bundle_delta_revisions 3")) {
 		t.Errorf("metrics: %s", body)
 	}

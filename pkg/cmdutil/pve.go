@@ -7,6 +7,7 @@ import (
 
 	"github.com/pxacl/pxacl/config"
 	pbsstore "github.com/pxacl/pxacl/config/pbs/store"
+	"github.com/pxacl/pxacl/config/pve"
 	pvestore "github.com/pxacl/pxacl/config/pve/store"
 )
 
@@ -43,6 +44,17 @@ func ChangePVEACL(c *Config, command, propagate string, ch pvestore.ACLChange) e
 		return err
 	}
 	return s.ChangeACL(ch)
+}
+
+// PVEConfigFor is PVEStoreFor followed by a read of the configuration:
+// what a PVE list command starts with.
+func (c *Config) PVEConfigFor(command string) (*pvestore.Store, *pve.Config, error) {
+	s, err := c.PVEStoreFor(command)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := s.Load()
+	return s, cfg, err
 }
 
 // PVEOnly is the error of a PVE management command (group, role, pool,

@@ -63,11 +63,7 @@ func listRun(opts *ListOptions) error {
 
 // listPVE is pveum acl list: the PBS columns, groups as "@group".
 func listPVE(opts *ListOptions) error {
-	s, err := opts.Config.PVEStore()
-	if err != nil {
-		return err
-	}
-	c, err := s.Load()
+	_, c, err := opts.Config.PVEConfigFor("pxacl acl list")
 	if err != nil {
 		return err
 	}

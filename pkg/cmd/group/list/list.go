@@ -34,11 +34,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 }
 
 func listRun(opts *ListOptions) error {
-	s, err := opts.Config.PVEStoreFor("pxacl group list")
-	if err != nil {
-		return err
-	}
-	c, err := s.Load()
+	_, c, err := opts.Config.PVEConfigFor("pxacl group list")
 	if err != nil {
 		return err
 	}

@@ -35,11 +35,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 }
 
 func listRun(opts *ListOptions) error {
-	s, err := opts.Config.PVEStoreFor("pxacl role list")
-	if err != nil {
-		return err
-	}
-	c, err := s.Load()
+	s, c, err := opts.Config.PVEConfigFor("pxacl role list")
 	if err != nil {
 		return err
 	}

@@ -56,11 +56,7 @@ func listRun(opts *ListOptions) error {
 
 // listPVE is pveum user list: the PBS columns plus the groups.
 func listPVE(opts *ListOptions) error {
-	s, err := opts.Config.PVEStore()
-	if err != nil {
-		return err
-	}
-	c, err := s.Load()
+	_, c, err := opts.Config.PVEConfigFor("pxacl user list")
 	if err != nil {
 		return err
 	}
