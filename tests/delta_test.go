@@ -100,7 +100,7 @@ func TestServeDeltaSidecar(t *testing.T) {
 	} else if r := runPxacl(t, "--config-dir", dir, "acl", "update", f[2], f[4], "--auth-id", strings.Split(f[3], ",")[0], "--propagate", f[1]); r.code != 0 {
 		t.Fatalf("acl update: %s", r)
 	}
-	base, cfgFile, serveLogs := startServe(t, dir)
+	base, cfgFile, serveLogs := startServe(t, dir, "--delta-revisions", "16")
 	a, aLogs, aExited := startSidecar(t, cfgFile)
 	c, cLogs, cExited, cPID := startSidecarPID(t, cfgFile)
 	waitHTTP(t, a+"/health?bundles", 120*time.Second, aLogs, aExited)

@@ -109,7 +109,7 @@ configuration that needs more is refused and the last good bundle stays.`,
 	fl.IntVar(&o.maxLongPolls, "max-long-polls", server.DefaultMaxLongPolls, "long polls held at once; others get the bundle at once and fall back to periodic polling")
 	fl.DurationVar(&o.poll, "poll-interval", 250*time.Millisecond, "how often the config dir is checked for changes")
 	fl.StringVar(&o.memoryBudget, "memory-budget", "", "memory a bundle build may use, e.g. 2GiB; 0 builds in the server process without a limit (default: half of the machine's or the cgroup's memory)")
-	fl.IntVar(&o.deltaRevisions, "delta-revisions", server.DefaultDeltaRevisions, "send a sidecar at one of the last N revisions a delta bundle (the changed data only) when the policies did not change; 0 = always the whole bundle")
+	fl.IntVar(&o.deltaRevisions, "delta-revisions", server.DefaultDeltaRevisions, "send a sidecar at one of the last N revisions a delta bundle (the changed data only) when the policies did not change; 0 (the default) = always the whole bundle, which OPA activates faster")
 	fl.BoolVar(&o.deltaUnsigned, "delta-unsigned", false, "with --signing-key: send delta bundles, which cannot be signed (the sidecars need signing.allow_unsigned_delta_bundles: true, which --print-opa-config then writes)")
 	fl.BoolVar(&o.buildChild, "build-child", false, "internal: build one bundle under --memory-budget and write it on stdout")
 	_ = fl.MarkHidden("build-child")
