@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
+
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 )
 
@@ -25,10 +27,7 @@ func TestNewCmdCheck(t *testing.T) {
 			var got *CheckOptions
 			cmd := NewCmdCheck(f, func(o *CheckOptions) error { got = o; return nil })
 			err := cmdutil.ExecuteArgs(cmd, tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil {

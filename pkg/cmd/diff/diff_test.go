@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
+
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 )
 
@@ -22,13 +24,8 @@ func TestNewCmdDiff(t *testing.T) {
 		{args: "a", wantErr: "accepts 2 arg(s)"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
-			f, _ := cmdutil.NewTestFactory(".")
-			var got *DiffOptions
-			err := cmdutil.ExecuteArgs(NewCmdDiff(f, func(o *DiffOptions) error { got = o; return nil }), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			got, err := cmdtest.Parse(NewCmdDiff, tc.args)
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil || got.Git != tc.git || got.FailOn != tc.failOn {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
+
 	"github.com/pxacl/pxacl/internal/buildinfo"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 )
@@ -184,10 +186,7 @@ func TestFlavorDefaultsAndValidation(t *testing.T) {
 			cmd := NewCmdRoot(f)
 			cmd.SetArgs(tc.args)
 			err := cmd.Execute()
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil || f.Config.Dir != tc.wantDir {

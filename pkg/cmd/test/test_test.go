@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
+
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 )
 
@@ -25,10 +27,7 @@ func TestNewCmdTest(t *testing.T) {
 			f.Config.OutputFormat = tc.global
 			var got *TestOptions
 			err := cmdutil.ExecuteArgs(NewCmdTest(f, func(o *TestOptions) error { got = o; return nil }), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil || got.Format != tc.format {

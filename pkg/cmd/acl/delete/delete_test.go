@@ -25,13 +25,8 @@ func TestNewCmdDelete(t *testing.T) {
 		{args: "/ --propagate 0", wantErr: "unknown flag: --propagate"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
-			f, _ := cmdutil.NewTestFactory(".")
-			var got *DeleteOptions
-			err := cmdutil.ExecuteArgs(NewCmdDelete(f, func(o *DeleteOptions) error { got = o; return nil }), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			got, err := cmdtest.Parse(NewCmdDelete, tc.args)
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil || !reflect.DeepEqual(got.Change, tc.change) {

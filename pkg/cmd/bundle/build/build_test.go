@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
+
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 )
 
@@ -57,9 +59,7 @@ func TestNewCmdBuildStatic(t *testing.T) {
 		{"--print-opa-config", "needs --url"},
 		{"--url https://cdn.example.com/pxacl.tar.gz", "goes with --print-opa-config"},
 	} {
-		f, _ := cmdutil.NewTestFactory(".")
-		var got *BuildOptions
-		err := cmdutil.ExecuteArgs(NewCmdBuild(f, func(o *BuildOptions) error { got = o; return nil }), tc.args)
+		got, err := cmdtest.Parse(NewCmdBuild, tc.args)
 		if tc.err == "" && (err != nil || !got.PrintConfig || got.URL == "" || got.Signing.KeyFile != "k.pem") {
 			t.Errorf("%q: err %v, options %+v", tc.args, err, got)
 		}

@@ -21,9 +21,7 @@ func TestNewCmdDiff(t *testing.T) {
 		{"a b -o -", "a", "b", "-", ""},
 		{"a", "", "", "", "accepts 2 arg"},
 	} {
-		f, _ := cmdutil.NewTestFactory(".")
-		var got *DiffOptions
-		err := cmdutil.ExecuteArgs(NewCmdDiff(f, func(o *DiffOptions) error { got = o; return nil }), tc.args)
+		got, err := cmdtest.Parse(NewCmdDiff, tc.args)
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("%q: err %v, want %q", tc.args, err, tc.err)

@@ -23,13 +23,8 @@ func TestNewCmdModify(t *testing.T) {
 		{args: "operators --append", wantErr: "unknown flag"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
-			f, _ := cmdutil.NewTestFactory(".")
-			var got *ModifyOptions
-			err := cmdutil.ExecuteArgs(NewCmdModify(f, func(o *ModifyOptions) error { got = o; return nil }), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			got, err := cmdtest.Parse(NewCmdModify, tc.args)
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil || got.ID != "operators" || !reflect.DeepEqual(got.Comment, tc.comment) || got.Digest != tc.digest {

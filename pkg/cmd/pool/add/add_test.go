@@ -24,13 +24,8 @@ func TestNewCmdAdd(t *testing.T) {
 		{args: "dev --users alice@pve", wantErr: "unknown flag"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
-			f, _ := cmdutil.NewTestFactory(".")
-			var got *AddOptions
-			err := cmdutil.ExecuteArgs(NewCmdAdd(f, func(o *AddOptions) error { got = o; return nil }), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			got, err := cmdtest.Parse(NewCmdAdd, tc.args)
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil || got.ID != "dev" || !reflect.DeepEqual(got.Comment, tc.comment) || got.Digest != tc.digest {
@@ -66,16 +61,9 @@ func TestAddRunRejected(t *testing.T) {
 		{"pbs", "pbs", "dev", "", "manages Proxmox VE configurations only"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := cmdtest.CopyExample(t, tc.dir)
-			before := cmdtest.ConfigFiles(t, dir)
-			f, _ := cmdutil.NewTestFactory(dir)
-			err := addRun(&AddOptions{IO: f.IOStreams, Config: f.Config, ID: tc.id, Digest: tc.digest})
-			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Fatalf("error %v, want exit 2 and %q", err, tc.wantErr)
-			}
-			if after := cmdtest.ConfigFiles(t, dir); !reflect.DeepEqual(before, after) {
-				t.Errorf("files changed")
-			}
+			cmdtest.Rejected(t, tc.dir, tc.wantErr, func(f *cmdutil.Factory) error {
+				return addRun(&AddOptions{IO: f.IOStreams, Config: f.Config, ID: tc.id, Digest: tc.digest})
+			})
 		})
 	}
 }

@@ -3,7 +3,6 @@ package delete
 import (
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -21,13 +20,8 @@ func TestNewCmdDelete(t *testing.T) {
 		{args: "a b", wantErr: "accepts 1 arg(s)"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
-			f, _ := cmdutil.NewTestFactory(".")
-			var got *DeleteOptions
-			err := cmdutil.ExecuteArgs(NewCmdDelete(f, func(o *DeleteOptions) error { got = o; return nil }), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			got, err := cmdtest.Parse(NewCmdDelete, tc.args)
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil || got.ID != "test" || got.Digest != tc.digest {
@@ -66,16 +60,9 @@ func TestDeleteRunRejected(t *testing.T) {
 		{"pbs", "pbs", "test", "", "manages Proxmox VE configurations only"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := cmdtest.CopyExample(t, tc.dir)
-			before := cmdtest.ConfigFiles(t, dir)
-			f, _ := cmdutil.NewTestFactory(dir)
-			err := deleteRun(&DeleteOptions{IO: f.IOStreams, Config: f.Config, ID: tc.id, Digest: tc.digest})
-			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Fatalf("error %v, want exit 2 and %q", err, tc.wantErr)
-			}
-			if after := cmdtest.ConfigFiles(t, dir); !reflect.DeepEqual(before, after) {
-				t.Errorf("files changed")
-			}
+			cmdtest.Rejected(t, tc.dir, tc.wantErr, func(f *cmdutil.Factory) error {
+				return deleteRun(&DeleteOptions{IO: f.IOStreams, Config: f.Config, ID: tc.id, Digest: tc.digest})
+			})
 		})
 	}
 }

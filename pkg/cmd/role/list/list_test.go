@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
+
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 )
 
@@ -34,23 +36,9 @@ func TestListRun(t *testing.T) {
 		{"pbs", "text", nil, "manages Proxmox VE configurations only"},
 	} {
 		t.Run(tc.dir+"/"+tc.format, func(t *testing.T) {
-			f, bufs := cmdutil.NewTestFactory("../../../../examples/" + tc.dir)
-			f.Config.OutputFormat = tc.format
-			err := listRun(&ListOptions{IO: f.IOStreams, Config: f.Config})
-			if tc.wantErr != "" {
-				if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want exit 2 and %q", err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(bufs.Out.String(), w) {
-					t.Errorf("output lacks %q:\n%s", w, bufs.Out)
-				}
-			}
+			cmdtest.Output(t, tc.dir, tc.format, tc.want, tc.wantErr, func(f *cmdutil.Factory) error {
+				return listRun(&ListOptions{IO: f.IOStreams, Config: f.Config})
+			})
 		})
 	}
 }

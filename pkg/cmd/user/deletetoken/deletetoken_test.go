@@ -3,7 +3,6 @@ package deletetoken
 import (
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -21,13 +20,8 @@ func TestNewCmdDeleteToken(t *testing.T) {
 		{args: "john@pbs a b", wantErr: "accepts 2 arg(s)"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
-			f, _ := cmdutil.NewTestFactory(".")
-			var got *DeleteTokenOptions
-			err := cmdutil.ExecuteArgs(NewCmdDeleteToken(f, func(o *DeleteTokenOptions) error { got = o; return nil }), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			got, err := cmdtest.Parse(NewCmdDeleteToken, tc.args)
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil {
@@ -66,16 +60,9 @@ func TestDeleteTokenRunRejected(t *testing.T) {
 		{"pve", "pve", "druva@pam", "backup", "", "use 'pxacl user token remove'"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := cmdtest.CopyExample(t, tc.dir)
-			before := cmdtest.ConfigFiles(t, dir)
-			f, _ := cmdutil.NewTestFactory(dir)
-			err := deleteTokenRun(&DeleteTokenOptions{IO: f.IOStreams, Config: f.Config, UserID: tc.user, TokenName: tc.token, Digest: tc.digest})
-			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Fatalf("error %v, want exit 2 and %q", err, tc.wantErr)
-			}
-			if after := cmdtest.ConfigFiles(t, dir); !reflect.DeepEqual(before, after) {
-				t.Errorf("files changed")
-			}
+			cmdtest.Rejected(t, tc.dir, tc.wantErr, func(f *cmdutil.Factory) error {
+				return deleteTokenRun(&DeleteTokenOptions{IO: f.IOStreams, Config: f.Config, UserID: tc.user, TokenName: tc.token, Digest: tc.digest})
+			})
 		})
 	}
 }

@@ -30,13 +30,8 @@ func TestNewCmdGenerateToken(t *testing.T) {
 		{args: "john@pbs", wantErr: "accepts 2 arg(s)"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
-			f, _ := cmdutil.NewTestFactory(".")
-			var got *GenerateTokenOptions
-			err := cmdutil.ExecuteArgs(NewCmdGenerateToken(f, func(o *GenerateTokenOptions) error { got = o; return nil }), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			got, err := cmdtest.Parse(NewCmdGenerateToken, tc.args)
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -25,13 +24,8 @@ func TestNewCmdRemove(t *testing.T) {
 		{args: "a@pbs --force", wantErr: "unknown flag"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
-			f, _ := cmdutil.NewTestFactory(".")
-			var got *RemoveOptions
-			err := cmdutil.ExecuteArgs(NewCmdRemove(f, func(o *RemoveOptions) error { got = o; return nil }), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			got, err := cmdtest.Parse(NewCmdRemove, tc.args)
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil {
@@ -117,16 +111,9 @@ func TestRemoveRunRejected(t *testing.T) {
 		{"pve stale digest", "pve", "alice@pve", stale, "modified"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := cmdtest.CopyExample(t, tc.dir)
-			before := cmdtest.ConfigFiles(t, dir)
-			f, _ := cmdutil.NewTestFactory(dir)
-			err := removeRun(&RemoveOptions{IO: f.IOStreams, Config: f.Config, UserID: tc.id, Digest: tc.digest})
-			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Fatalf("error %v, want exit 2 and %q", err, tc.wantErr)
-			}
-			if after := cmdtest.ConfigFiles(t, dir); !reflect.DeepEqual(before, after) {
-				t.Errorf("files changed")
-			}
+			cmdtest.Rejected(t, tc.dir, tc.wantErr, func(f *cmdutil.Factory) error {
+				return removeRun(&RemoveOptions{IO: f.IOStreams, Config: f.Config, UserID: tc.id, Digest: tc.digest})
+			})
 		})
 	}
 }

@@ -46,10 +46,7 @@ func TestNewCmdUpdate(t *testing.T) {
 				pw, err = o.Password()
 				return err
 			}), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil {

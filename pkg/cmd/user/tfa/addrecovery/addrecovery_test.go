@@ -22,13 +22,8 @@ func TestNewCmdAddRecovery(t *testing.T) {
 		{args: "john@pbs --count 5", wantErr: "unknown flag"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
-			f, _ := cmdutil.NewTestFactory(".")
-			var got *AddRecoveryOptions
-			err := cmdutil.ExecuteArgs(NewCmdAddRecovery(f, func(o *AddRecoveryOptions) error { got = o; return nil }), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			got, err := cmdtest.Parse(NewCmdAddRecovery, tc.args)
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil || got.UserID != "john@pbs" {

@@ -50,13 +50,8 @@ func TestNewCmdAddTOTP(t *testing.T) {
 		{args: "", wantErr: "accepts 1 arg(s)"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
-			f, _ := cmdutil.NewTestFactory(".")
-			var got *AddTOTPOptions
-			err := cmdutil.ExecuteArgs(NewCmdAddTOTP(f, func(o *AddTOTPOptions) error { got = o; return nil }), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			got, err := cmdtest.Parse(NewCmdAddTOTP, tc.args)
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil || got.UserID != "john@pbs" || !tc.check(got) {

@@ -23,13 +23,8 @@ func TestNewCmdList(t *testing.T) {
 		{args: "john@pbs audit@pbs", wantErr: "accepts at most 1 arg(s)"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
-			f, _ := cmdutil.NewTestFactory(".")
-			var got *ListOptions
-			err := cmdutil.ExecuteArgs(NewCmdList(f, func(o *ListOptions) error { got = o; return nil }), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			got, err := cmdtest.Parse(NewCmdList, tc.args)
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil || got.UserID != tc.user {

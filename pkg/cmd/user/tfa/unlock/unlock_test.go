@@ -3,7 +3,6 @@ package unlock
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -22,13 +21,8 @@ func TestNewCmdUnlock(t *testing.T) {
 		{args: "john@pbs audit@pbs", wantErr: "accepts 1 arg(s)"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
-			f, _ := cmdutil.NewTestFactory(".")
-			var got *UnlockOptions
-			err := cmdutil.ExecuteArgs(NewCmdUnlock(f, func(o *UnlockOptions) error { got = o; return nil }), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			got, err := cmdtest.Parse(NewCmdUnlock, tc.args)
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil || got.UserID != "john@pbs" {

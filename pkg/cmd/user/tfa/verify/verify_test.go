@@ -27,13 +27,8 @@ func TestNewCmdVerify(t *testing.T) {
 		{args: "john@pbs totp:1 --state-dir /tmp", wantErr: "unknown flag: --state-dir"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
-			f, _ := cmdutil.NewTestFactory(".")
-			var got *VerifyOptions
-			err := cmdutil.ExecuteArgs(NewCmdVerify(f, func(o *VerifyOptions) error { got = o; return nil }), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			got, err := cmdtest.Parse(NewCmdVerify, tc.args)
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil || got.UserID != "john@pbs" || got.Response != tc.response {

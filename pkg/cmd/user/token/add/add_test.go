@@ -31,13 +31,8 @@ func TestNewCmdAdd(t *testing.T) {
 		{args: "alice@pve", wantErr: "accepts 2 arg(s)"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
-			f, _ := cmdutil.NewTestFactory(".")
-			var got *AddOptions
-			err := cmdutil.ExecuteArgs(NewCmdAdd(f, func(o *AddOptions) error { got = o; return nil }), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			got, err := cmdtest.Parse(NewCmdAdd, tc.args)
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil {

@@ -27,13 +27,8 @@ func TestNewCmdModify(t *testing.T) {
 		{args: "deploy@pve ci --enable 0", wantErr: "unknown flag"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
-			f, _ := cmdutil.NewTestFactory(".")
-			var got *ModifyOptions
-			err := cmdutil.ExecuteArgs(NewCmdModify(f, func(o *ModifyOptions) error { got = o; return nil }), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			got, err := cmdtest.Parse(NewCmdModify, tc.args)
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxacl/pxacl/pkg/cmdutil/cmdtest"
+
 	userperms "github.com/pxacl/pxacl/pkg/cmd/user/permissions"
 	"github.com/pxacl/pxacl/pkg/cmdutil"
 )
@@ -26,10 +28,7 @@ func TestNewCmdPermissions(t *testing.T) {
 			f, _ := cmdutil.NewTestFactory(".")
 			var got *userperms.PermissionsOptions
 			err := cmdutil.ExecuteArgs(NewCmdPermissions(f, func(o *userperms.PermissionsOptions) error { got = o; return nil }), tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
+			if cmdtest.ExpectErr(t, err, tc.wantErr) {
 				return
 			}
 			if err != nil {
