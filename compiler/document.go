@@ -31,6 +31,8 @@ type Entry struct {
 	// Rego rules apply NoAccess to the union of a level (docs/semantics.md pve §3.1).
 	NoAccess        bool `json:"noaccess,omitempty"`
 	NoAccessInherit bool `json:"noaccess_inherit,omitempty"`
+
+	sig string // signature(Roles), recorded by the compiler
 }
 
 // Account is the activity state of a user or token (§4.2).

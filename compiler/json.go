@@ -16,6 +16,7 @@ import (
 // sorted). The large parts (acl, nodes, users, tokens) are written by hand:
 // encoding/json's reflection dominated compile time at 1M entries.
 func (d *Document) JSON() ([]byte, error) {
+	kinds := d.kinds()
 	// The ACL is about two thirds of the bytes: write it on its own
 	// goroutine while this one writes the rest, then join the two.
 	var acl bytes.Buffer
@@ -24,15 +25,16 @@ func (d *Document) JSON() ([]byte, error) {
 		defer close(done)
 		acl.Grow(d.entries*120 + 64)
 		acl.WriteString(`{"acl":`)
-		writeACL(&acl, d.ACL, d.Nodes)
+		writeACL(&acl, d.ACL, d.Nodes, kinds)
 		acl.WriteString(`,"group_acl":`)
-		writeACL(&acl, d.GroupACL, d.Nodes)
+		writeACL(&acl, d.GroupACL, d.Nodes, kinds)
 	}()
 	var rest bytes.Buffer
 	rest.Grow(len(d.Nodes)*60 + len(d.Levels)*2 + len(d.Users)*80 + len(d.Tokens)*100 + 4096)
 	small := []member{
 		{"meta", d.Meta}, {"privileges", d.Privileges},
-		{"privsets", d.PrivSets}, {"roles", d.Roles}, {"sources", d.Sources},
+		{"kinds", kinds.kinds}, {"privsets", kinds.withLeafSets(d.PrivSets)},
+		{"roles", d.Roles}, {"sources", d.Sources},
 	}
 	if err := writeMembers(&rest, small); err != nil {
 		<-done
@@ -115,8 +117,9 @@ func writeLevels(b *bytes.Buffer, levels Levels) {
 }
 
 // writeACL writes the paths in tree order (nodes, pre-order with sorted
-// children): deterministic without sorting a million keys.
-func writeACL(b *bytes.Buffer, acl map[string]map[string]*Entry, nodes []string) {
+// children): deterministic without sorting a million keys. Each entry is
+// its kind's key.
+func writeACL(b *bytes.Buffer, acl map[string]map[string]*Entry, nodes []string, kinds *kindTable) {
 	b.WriteByte('{')
 	first := true
 	for _, path := range nodes {
@@ -136,35 +139,11 @@ func writeACL(b *bytes.Buffer, acl map[string]map[string]*Entry, nodes []string)
 			}
 			writeString(b, s)
 			b.WriteByte(':')
-			writeEntry(b, subjects[s])
+			writeString(b, kinds.key(subjects[s]))
 		}
 		b.WriteByte('}')
 	}
 	b.WriteByte('}')
-}
-
-func writeEntry(b *bytes.Buffer, e *Entry) {
-	b.WriteByte('{')
-	if e.Inherit != "" {
-		b.WriteString(`"inherit":`)
-		writeString(b, e.Inherit)
-		b.WriteByte(',')
-	}
-	b.WriteString(`"leaf":`)
-	writeString(b, e.Leaf)
-	b.WriteString(`,"lines":{`)
-	roles := sortedKeys(e.Roles)
-	writePairs(b, roles, func(r string) string { return strconv.Itoa(e.Lines[r]) })
-	b.WriteByte('}')
-	if e.NoAccess {
-		b.WriteString(`,"noaccess":true`)
-	}
-	if e.NoAccessInherit {
-		b.WriteString(`,"noaccess_inherit":true`)
-	}
-	b.WriteString(`,"roles":{`)
-	writePairs(b, roles, func(r string) string { return strconv.FormatBool(e.Roles[r]) })
-	b.WriteString("}}")
 }
 
 // writePairs writes "key":value pairs, comma-separated, for keys in

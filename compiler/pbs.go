@@ -146,7 +146,8 @@ func compileNode(ugids map[string]map[string]pbs.RoleEntry, cat *catalog.Catalog
 			e.Roles[role] = re.Propagate
 			e.Lines[role] = re.Line
 		}
-		out = append(out, ugidRoles{ugid: ugid, entry: e, sig: signature(e.Roles)})
+		e.sig = signature(e.Roles)
+		out = append(out, ugidRoles{ugid: ugid, entry: e, sig: e.sig})
 	}
 	return out, nil
 }

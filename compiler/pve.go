@@ -131,6 +131,7 @@ func pveEntry(roles map[string]pve.RoleEntry, sets *setInterner, rolePrivs func(
 	}
 	// the same role map always gives the same sets: expand it once
 	sig := signature(e.Roles)
+	e.sig = sig
 	if k, ok := sets.pveByRoles[sig]; ok {
 		e.Leaf, e.Inherit, e.NoAccess, e.NoAccessInherit = k.leaf, k.inherit, k.noaccess, k.noaccessInherit
 		return e

@@ -30,7 +30,8 @@ import (
 // are pxacl's own (and WithEngine(Rego) was not given); Explain, CheckExpr
 // and everything else by OPA, whose queries are prepared on first use.
 type Evaluator struct {
-	native      *native.Engine // nil: decide with OPA
+	native      *native.Engine     // nil: decide with OPA
+	doc         *compiler.Document // the compiled configuration; nil for a bundle file
 	nodes       []string
 	poolMembers []string
 
@@ -60,7 +61,7 @@ func FromConfigDir(ctx context.Context, dir string, opts ...Option) (*Evaluator,
 // FromDocument loads a compiled document, for callers that also read the
 // document itself (who-can, diff). The document must not change afterwards.
 func FromDocument(ctx context.Context, doc *compiler.Document, opts ...Option) (*Evaluator, error) {
-	e := &Evaluator{nodes: slices.Clone(doc.Nodes)}
+	e := &Evaluator{nodes: slices.Clone(doc.Nodes), doc: doc}
 	slices.Sort(e.nodes)
 	for p := range doc.PoolOf {
 		e.poolMembers = append(e.poolMembers, p)

@@ -87,11 +87,12 @@ type EntryReport struct {
 	Status string       `json:"status"` // decides, replaced, not propagated
 }
 
-// RoleReport is one role of an entry with its acl.cfg line.
+// RoleReport is one role of an entry with its acl.cfg line (empty when
+// explained from a bundle file, which holds no lines).
 type RoleReport struct {
 	Role      string `json:"role"`
 	Propagate bool   `json:"propagate"`
-	Line      string `json:"line"`
+	Line      string `json:"line,omitempty"`
 }
 
 // GroupEntry is a @group entry on the path (PBS: grants nothing).

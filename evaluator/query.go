@@ -139,6 +139,7 @@ func (e *Evaluator) Explain(ctx context.Context, q Query) (*Explanation, error) 
 	if err := json.Unmarshal(raw, &x); err != nil {
 		return nil, fmt.Errorf("evaluator: explain result: %w", err)
 	}
+	addLines(&x, e.doc)
 	return &x, nil
 }
 

@@ -5,12 +5,14 @@ package pxacl
 # description: |
 #   A structured account of the decision for the input of allow: whether
 #   the auth id is active and why not, every ACL entry found on the path
-#   for the auth id (and the owner of a token) with the acl.cfg lines, the
+#   for the auth id (and the owner of a token) with its roles, the
 #   entry that decided, the entries it replaced, the token clamp, the
 #   privileges held and missing, and the user's second factors. "known"
 #   says whether the auth id is configured at all. With no privilege asked
 #   ("listing"), "grants" lists every effective privilege with the ACL roles
-#   and lines that grant it (it does so for a decision too).
+#   that grant it (it does so for a decision too). The bundle holds no
+#   acl.cfg line numbers (a line added above would change every entry
+#   below it); pxacl explain adds them from the configuration.
 # entrypoint: true
 explain := {
 	"allowed": allow,
@@ -146,7 +148,7 @@ decisive_depth(s) := depth if {
 	data.pxacl.acl[target][s]
 } else := max({i |
 	some i in numbers.range(0, depth - 1)
-	data.pxacl.acl[node_keys[i]][s].inherit
+	data.pxacl.kinds[data.pxacl.acl[node_keys[i]][s]].inherit
 }) if {
 	depth > 0
 }
@@ -160,7 +162,6 @@ decided_at(s) := node_keys[d] if {
 entry_role(e, role) := {
 	"role": role,
 	"propagate": e.roles[role],
-	"line": sprintf("%s:%d", [data.pxacl.meta.acl_file, e.lines[role]]),
 }
 
 # subject_report(s): every entry of s on the path, how it was used, and the
@@ -169,7 +170,7 @@ subject_report(s) := {
 	"subject": s,
 	"entries": [entry |
 		some i, k in node_keys
-		e := data.pxacl.acl[k][s]
+		e := data.pxacl.kinds[data.pxacl.acl[k][s]]
 		entry := {
 			"path": k,
 			"roles": [entry_role(e, r) | some r in sort(object.keys(e.roles))],
@@ -284,10 +285,10 @@ grant_roles contains x if {
 	not pve
 	some s in grant_subjects
 	k := decided_at(s)
-	e := data.pxacl.acl[k][s]
+	e := data.pxacl.kinds[data.pxacl.acl[k][s]]
 	some r, prop in e.roles
 	applies(prop, k == target)
-	x := {"subject": s, "path": k, "via": grant_via(s), "role": r, "line": sprintf("%s:%d", [data.pxacl.meta.acl_file, e.lines[r]])}
+	x := {"subject": s, "path": k, "via": grant_via(s), "role": r}
 }
 
 # grant_via(s): how subject s takes part: the token itself, or a user (the
@@ -311,7 +312,8 @@ default group_entries := []
 group_entries := [{"path": k, "group": g, "roles": object.keys(e.roles)} |
 	not pve
 	some k in node_keys
-	some g, e in data.pxacl.group_acl[k]
+	some g, kind in data.pxacl.group_acl[k]
+	e := data.pxacl.kinds[kind]
 ]
 
 # ---------------------------------------------------------------------------

@@ -8,11 +8,12 @@ explain_in(doc, inp) := x if {
 	x := pxacl.explain with input as inp
 		with data.pxacl.meta as doc.meta
 		with data.pxacl.privileges as doc.privileges
-		with data.pxacl.privsets as privsets_of(doc)
+		with data.pxacl.privsets as leaf_sets(doc, privsets_of(doc))
 		with data.pxacl.users as doc.users
 		with data.pxacl.tokens as doc.tokens
-		with data.pxacl.acl as doc.acl
-		with data.pxacl.group_acl as doc.group_acl
+		with data.pxacl.acl as keyed(doc.acl)
+		with data.pxacl.kinds as kinds_of(doc)
+		with data.pxacl.group_acl as keyed(doc.group_acl)
 		with data.pxacl.levels as levels_of(doc)
 		with data.pxacl.roles as object.get(doc, "roles", {})
 }
@@ -21,7 +22,7 @@ explained(inp) := x if {
 	x := explain_in(fixture, inp) with time.now_ns as now_ns
 }
 
-role(name, propagate, line) := {"role": name, "propagate": propagate, "line": sprintf("acl.cfg:%d", [line])}
+role(name, propagate) := {"role": name, "propagate": propagate}
 
 # ---------------------------------------------------------------------------
 # A complete explanation (§3.3 replacement, §3.5 groups)
@@ -44,11 +45,11 @@ test_explain_full_user_decision if {
 		"acl": {
 			"subject": "alice@pbs",
 			"entries": [
-				{"path": "/", "roles": [role("Audit", true, 1)], "status": "replaced"},
-				{"path": "/datastore", "roles": [role("DatastoreReader", false, 4)], "status": "replaced"},
-				{"path": "/datastore/s1", "roles": [role("DatastoreBackup", true, 7)], "status": "replaced"},
-				{"path": "/datastore/s1/ns1", "roles": [role("NoAccess", true, 8)], "status": "replaced"},
-				{"path": "/datastore/s1/ns1/ns2", "roles": [role("DatastoreReader", true, 9)], "status": "decides"},
+				{"path": "/", "roles": [role("Audit", true)], "status": "replaced"},
+				{"path": "/datastore", "roles": [role("DatastoreReader", false)], "status": "replaced"},
+				{"path": "/datastore/s1", "roles": [role("DatastoreBackup", true)], "status": "replaced"},
+				{"path": "/datastore/s1/ns1", "roles": [role("NoAccess", true)], "status": "replaced"},
+				{"path": "/datastore/s1/ns1/ns2", "roles": [role("DatastoreReader", true)], "status": "decides"},
 			],
 			"decided_at": "/datastore/s1/ns1/ns2",
 			"privileges": {"Datastore.Audit": true, "Datastore.Read": true},
@@ -64,13 +65,13 @@ test_explain_full_user_decision if {
 		"known": true,
 		"listing": false,
 		"grants": [
-			{"privilege": "Datastore.Audit", "propagate": true, "sources": [grant("alice@pbs", "/datastore/s1/ns1/ns2", "user", "DatastoreReader", 9)]},
-			{"privilege": "Datastore.Read", "propagate": true, "sources": [grant("alice@pbs", "/datastore/s1/ns1/ns2", "user", "DatastoreReader", 9)]},
+			{"privilege": "Datastore.Audit", "propagate": true, "sources": [grant("alice@pbs", "/datastore/s1/ns1/ns2", "user", "DatastoreReader")]},
+			{"privilege": "Datastore.Read", "propagate": true, "sources": [grant("alice@pbs", "/datastore/s1/ns1/ns2", "user", "DatastoreReader")]},
 		],
 	}
 }
 
-grant(subject, path, via, role, line) := {"subject": subject, "path": path, "via": via, "role": role, "line": sprintf("acl.cfg:%d", [line])}
+grant(subject, path, via, role) := {"subject": subject, "path": path, "via": via, "role": role}
 
 # ---------------------------------------------------------------------------
 # Entry statuses and decided_at (§3.2, §3.3), data-driven
@@ -122,12 +123,12 @@ test_explain_statuses[name] if {
 	[[x.path, x.status] | some x in e.acl.entries] == want
 }
 
-# §3.2: roles of an entry are listed sorted, with flags and acl.cfg lines
+# §3.2: roles of an entry are listed sorted, with their propagate flags
 test_explain_entry_roles if {
 	e := explained({"auth_id": "alice@pbs", "path": "/datastore/s3", "privilege": "Datastore.Backup"})
 	e.acl.entries[2] == {
 		"path": "/datastore/s3",
-		"roles": [role("DatastoreAudit", true, 11), role("DatastoreBackup", false, 11)],
+		"roles": [role("DatastoreAudit", true), role("DatastoreBackup", false)],
 		"status": "decides",
 	}
 	e.acl.privileges == {"Datastore.Audit": true, "Datastore.Backup": false}
@@ -135,11 +136,22 @@ test_explain_entry_roles if {
 	e.missing == []
 }
 
-# the acl.cfg file name comes from meta
-test_explain_acl_file_from_meta if {
-	doc := object.union(fixture, {"meta": {"acl_file": "/etc/proxmox-backup/acl.cfg"}})
-	e := explain_in(doc, {"auth_id": "alice@pbs", "path": "/", "privilege": "Sys.Audit"}) with time.now_ns as now_ns
-	e.acl.entries[0].roles[0].line == "/etc/proxmox-backup/acl.cfg:1"
+# the bundle holds no acl.cfg line numbers (pxacl explain adds them from
+# the configuration): the roles of an entry and the grants name none
+test_explain_names_no_lines if {
+	e := explained({"auth_id": "alice@pbs", "path": "/", "privilege": "Sys.Audit"})
+	count(e.acl.entries) > 0
+	every x in e.acl.entries {
+		every r in x.roles {
+			not "line" in object.keys(r)
+		}
+	}
+	count(e.grants) > 0
+	every g in e.grants {
+		every src in g.sources {
+			not "line" in object.keys(src)
+		}
+	}
 }
 
 # ---------------------------------------------------------------------------
@@ -157,7 +169,7 @@ test_explain_token_clamped if {
 	e.acl.privileges == {"Sys.Modify": true}
 	e.owner_acl.subject == "alice@pbs"
 	e.owner_acl.decided_at == "/"
-	e.owner_acl.entries == [{"path": "/", "roles": [role("Audit", true, 1)], "status": "decides"}]
+	e.owner_acl.entries == [{"path": "/", "roles": [role("Audit", true)], "status": "decides"}]
 	e.owner_acl.privileges == {"Sys.Audit": true, "Datastore.Audit": true}
 	e.clamped == ["Sys.Modify"]
 	e.privileges == {}
@@ -205,7 +217,7 @@ test_explain_superuser if {
 	e.owner == null
 	e.owner_acl == null
 	e.clamped == []
-	e.acl.entries == [{"path": "/", "roles": [role("NoAccess", true, 2)], "status": "decides"}]
+	e.acl.entries == [{"path": "/", "roles": [role("NoAccess", true)], "status": "decides"}]
 	e.acl.privileges == {}
 	e.privileges == all_privileges
 	e.missing == []
@@ -380,7 +392,8 @@ explain_tfa(inp) := x if {
 		with data.pxacl.meta as fixture.meta
 		with data.pxacl.users as fixture.users
 		with data.pxacl.tokens as fixture.tokens
-		with data.pxacl.acl as fixture.acl
+		with data.pxacl.acl as keyed(fixture.acl)
+		with data.pxacl.kinds as kinds_of(fixture)
 		with data.pxacl.tfa as tfa_state
 }
 
@@ -487,23 +500,23 @@ grant_cases := {
 	"inherited": [
 		"alice@pbs", "/datastore/s1/ns1/ns2/y",
 		[
-			{"privilege": "Datastore.Audit", "propagate": true, "sources": [grant("alice@pbs", "/datastore/s1/ns1/ns2", "user", "DatastoreReader", 9)]},
-			{"privilege": "Datastore.Read", "propagate": true, "sources": [grant("alice@pbs", "/datastore/s1/ns1/ns2", "user", "DatastoreReader", 9)]},
+			{"privilege": "Datastore.Audit", "propagate": true, "sources": [grant("alice@pbs", "/datastore/s1/ns1/ns2", "user", "DatastoreReader")]},
+			{"privilege": "Datastore.Read", "propagate": true, "sources": [grant("alice@pbs", "/datastore/s1/ns1/ns2", "user", "DatastoreReader")]},
 		],
 	],
 	# §3.2: at the target every role counts, with its own flag
 	"at the target, mixed flags": [
 		"alice@pbs", "/datastore/s3",
 		[
-			{"privilege": "Datastore.Audit", "propagate": true, "sources": [grant("alice@pbs", "/datastore/s3", "user", "DatastoreAudit", 11)]},
-			{"privilege": "Datastore.Backup", "propagate": false, "sources": [grant("alice@pbs", "/datastore/s3", "user", "DatastoreBackup", 11)]},
+			{"privilege": "Datastore.Audit", "propagate": true, "sources": [grant("alice@pbs", "/datastore/s3", "user", "DatastoreAudit")]},
+			{"privilege": "Datastore.Backup", "propagate": false, "sources": [grant("alice@pbs", "/datastore/s3", "user", "DatastoreBackup")]},
 		],
 	],
 	"propagate 0 at the target": [
 		"alice@pbs", "/datastore",
 		[
-			{"privilege": "Datastore.Audit", "propagate": false, "sources": [grant("alice@pbs", "/datastore", "user", "DatastoreReader", 4)]},
-			{"privilege": "Datastore.Read", "propagate": false, "sources": [grant("alice@pbs", "/datastore", "user", "DatastoreReader", 4)]},
+			{"privilege": "Datastore.Audit", "propagate": false, "sources": [grant("alice@pbs", "/datastore", "user", "DatastoreReader")]},
+			{"privilege": "Datastore.Read", "propagate": false, "sources": [grant("alice@pbs", "/datastore", "user", "DatastoreReader")]},
 		],
 	],
 	# NoAccess decides with nothing
@@ -512,16 +525,16 @@ grant_cases := {
 	"token and owner": [
 		"alice@pbs!ok", "/datastore/s1",
 		[{"privilege": "Datastore.Backup", "propagate": true, "sources": [
-			grant("alice@pbs!ok", "/datastore", "token", "DatastoreAdmin", 5),
-			grant("alice@pbs", "/datastore/s1", "user", "DatastoreBackup", 7),
+			grant("alice@pbs!ok", "/datastore", "token", "DatastoreAdmin"),
+			grant("alice@pbs", "/datastore/s1", "user", "DatastoreBackup"),
 		]}],
 	],
 	# §3.4: the superuser owner is a source of its own
 	"token of the superuser": [
 		"root@pam!t", "/datastore/s1",
 		[
-			{"privilege": "Datastore.Audit", "propagate": true, "sources": [grant("root@pam!t", "/datastore", "token", "DatastoreReader", 6), {"subject": "root@pam", "superuser": true}]},
-			{"privilege": "Datastore.Read", "propagate": true, "sources": [grant("root@pam!t", "/datastore", "token", "DatastoreReader", 6), {"subject": "root@pam", "superuser": true}]},
+			{"privilege": "Datastore.Audit", "propagate": true, "sources": [grant("root@pam!t", "/datastore", "token", "DatastoreReader"), {"subject": "root@pam", "superuser": true}]},
+			{"privilege": "Datastore.Read", "propagate": true, "sources": [grant("root@pam!t", "/datastore", "token", "DatastoreReader"), {"subject": "root@pam", "superuser": true}]},
 		],
 	],
 	"unknown token of an unknown user": ["ghost@pbs!none", "/system", []],

@@ -15,7 +15,7 @@ allow if {
 	user := data.pxacl.users[input.auth_id]
 	user.expire == 0
 	user.enable != false
-	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id].leaf][p] != null
+	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id]][p] != null
 	not dotted_path
 	not pve
 }
@@ -29,8 +29,8 @@ allow if {
 	user := data.pxacl.users[tok.owner]
 	user.expire == 0
 	user.enable != false
-	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id].leaf][p] != null
-	data.pxacl.privsets[data.pxacl.acl[input.path][tok.owner].leaf][p] != null
+	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id]][p] != null
+	data.pxacl.privsets[data.pxacl.acl[input.path][tok.owner]][p] != null
 	not dotted_path
 	not pve
 }
@@ -42,8 +42,8 @@ allow if {
 	user := data.pxacl.users[input.auth_id]
 	user.expire == 0
 	user.enable != false
-	not data.pxacl.acl[input.path][input.auth_id].leaf
-	data.pxacl.privsets[data.pxacl.acl[parent_path][input.auth_id].inherit][p] != null
+	not data.pxacl.acl[input.path][input.auth_id]
+	data.pxacl.privsets[data.pxacl.kinds[data.pxacl.acl[parent_path][input.auth_id]].inherit][p] != null
 	not pve
 }
 
@@ -57,11 +57,11 @@ allow if {
 	user := data.pxacl.users[tok.owner]
 	user.expire == 0
 	user.enable != false
-	not data.pxacl.acl[input.path][input.auth_id].leaf
-	not data.pxacl.acl[input.path][tok.owner].leaf
+	not data.pxacl.acl[input.path][input.auth_id]
+	not data.pxacl.acl[input.path][tok.owner]
 	parent := parent_path
-	data.pxacl.privsets[data.pxacl.acl[parent][input.auth_id].inherit][p] != null
-	data.pxacl.privsets[data.pxacl.acl[parent][tok.owner].inherit][p] != null
+	data.pxacl.privsets[data.pxacl.kinds[data.pxacl.acl[parent][input.auth_id]].inherit][p] != null
+	data.pxacl.privsets[data.pxacl.kinds[data.pxacl.acl[parent][tok.owner]].inherit][p] != null
 	not pve
 }
 

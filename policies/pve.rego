@@ -1,8 +1,9 @@
 # Proxmox VE access control (docs/semantics.md pve §3), active when the data
 #   document was compiled from a PVE user.cfg (data.pxacl.meta.flavor
 #   "pve"). data.pxacl.acl[path][id] holds user and token entries,
-#   data.pxacl.group_acl[path][group] group entries, each with leaf and
-#   inherit privilege sets and NoAccess flags; data.pxacl.user_groups[user]
+#   data.pxacl.group_acl[path][group] group entries, each the key of its
+#   kind: data.pxacl.kinds[key] has the leaf and inherit privilege sets and
+#   NoAccess flags; data.pxacl.user_groups[user]
 #   the user's groups and data.pxacl.pool_of[path] the pools of a VM or
 #   storage path. A decision costs one lookup per path level, per group of
 #   the user and per pool of the target.
@@ -127,13 +128,13 @@ pve_roles(s, path) := rs[count(rs) - 1] if {
 # user; applicable if final or propagating), else the union of the
 # applicable entries of s's groups
 pve_level(s, k, final) := r if {
-	e := data.pxacl.acl[k][s]
+	e := data.pxacl.kinds[data.pxacl.acl[k][s]]
 	v := pve_view(e, final)
 	r := object.union(v, {"entries": [{"via": pve_own_via(s), "entry": e}]})
 } else := r if {
 	es := [{"via": concat("", ["group @", g]), "entry": e} |
 		some g, _ in data.pxacl.user_groups[s]
-		e := data.pxacl.group_acl[k][g]
+		e := data.pxacl.kinds[data.pxacl.group_acl[k][g]]
 		pve_view(e, final)
 	]
 	count(es) > 0

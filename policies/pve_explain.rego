@@ -63,17 +63,16 @@ pve_path_entries(s) := [x |
 ]
 
 pve_candidates(s, k) := array.concat(
-	[{"via": pve_own_via(s), "entry": e} | e := data.pxacl.acl[k][s]],
+	[{"via": pve_own_via(s), "entry": e} | e := data.pxacl.kinds[data.pxacl.acl[k][s]]],
 	[{"via": concat("", ["group @", g]), "entry": e} |
 		some g, _ in data.pxacl.user_groups[s]
-		e := data.pxacl.group_acl[k][g]
+		e := data.pxacl.kinds[data.pxacl.group_acl[k][g]]
 	],
 )
 
 pve_role_report(e, role) := {
 	"role": role,
 	"propagate": e.roles[role],
-	"line": sprintf("%s:%d", [data.pxacl.meta.acl_file, e.lines[role]]),
 }
 
 pve_status(y, i, last, decider) := "not propagated" if {
@@ -93,11 +92,17 @@ pve_pool_entries(s) := [x |
 	some d in r.entries
 	x := {
 		"path": r.at,
-		"via": concat("", ["pool ", pool]),
+		"via": pve_pool_via(pool, d.via),
 		"roles": [pve_role_report(d.entry, role) | some role in sort(object.keys(d.entry.roles))],
 		"status": pve_pool_status(r),
 	}
 ]
+
+# pve_pool_via(pool, via): how an entry on /pool/<pool> reaches the member:
+# "pool P" for the subject's own entry, "pool P, group @g" for a group's
+pve_pool_via(pool, via) := concat("", ["pool ", pool, ", ", via]) if {
+	startswith(via, "group ")
+} else := concat("", ["pool ", pool])
 
 pve_pool_status(r) := "pool NoAccess: no privileges on the member (docs/semantics.md pve §3.2)" if r.noaccess
 
@@ -154,6 +159,5 @@ pve_grant_roles(s, path, prefix) := {x |
 	applies(prop, r.at == path)
 	x := {
 		"subject": s, "path": r.at, "via": concat("", [prefix, d.via]), "role": role,
-		"line": sprintf("%s:%d", [data.pxacl.meta.acl_file, d.entry.lines[role]]),
 	}
 }

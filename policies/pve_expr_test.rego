@@ -1,6 +1,7 @@
 package pxacl_pve_expr_test
 
 import data.pxacl
+import data.pxacl_test
 
 # Rego unit tests of policies/pve_expr.rego (docs/semantics.md pve §4) over the
 # data document pxacl compiles from this user.cfg:
@@ -25,14 +26,15 @@ fixture := {"acl": {"/access/groups": {"admin@pve": {"inherit": "s0", "leaf": "s
 
 ce(id, expr, params) := r if {
 	r := pxacl.check_expr with input as {"auth_id": id, "expr": expr, "params": params}
-		with data.pxacl.acl as fixture.acl
-		with data.pxacl.group_acl as fixture.group_acl
+		with data.pxacl.acl as pxacl_test.keyed(fixture.acl)
+		with data.pxacl.kinds as pxacl_test.kinds_of(fixture)
+		with data.pxacl.group_acl as pxacl_test.keyed(fixture.group_acl)
 		with data.pxacl.meta as fixture.meta
 		with data.pxacl.nodes as fixture.nodes
 		with data.pxacl.levels as fixture.levels
 		with data.pxacl.pool_of as fixture.pool_of
 		with data.pxacl.privileges as fixture.privileges
-		with data.pxacl.privsets as fixture.privsets
+		with data.pxacl.privsets as pxacl_test.leaf_sets(fixture, fixture.privsets)
 		with data.pxacl.tokens as fixture.tokens
 		with data.pxacl.user_groups as fixture.user_groups
 		with data.pxacl.users as fixture.users

@@ -1,6 +1,7 @@
 package pxacl_pve_test
 
 import data.pxacl
+import data.pxacl_test
 
 # Rego unit tests of policies/pve.rego (docs/semantics.md pve §3). The fixture
 # is the data document pxacl compiles from this user.cfg (line numbers are
@@ -43,14 +44,15 @@ fixture := {"acl": {"/nodes": {"root@pam!sep": {"inherit": "s1", "leaf": "s1", "
 # wholesale would replace the policy rules too)
 perms(id, path) := p if {
 	p := pxacl.permissions with input as {"auth_id": id, "path": path}
-		with data.pxacl.acl as fixture.acl
-		with data.pxacl.group_acl as fixture.group_acl
+		with data.pxacl.acl as pxacl_test.keyed(fixture.acl)
+		with data.pxacl.kinds as pxacl_test.kinds_of(fixture)
+		with data.pxacl.group_acl as pxacl_test.keyed(fixture.group_acl)
 		with data.pxacl.meta as fixture.meta
 		with data.pxacl.nodes as fixture.nodes
 		with data.pxacl.levels as fixture.levels
 		with data.pxacl.pool_of as fixture.pool_of
 		with data.pxacl.privileges as fixture.privileges
-		with data.pxacl.privsets as fixture.privsets
+		with data.pxacl.privsets as pxacl_test.leaf_sets(fixture, fixture.privsets)
 		with data.pxacl.tokens as fixture.tokens
 		with data.pxacl.user_groups as fixture.user_groups
 		with data.pxacl.users as fixture.users
@@ -59,14 +61,15 @@ perms(id, path) := p if {
 allowed(id, path, privs, now) := a if {
 	a := pxacl.allow with input as {"auth_id": id, "path": path, "privileges": privs}
 		with time.now_ns as now * 1000000000
-		with data.pxacl.acl as fixture.acl
-		with data.pxacl.group_acl as fixture.group_acl
+		with data.pxacl.acl as pxacl_test.keyed(fixture.acl)
+		with data.pxacl.kinds as pxacl_test.kinds_of(fixture)
+		with data.pxacl.group_acl as pxacl_test.keyed(fixture.group_acl)
 		with data.pxacl.meta as fixture.meta
 		with data.pxacl.nodes as fixture.nodes
 		with data.pxacl.levels as fixture.levels
 		with data.pxacl.pool_of as fixture.pool_of
 		with data.pxacl.privileges as fixture.privileges
-		with data.pxacl.privsets as fixture.privsets
+		with data.pxacl.privsets as pxacl_test.leaf_sets(fixture, fixture.privsets)
 		with data.pxacl.tokens as fixture.tokens
 		with data.pxacl.user_groups as fixture.user_groups
 		with data.pxacl.users as fixture.users
@@ -171,12 +174,13 @@ test_input_now_cannot_revive[id] if {
 	some id in ["u3@pve", "u3@pve!old"]
 	not pxacl.allow with input as {"auth_id": id, "path": "/vms/1", "privileges": ["VM.Console"], "now": 0}
 		with time.now_ns as 2000000000000
-		with data.pxacl.acl as fixture.acl
-		with data.pxacl.group_acl as fixture.group_acl
+		with data.pxacl.acl as pxacl_test.keyed(fixture.acl)
+		with data.pxacl.kinds as pxacl_test.kinds_of(fixture)
+		with data.pxacl.group_acl as pxacl_test.keyed(fixture.group_acl)
 		with data.pxacl.meta as fixture.meta
 		with data.pxacl.nodes as fixture.nodes
 		with data.pxacl.privileges as fixture.privileges
-		with data.pxacl.privsets as fixture.privsets
+		with data.pxacl.privsets as pxacl_test.leaf_sets(fixture, fixture.privsets)
 		with data.pxacl.tokens as fixture.tokens
 		with data.pxacl.user_groups as fixture.user_groups
 		with data.pxacl.users as fixture.users

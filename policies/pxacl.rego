@@ -3,9 +3,11 @@
 # description: |
 #   Proxmox Backup Server access control, decided exactly as PBS decides it
 #   (docs/semantics.md §3.2-§3.4 and §4) over the data document compiled by
-#   pxacl: data.pxacl.acl[path][auth_id] holds, per ACL node and subject,
-#   the privilege set that applies at the node itself ("leaf") and the one
-#   that propagates below it ("inherit"), as keys into data.pxacl.privsets.
+#   pxacl: data.pxacl.acl[path][auth_id] is, per ACL node and subject, the
+#   key of the entry's kind; data.pxacl.kinds[key] holds its roles and, as
+#   keys into data.pxacl.privsets, the privilege set that applies at the
+#   node itself ("leaf") and the one that propagates below it ("inherit").
+#   data.pxacl.privsets[key] is the kind's leaf set itself.
 package pxacl
 
 # METADATA
@@ -255,7 +257,7 @@ active if {
 # all flags true). NoAccess decides with the empty set. Paths deeper than
 # the tree inherit.
 own_set(s) := k if {
-	k := data.pxacl.acl[target][s].leaf
+	k := data.pxacl.acl[target][s]
 } else := k if {
 	ks := inherited_sets(s)
 	k := ks[count(ks) - 1]
@@ -271,7 +273,7 @@ own_privileges(s) := data.pxacl.privsets[own_set(s)] if {
 # the target, shallowest first
 inherited_sets(s) := [k |
 	some a in ancestors
-	k := data.pxacl.acl[a][s].inherit
+	k := data.pxacl.kinds[data.pxacl.acl[a][s]].inherit
 ]
 
 # subject_set(u) is the privsets key of user u's privileges: every

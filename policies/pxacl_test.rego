@@ -135,6 +135,33 @@ fixture := {
 }
 
 # ---------------------------------------------------------------------------
+# Layout: the fixtures write whole entries ({roles, lines, leaf, inherit});
+# the compiled document keys each entry by its kind (compiler/kinds.go):
+# acl and group_acl values are kind keys, kinds[key] is the entry without
+# its acl.cfg lines, and privsets[key] is also the kind's leaf set. The
+# helpers below give a fixture that shape when it is mocked in.
+# ---------------------------------------------------------------------------
+
+# kind_key(e) names the kind of fixture entry e
+kind_key(e) := json.marshal(object.remove(e, ["lines"]))
+
+# keyed(acl) is an acl or group_acl of fixture entries as kind keys
+keyed(acl) := {p: {s: kind_key(e) | some s, e in es} | some p, es in acl}
+
+# doc_entries(doc) are the fixture entries of doc's acl and group_acl
+doc_entries(doc) := [e |
+	some acl in [object.get(doc, "acl", {}), object.get(doc, "group_acl", {})]
+	some es in acl
+	some e in es
+]
+
+# kinds_of(doc) is the kinds table of doc's entries
+kinds_of(doc) := {kind_key(e): object.remove(e, ["lines"]) | some e in doc_entries(doc)}
+
+# leaf_sets(doc, privsets) is privsets with each kind's leaf set under its key
+leaf_sets(doc, privsets) := object.union(privsets, {kind_key(e): privsets[e.leaf] | some e in doc_entries(doc)})
+
+# ---------------------------------------------------------------------------
 # Evaluation helpers
 # ---------------------------------------------------------------------------
 
@@ -142,11 +169,12 @@ allow_in(doc, inp) := x if {
 	x := pxacl.allow with input as inp
 		with data.pxacl.meta as doc.meta
 		with data.pxacl.privileges as doc.privileges
-		with data.pxacl.privsets as privsets_of(doc)
+		with data.pxacl.privsets as leaf_sets(doc, privsets_of(doc))
 		with data.pxacl.users as doc.users
 		with data.pxacl.tokens as doc.tokens
-		with data.pxacl.acl as doc.acl
-		with data.pxacl.group_acl as doc.group_acl
+		with data.pxacl.acl as keyed(doc.acl)
+		with data.pxacl.kinds as kinds_of(doc)
+		with data.pxacl.group_acl as keyed(doc.group_acl)
 		with data.pxacl.nodes as object.get(doc, "nodes", {})
 		with data.pxacl.levels as levels_of(doc)
 }
@@ -155,11 +183,12 @@ permissions_in(doc, inp) := x if {
 	x := pxacl.permissions with input as inp
 		with data.pxacl.meta as doc.meta
 		with data.pxacl.privileges as doc.privileges
-		with data.pxacl.privsets as privsets_of(doc)
+		with data.pxacl.privsets as leaf_sets(doc, privsets_of(doc))
 		with data.pxacl.users as doc.users
 		with data.pxacl.tokens as doc.tokens
-		with data.pxacl.acl as doc.acl
-		with data.pxacl.group_acl as doc.group_acl
+		with data.pxacl.acl as keyed(doc.acl)
+		with data.pxacl.kinds as kinds_of(doc)
+		with data.pxacl.group_acl as keyed(doc.group_acl)
 		with data.pxacl.nodes as object.get(doc, "nodes", {})
 		with data.pxacl.levels as levels_of(doc)
 }

@@ -167,7 +167,9 @@ func writeSubject(b *strings.Builder, title, path string, r *evaluator.SubjectRe
 				flag = "propagate 1"
 			}
 			roles = append(roles, fmt.Sprintf("%s (%s)", role.Role, flag))
-			lines = append(lines, role.Line)
+			if role.Line != "" { // none when explained from a bundle file
+				lines = append(lines, role.Line)
+			}
 		}
 		p := e.Path
 		if e.Via != "" {
@@ -178,7 +180,9 @@ func writeSubject(b *strings.Builder, title, path string, r *evaluator.SubjectRe
 			status = pveStatusText(e.Status)
 		}
 		fmt.Fprintf(b, "  %-24s %-30s %s\n", p, strings.Join(roles, ", "), status)
-		fmt.Fprintf(b, "  %-24s from %s\n", "", strings.Join(dedupe(lines), ", "))
+		if len(lines) > 0 {
+			fmt.Fprintf(b, "  %-24s from %s\n", "", strings.Join(dedupe(lines), ", "))
+		}
 	}
 	if r.DecidedAt != nil && *r.DecidedAt != path {
 		fmt.Fprintf(b, "  no entry of %s on %s itself: it inherits from %s (%s)\n", r.Subject, path, *r.DecidedAt, ref)
@@ -286,7 +290,11 @@ func writeGrants(b *strings.Builder, grants []evaluator.Grant, path string) {
 				from = append(from, fmt.Sprintf("%s is the superuser", s.Subject))
 				continue
 			}
-			from = append(from, fmt.Sprintf("%s %s on %s [%s, %s]", s.Line, s.Role, s.Path, s.Via, s.Subject))
+			src := fmt.Sprintf("%s on %s [%s, %s]", s.Role, s.Path, s.Via, s.Subject)
+			if s.Line != "" { // none when explained from a bundle file
+				src = s.Line + " " + src
+			}
+			from = append(from, src)
 		}
 		fmt.Fprintf(b, "  %-28s %s\n", name, strings.Join(from, "; "))
 	}

@@ -60,7 +60,7 @@ func (c *Index) pveGrants(s, priv, target, path string) []Grant {
 				continue // an entry above /pool that already reaches the path
 			}
 			if v, ok := strings.CutPrefix(g.Via, "group "); ok {
-				g.Via = "pool " + pool + ", group " + v // explain says only "pool P"
+				g.Via = "pool " + pool + ", group " + v // as explain says it
 			} else {
 				g.Via = "pool " + pool
 			}
