@@ -88,7 +88,7 @@ type Document struct {
 	ACL        map[string]map[string]*Entry `json:"acl"`       // path -> authid -> entry
 	GroupACL   map[string]map[string]*Entry `json:"group_acl"` // path -> group -> entry (PBS: grants nothing, §3.5)
 	Nodes      []string                     `json:"-"`         // the acl.cfg nodes with entries, pre-order
-	NodeIndex  map[string]Node              `json:"nodes"`     // the same paths
+	NodeIndex  map[string]Node              `json:"-"`         // the same paths (the keys of ACL and GroupACL)
 	// Levels[d] tells whether some node at depth d (d path components, 0
 	// for the root) carries entries: a lookup visits only the prefixes of
 	// its path at those depths. Its length is the depth of the deepest

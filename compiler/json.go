@@ -42,8 +42,6 @@ func (d *Document) JSON() ([]byte, error) {
 	}
 	rest.WriteString(`,"levels":`)
 	writeLevels(&rest, d.Levels)
-	rest.WriteString(`,"nodes":`)
-	writeNodes(&rest, d.Nodes)
 	if d.Meta.Flavor == config.PVE {
 		if err := writeMembers(&rest, []member{{"pool_of", d.PoolOf}, {"user_groups", d.UserGroups}}); err != nil {
 			<-done
@@ -84,20 +82,6 @@ func writeMembers(b *bytes.Buffer, ms []member) error {
 		b.Write(raw)
 	}
 	return nil
-}
-
-// writeNodes writes the node index in tree order: each node with entries,
-// with nothing more than its path.
-func writeNodes(b *bytes.Buffer, order []string) {
-	b.WriteByte('{')
-	for i, path := range order {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writeString(b, path)
-		b.WriteString(":{}")
-	}
-	b.WriteByte('}')
 }
 
 // writeLevels writes Document.Levels as 0 and 1.

@@ -155,6 +155,14 @@ func (d *Document) UnmarshalJSON(raw []byte) error {
 	if d.ACL, err = resolve(x.ACL); err != nil {
 		return err
 	}
-	d.GroupACL, err = resolve(x.GroupACL)
-	return err
+	if d.GroupACL, err = resolve(x.GroupACL); err != nil {
+		return err
+	}
+	d.NodeIndex = make(map[string]Node, len(d.ACL))
+	for _, acl := range []map[string]map[string]*Entry{d.ACL, d.GroupACL} {
+		for path := range acl {
+			d.NodeIndex[path] = Node{}
+		}
+	}
+	return nil
 }

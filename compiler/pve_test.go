@@ -53,7 +53,7 @@ func TestCompilePVEExample(t *testing.T) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"pool_of", "user_groups", "group_acl", "acl", "tokens", "users", "nodes", "levels"} {
+	for _, k := range []string{"pool_of", "user_groups", "group_acl", "acl", "kinds", "tokens", "users", "levels"} {
 		if doc[k] == nil {
 			t.Errorf("JSON lacks %s", k)
 		}

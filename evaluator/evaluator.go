@@ -105,12 +105,18 @@ func New(ctx context.Context, b opabundle.Bundle, opts ...Option) (*Evaluator, e
 		return nil, err
 	}
 	root, _ := b.Data[bundle.Root].(map[string]any)
-	if nodes, ok := root["nodes"].(map[string]any); ok {
-		for n := range nodes {
+	// the nodes with entries: the paths of acl and group_acl
+	acl, _ := root["acl"].(map[string]any)
+	groupACL, _ := root["group_acl"].(map[string]any)
+	for n := range acl {
+		e.nodes = append(e.nodes, n)
+	}
+	for n := range groupACL {
+		if _, ok := acl[n]; !ok {
 			e.nodes = append(e.nodes, n)
 		}
-		slices.Sort(e.nodes)
 	}
+	slices.Sort(e.nodes)
 	if pools, ok := root["pool_of"].(map[string]any); ok {
 		for p := range pools {
 			e.poolMembers = append(e.poolMembers, p)

@@ -13,7 +13,6 @@ explained(id, path, privs) := x if {
 		with data.pxacl.kinds as pxacl_test.kinds_of(fixture)
 		with data.pxacl.group_acl as pxacl_test.keyed(fixture.group_acl)
 		with data.pxacl.meta as fixture.meta
-		with data.pxacl.nodes as fixture.nodes
 		with data.pxacl.levels as fixture.levels
 		with data.pxacl.pool_of as fixture.pool_of
 		with data.pxacl.privileges as fixture.privileges

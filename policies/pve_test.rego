@@ -48,7 +48,6 @@ perms(id, path) := p if {
 		with data.pxacl.kinds as pxacl_test.kinds_of(fixture)
 		with data.pxacl.group_acl as pxacl_test.keyed(fixture.group_acl)
 		with data.pxacl.meta as fixture.meta
-		with data.pxacl.nodes as fixture.nodes
 		with data.pxacl.levels as fixture.levels
 		with data.pxacl.pool_of as fixture.pool_of
 		with data.pxacl.privileges as fixture.privileges
@@ -65,7 +64,6 @@ allowed(id, path, privs, now) := a if {
 		with data.pxacl.kinds as pxacl_test.kinds_of(fixture)
 		with data.pxacl.group_acl as pxacl_test.keyed(fixture.group_acl)
 		with data.pxacl.meta as fixture.meta
-		with data.pxacl.nodes as fixture.nodes
 		with data.pxacl.levels as fixture.levels
 		with data.pxacl.pool_of as fixture.pool_of
 		with data.pxacl.privileges as fixture.privileges
@@ -178,7 +176,6 @@ test_input_now_cannot_revive[id] if {
 		with data.pxacl.kinds as pxacl_test.kinds_of(fixture)
 		with data.pxacl.group_acl as pxacl_test.keyed(fixture.group_acl)
 		with data.pxacl.meta as fixture.meta
-		with data.pxacl.nodes as fixture.nodes
 		with data.pxacl.privileges as fixture.privileges
 		with data.pxacl.privsets as pxacl_test.leaf_sets(fixture, fixture.privsets)
 		with data.pxacl.tokens as fixture.tokens

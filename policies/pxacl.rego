@@ -66,7 +66,7 @@ auth_id := input.auth_id if is_string(input.auth_id)
 # permissions.
 # A node with entries is normalised already (the usual query): one lookup.
 target := input.path if {
-	data.pxacl.nodes[input.path]
+	data.pxacl.acl[input.path]
 	not dotted_path
 } else := normalised_path if not dotted_path
 
@@ -79,7 +79,7 @@ dotted_path if regex.match(`^$|(^|/)\.\.?(/|$)`, input.path)
 
 # normalised_path: input.path with empty components dropped, "/" if none
 normalised_path := input.path if {
-	data.pxacl.nodes[input.path]
+	data.pxacl.acl[input.path]
 } else := input.path if {
 	regex.match(`^(/[^/]+)+$`, input.path)
 } else := concat("/", array.concat([""], parts)) if {

@@ -175,7 +175,6 @@ allow_in(doc, inp) := x if {
 		with data.pxacl.acl as keyed(doc.acl)
 		with data.pxacl.kinds as kinds_of(doc)
 		with data.pxacl.group_acl as keyed(doc.group_acl)
-		with data.pxacl.nodes as object.get(doc, "nodes", {})
 		with data.pxacl.levels as levels_of(doc)
 }
 
@@ -189,7 +188,6 @@ permissions_in(doc, inp) := x if {
 		with data.pxacl.acl as keyed(doc.acl)
 		with data.pxacl.kinds as kinds_of(doc)
 		with data.pxacl.group_acl as keyed(doc.group_acl)
-		with data.pxacl.nodes as object.get(doc, "nodes", {})
 		with data.pxacl.levels as levels_of(doc)
 }
 
@@ -678,7 +676,6 @@ test_node_index_target_and_ancestors if {
 	t := pxacl.target with input as {"path": "/datastore/s1"} with data.pxacl.nodes as nodes
 	t == "/datastore/s1"
 	anc := pxacl.ancestors with input as {"path": "/datastore/s1"}
-		with data.pxacl.nodes as nodes
 		with data.pxacl.levels as [1, 0, 1]
 	anc == ["/"]
 }
