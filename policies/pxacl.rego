@@ -54,6 +54,16 @@ default permissions := {}
 
 permissions := effective
 
+# METADATA
+# title: nodes
+# description: |
+#   The ACL nodes that carry entries (of users, tokens or groups): the
+#   paths of data.pxacl.acl and data.pxacl.group_acl. For policies and
+#   tests over the whole tree; no decision reads it.
+nodes contains path if some path, _ in data.pxacl.acl
+
+nodes contains path if some path, _ in data.pxacl.group_acl
+
 # ---------------------------------------------------------------------------
 # Input
 # ---------------------------------------------------------------------------

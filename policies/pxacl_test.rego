@@ -691,3 +691,10 @@ test_node_index_same_answers[name] if {
 		allow_in(indexed(fixture), q) == allow_in(fixture, q)
 	}
 }
+
+# nodes: the paths of acl and group_acl, whatever kind of subject they hold
+test_nodes if {
+	got := pxacl.nodes with data.pxacl.acl as {"/a": {"u@pbs": "k1"}, "/b": {"u@pbs!t": "k1"}}
+		with data.pxacl.group_acl as {"/a": {"g": "k2"}, "/c": {"g": "k2"}}
+	got == {"/a", "/b", "/c"}
+}
