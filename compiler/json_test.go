@@ -115,13 +115,18 @@ func TestJSONDeterministic(t *testing.T) {
 	if err := json.Unmarshal(first, &top); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"acl", "group_acl", "levels", "meta", "nodes", "privileges", "privsets", "roles", "sources", "tokens", "users"} {
+	for _, k := range []string{"acl", "group_acl", "levels", "lib", "meta", "nodes", "privileges", "privsets", "roles", "sources", "tokens", "users"} {
 		if _, ok := top[k]; !ok {
 			t.Errorf("top-level key %q missing", k)
 		}
 	}
-	if len(top) != 11 {
-		t.Errorf("got %d top-level keys, want 11", len(top))
+	if len(top) != 12 {
+		t.Errorf("got %d top-level keys, want 12", len(top))
+	}
+	// data.pxacl.lib, where package pxacl.lib's rules sit, is an empty
+	// object (Document.Lib)
+	if string(top["lib"]) != "{}" {
+		t.Errorf("lib is %s, want {}", top["lib"])
 	}
 }
 

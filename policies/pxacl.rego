@@ -1,20 +1,14 @@
-# METADATA
-# title: pxacl
-# description: |
-#   Proxmox Backup Server access control, decided exactly as PBS decides it
-#   (docs/semantics.md §3.2-§3.4 and §4) over the data document compiled by
-#   pxacl: data.pxacl.acl[path][auth_id] holds, per ACL node and subject,
-#   the privilege set that applies at the node itself ("leaf") and the one
-#   that propagates below it ("inherit"), as keys into data.pxacl.privsets.
-package pxacl
+# The rules behind data.pxacl.allow and data.pxacl.permissions (public.rego)
+# and their helpers: Proxmox Backup Server access control, decided exactly as
+# PBS decides it (docs/semantics.md §3.2-§3.4 and §4) over the data document
+# compiled by pxacl: data.pxacl.acl[path][auth_id] holds, per ACL node and
+# subject, the privilege set that applies at the node itself ("leaf") and the
+# one that propagates below it ("inherit"), as keys into data.pxacl.privsets.
+# Package pxacl.lib is internal: only the rules of public.rego are the API.
+package pxacl.lib
 
-# METADATA
-# title: allow
-# description: |
-#   True when input.auth_id is active (§4.2) and holds the requested
-#   privileges on input.path: all of input.privileges, any of them with
-#   input.partial, or input.privilege. Malformed input denies.
-# entrypoint: true
+# allow: the general rules of data.pxacl.allow (public.rego); false by
+# default, for explain's "allowed"
 default allow := false
 
 # A user: its section is active and it holds the privileges. This and the
@@ -41,13 +35,7 @@ allow if {
 	held_in_both(own_set(input.auth_id), subject_set(tok.owner))
 }
 
-# METADATA
-# title: permissions
-# description: |
-#   The effective privileges of input.auth_id on input.path as
-#   {"Priv.Name": propagate}, as PBS's lookup_privs_details computes them
-#   (§3.4; enable and expire are not considered). {} when none.
-# entrypoint: true
+# permissions: data.pxacl.permissions (public.rego)
 default permissions := {}
 
 permissions := effective
@@ -74,6 +62,14 @@ target := input.path if {
 # path than the one decided: "/datastore/s1/../secret" must not answer for
 # a node named "..".
 dotted_path if regex.match(`^$|(^|/)\.\.?(/|$)`, input.path)
+
+# parent_path is the parent of input.path when input.path is normalised,
+# not dotted and at least two components deep ("/a/b" -> "/a"), for the
+# fast rules of fast.rego
+parent_path := substring(input.path, 0, max(indexof_n(input.path, "/"))) if {
+	regex.match(`^/[^/]+(/[^/]+)+$`, input.path)
+	not dotted_path
+}
 
 # normalised_path: input.path with empty components dropped, "/" if none
 normalised_path := input.path if {
