@@ -107,6 +107,13 @@ type Document struct {
 	// the commands that must refuse it (lint); nil otherwise.
 	TFAError error    `json:"-"`
 	Warnings []string `json:"-"`
+	// Lib is always the empty object data.pxacl.lib, where the rules of
+	// package pxacl.lib sit: with data there, OPA's check of rule paths
+	// against the data, run on every bundle activation, stops at it for
+	// those rules instead of reading the whole of data.pxacl, which costs
+	// a copy of the document per rule when a delta bundle is activated
+	// (policies/public.rego, docs/benchmarks.md "Delta bundles").
+	Lib struct{} `json:"lib"`
 
 	entries int // subject entries in ACL and GroupACL, to size the JSON
 }

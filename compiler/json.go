@@ -32,9 +32,8 @@ func (d *Document) JSON() ([]byte, error) {
 	var rest bytes.Buffer
 	rest.Grow(len(d.Nodes)*60 + len(d.Levels)*2 + len(d.Users)*80 + len(d.Tokens)*100 + 4096)
 	small := []member{
-		{"meta", d.Meta}, {"privileges", d.Privileges},
-		{"kinds", kinds.kinds}, {"privsets", kinds.withLeafSets(d.PrivSets)},
-		{"roles", d.Roles}, {"sources", d.Sources},
+		{"kinds", kinds.kinds}, {"lib", d.Lib}, {"meta", d.Meta}, {"privileges", d.Privileges},
+		{"privsets", kinds.withLeafSets(d.PrivSets)}, {"roles", d.Roles}, {"sources", d.Sources},
 	}
 	if err := writeMembers(&rest, small); err != nil {
 		<-done

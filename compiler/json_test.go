@@ -116,7 +116,7 @@ func TestJSONDeterministic(t *testing.T) {
 	if err := json.Unmarshal(first, &top); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"acl", "group_acl", "kinds", "levels", "meta", "privileges", "privsets", "roles", "sources", "tokens", "users"}
+	want := []string{"acl", "group_acl", "kinds", "levels", "lib", "meta", "privileges", "privsets", "roles", "sources", "tokens", "users"}
 	for _, k := range want {
 		if _, ok := top[k]; !ok {
 			t.Errorf("top-level key %q missing", k)
@@ -124,6 +124,11 @@ func TestJSONDeterministic(t *testing.T) {
 	}
 	if len(top) != len(want) {
 		t.Errorf("got %d top-level keys, want %d", len(top), len(want))
+	}
+	// data.pxacl.lib, where package pxacl.lib's rules sit, is an empty
+	// object (Document.Lib)
+	if string(top["lib"]) != "{}" {
+		t.Errorf("lib is %s, want {}", top["lib"])
 	}
 }
 

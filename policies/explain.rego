@@ -1,19 +1,9 @@
-package pxacl
+# The rules behind data.pxacl.explain (public.rego): a structured account
+# of the decision for the input of allow (PBS; pve_explain.rego adds the
+# parts that differ on a PVE document).
+package pxacl.lib
 
-# METADATA
-# title: explain
-# description: |
-#   A structured account of the decision for the input of allow: whether
-#   the auth id is active and why not, every ACL entry found on the path
-#   for the auth id (and the owner of a token) with its roles, the
-#   entry that decided, the entries it replaced, the token clamp, the
-#   privileges held and missing, and the user's second factors. "known"
-#   says whether the auth id is configured at all. With no privilege asked
-#   ("listing"), "grants" lists every effective privilege with the ACL roles
-#   that grant it (it does so for a decision too). The bundle holds no
-#   acl.cfg line numbers (a line added above would change every entry
-#   below it); pxacl explain adds them from the configuration.
-# entrypoint: true
+# explain: data.pxacl.explain (public.rego)
 explain := {
 	"allowed": allow,
 	"input_ok": input_ok,

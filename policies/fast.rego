@@ -7,7 +7,12 @@
 # when it succeeds the general rules give true as well, and when it does
 # not, the general rules decide. It never denies anything itself.
 # Measurements: docs/benchmarks.md, "Stock OPA: data layout for sidecars".
+# These rules stay in package pxacl, evaluated before public.rego's
+# (modules are taken in name order) that delegates to the general rules,
+# lib.allow; their helpers are in package pxacl.lib.
 package pxacl
+
+import data.pxacl.lib
 
 # A user with an entry on the target (a node: normalised already).
 allow if {
@@ -16,8 +21,8 @@ allow if {
 	user.expire == 0
 	user.enable != false
 	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id]][p] != null
-	not dotted_path
-	not pve
+	not lib.dotted_path
+	not lib.pve
 }
 
 # A token and its owner with entries on the target.
@@ -31,8 +36,8 @@ allow if {
 	user.enable != false
 	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id]][p] != null
 	data.pxacl.privsets[data.pxacl.acl[input.path][tok.owner]][p] != null
-	not dotted_path
-	not pve
+	not lib.dotted_path
+	not lib.pve
 }
 
 # A user without an entry on the (normalised) target, with a propagating
@@ -43,8 +48,8 @@ allow if {
 	user.expire == 0
 	user.enable != false
 	not data.pxacl.acl[input.path][input.auth_id]
-	data.pxacl.privsets[data.pxacl.kinds[data.pxacl.acl[parent_path][input.auth_id]].inherit][p] != null
-	not pve
+	data.pxacl.privsets[data.pxacl.kinds[data.pxacl.acl[lib.parent_path][input.auth_id]].inherit][p] != null
+	not lib.pve
 }
 
 # A token and its owner without entries on the target, with propagating
@@ -59,15 +64,8 @@ allow if {
 	user.enable != false
 	not data.pxacl.acl[input.path][input.auth_id]
 	not data.pxacl.acl[input.path][tok.owner]
-	parent := parent_path
+	parent := lib.parent_path
 	data.pxacl.privsets[data.pxacl.kinds[data.pxacl.acl[parent][input.auth_id]].inherit][p] != null
 	data.pxacl.privsets[data.pxacl.kinds[data.pxacl.acl[parent][tok.owner]].inherit][p] != null
-	not pve
-}
-
-# parent_path is the parent of input.path when input.path is normalised,
-# not dotted and at least two components deep ("/a/b" -> "/a")
-parent_path := substring(input.path, 0, max(indexof_n(input.path, "/"))) if {
-	regex.match(`^/[^/]+(/[^/]+)+$`, input.path)
-	not dotted_path
+	not lib.pve
 }

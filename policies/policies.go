@@ -1,6 +1,8 @@
-// Package policies holds pxacl's Rego modules (package pxacl), embedded in
-// the binary. Their *_test.rego files sit beside them and run with
-// `opa test policies`; they are never put into a bundle.
+// Package policies holds pxacl's Rego modules, embedded in the binary:
+// the public rules in package pxacl (public.rego, and the fast rules of
+// allow in fast.rego), everything else in package pxacl.lib. Their
+// *_test.rego files sit beside them and run with `opa test policies`; they
+// are never put into a bundle.
 package policies
 
 import (

@@ -7,7 +7,7 @@
 #   the user's groups and data.pxacl.pool_of[path] the pools of a VM or
 #   storage path. A decision costs one lookup per path level, per group of
 #   the user and per pool of the target.
-package pxacl
+package pxacl.lib
 
 # pve: the document is a PVE one
 pve if data.pxacl.meta.flavor == "pve"

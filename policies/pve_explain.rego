@@ -2,7 +2,7 @@
 #   (explain.rego) that differ on a PVE document: every entry of the subject
 #   and its groups on the path, which level and class decided, the pools of
 #   the target, privilege separation and its clamp.
-package pxacl
+package pxacl.lib
 
 # privsep_or_null: a PVE token's privilege separation flag (pve §3.2)
 privsep_or_null := token.privsep if pve

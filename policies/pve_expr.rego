@@ -5,7 +5,7 @@
 # request parameters. Each sub-check evaluates to "pass", "fail" (returned 0
 # under noerr) or "raise" (a 403 that aborts everything). Rego has no
 # recursion, so and/or nest up to three levels (upstream nests two).
-package pxacl
+package pxacl.lib
 
 default check_expr := false
 

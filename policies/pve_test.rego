@@ -1,6 +1,7 @@
 package pxacl_pve_test
 
 import data.pxacl
+import data.pxacl.lib
 import data.pxacl_test
 
 # Rego unit tests of policies/pve.rego (docs/semantics.md pve §3). The fixture
@@ -185,10 +186,10 @@ test_input_now_cannot_revive[id] if {
 
 # §1.2: user ids are checked on bytes with Perl's \s, as package pveid does
 test_valid_userid_bytes_and_perl_space if {
-	pxacl.pve_valid_userid("alice@pve")
-	pxacl.pve_valid_userid(concat("", [concat("", [c | some _ in numbers.range(1, 29); c := "ä"]), "@pve"]))
-	not pxacl.pve_valid_userid(concat("", [concat("", [c | some _ in numbers.range(1, 31); c := "ä"]), "@pve"]))
-	not pxacl.pve_valid_userid("a\u000bb@pve")
-	not pxacl.pve_valid_userid("a b@pve")
-	not pxacl.pve_valid_userid("ab")
+	lib.pve_valid_userid("alice@pve")
+	lib.pve_valid_userid(concat("", [concat("", [c | some _ in numbers.range(1, 29); c := "ä"]), "@pve"]))
+	not lib.pve_valid_userid(concat("", [concat("", [c | some _ in numbers.range(1, 31); c := "ä"]), "@pve"]))
+	not lib.pve_valid_userid("a\u000bb@pve")
+	not lib.pve_valid_userid("a b@pve")
+	not lib.pve_valid_userid("ab")
 }

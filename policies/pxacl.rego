@@ -1,22 +1,16 @@
-# METADATA
-# title: pxacl
-# description: |
-#   Proxmox Backup Server access control, decided exactly as PBS decides it
-#   (docs/semantics.md §3.2-§3.4 and §4) over the data document compiled by
-#   pxacl: data.pxacl.acl[path][auth_id] is, per ACL node and subject, the
-#   key of the entry's kind; data.pxacl.kinds[key] holds its roles and, as
-#   keys into data.pxacl.privsets, the privilege set that applies at the
-#   node itself ("leaf") and the one that propagates below it ("inherit").
-#   data.pxacl.privsets[key] is the kind's leaf set itself.
-package pxacl
+# The rules behind data.pxacl.allow and data.pxacl.permissions (public.rego)
+# and their helpers: Proxmox Backup Server access control, decided exactly as
+# PBS decides it (docs/semantics.md §3.2-§3.4 and §4) over the data document
+# compiled by pxacl: data.pxacl.acl[path][auth_id] is, per ACL node and
+# subject, the key of the entry's kind; data.pxacl.kinds[key] holds its roles
+# and, as keys into data.pxacl.privsets, the privilege set that applies at
+# the node itself ("leaf") and the one that propagates below it ("inherit").
+# data.pxacl.privsets[key] is the kind's leaf set itself.
+# Package pxacl.lib is internal: only the rules of public.rego are the API.
+package pxacl.lib
 
-# METADATA
-# title: allow
-# description: |
-#   True when input.auth_id is active (§4.2) and holds the requested
-#   privileges on input.path: all of input.privileges, any of them with
-#   input.partial, or input.privilege. Malformed input denies.
-# entrypoint: true
+# allow: the general rules of data.pxacl.allow (public.rego); false by
+# default, for explain's "allowed"
 default allow := false
 
 # A user: its section is active and it holds the privileges. This and the
@@ -43,26 +37,10 @@ allow if {
 	held_in_both(own_set(input.auth_id), subject_set(tok.owner))
 }
 
-# METADATA
-# title: permissions
-# description: |
-#   The effective privileges of input.auth_id on input.path as
-#   {"Priv.Name": propagate}, as PBS's lookup_privs_details computes them
-#   (§3.4; enable and expire are not considered). {} when none.
-# entrypoint: true
+# permissions: data.pxacl.permissions (public.rego)
 default permissions := {}
 
 permissions := effective
-
-# METADATA
-# title: nodes
-# description: |
-#   The ACL nodes that carry entries (of users, tokens or groups): the
-#   paths of data.pxacl.acl and data.pxacl.group_acl. For policies and
-#   tests over the whole tree; no decision reads it.
-nodes contains path if some path, _ in data.pxacl.acl
-
-nodes contains path if some path, _ in data.pxacl.group_acl
 
 # ---------------------------------------------------------------------------
 # Input
@@ -86,6 +64,14 @@ target := input.path if {
 # path than the one decided: "/datastore/s1/../secret" must not answer for
 # a node named "..".
 dotted_path if regex.match(`^$|(^|/)\.\.?(/|$)`, input.path)
+
+# parent_path is the parent of input.path when input.path is normalised,
+# not dotted and at least two components deep ("/a/b" -> "/a"), for the
+# fast rules of fast.rego
+parent_path := substring(input.path, 0, max(indexof_n(input.path, "/"))) if {
+	regex.match(`^/[^/]+(/[^/]+)+$`, input.path)
+	not dotted_path
+}
 
 # normalised_path: input.path with empty components dropped, "/" if none
 normalised_path := input.path if {

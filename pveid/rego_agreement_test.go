@@ -17,7 +17,7 @@ import (
 // userid-param) to this package, on random and bytewise-mutated ids
 // (docs/semantics.md pve §1.2).
 func TestRegoUseridAgrees(t *testing.T) {
-	opts := []func(*rego.Rego){rego.Query("data.pxacl.pve_valid_userid(input.id)")}
+	opts := []func(*rego.Rego){rego.Query("data.pxacl.lib.pve_valid_userid(input.id)")}
 	for _, m := range policies.Modules() {
 		opts = append(opts, rego.Module(m.Name, string(m.Src)))
 	}
