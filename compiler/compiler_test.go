@@ -229,12 +229,15 @@ func TestAccounts(t *testing.T) {
 			continue
 		}
 		want := Account{Enable: u.enable, Expire: u.expire, Line: u.line}
+		if u.enable && u.expire == 0 {
+			want.Steady = u.id // always active: the fast rules' index
+		}
 		if a != want {
 			t.Errorf("user %s = %+v, want %+v", u.id, a, want)
 		}
 	}
 	tokens := map[string]Account{
-		"john@pbs!client1": {Enable: true, Expire: 0, Line: 13, Owner: "john@pbs"},
+		"john@pbs!client1": {Enable: true, Expire: 0, Line: 13, Owner: "john@pbs", Steady: "john@pbs"},
 		"john@pbs!off":     {Enable: false, Expire: 1700000000, Line: 16, Owner: "john@pbs"},
 	}
 	if !maps.Equal(d.Tokens, tokens) {

@@ -32,7 +32,7 @@ func (d *Document) JSON() ([]byte, error) {
 	var rest bytes.Buffer
 	rest.Grow(len(d.Nodes)*60 + len(d.Levels)*2 + len(d.Users)*80 + len(d.Tokens)*100 + 4096)
 	small := []member{
-		{"kinds", kinds.kinds}, {"lib", d.Lib}, {"meta", d.Meta}, {"privileges", d.Privileges},
+		{"inherits", kinds.inheritSets(d.PrivSets)}, {"kinds", kinds.kinds}, {"lib", d.Lib}, {"meta", d.Meta}, {"privileges", d.Privileges},
 		{"privsets", kinds.withLeafSets(d.PrivSets)}, {"roles", d.Roles}, {"sources", d.Sources},
 	}
 	if err := writeMembers(&rest, small); err != nil {
@@ -150,11 +150,16 @@ func writeAccounts(b *bytes.Buffer, m map[string]Account) {
 		}
 		a := m[id]
 		writeString(b, id)
-		b.WriteString(`:{"enable":`)
-		b.WriteString(strconv.FormatBool(a.Enable))
-		b.WriteString(`,"expire":`)
-		b.WriteString(strconv.FormatInt(a.Expire, 10))
-		b.WriteString(`,"line":`)
+		b.WriteByte(':')
+		b.WriteByte('{')
+		if a.Steady == "" {
+			b.WriteString(`"enable":`)
+			b.WriteString(strconv.FormatBool(a.Enable))
+			b.WriteString(`,"expire":`)
+			b.WriteString(strconv.FormatInt(a.Expire, 10))
+			b.WriteByte(',')
+		}
+		b.WriteString(`"line":`)
 		b.WriteString(strconv.Itoa(a.Line))
 		if a.Privsep != nil {
 			b.WriteString(`,"privsep":`)
@@ -163,6 +168,10 @@ func writeAccounts(b *bytes.Buffer, m map[string]Account) {
 		if a.Owner != "" {
 			b.WriteString(`,"owner":`)
 			writeString(b, a.Owner)
+		}
+		if a.Steady != "" {
+			b.WriteString(`,"steady":`)
+			writeString(b, a.Steady)
 		}
 		b.WriteByte('}')
 	}

@@ -116,7 +116,7 @@ func TestJSONDeterministic(t *testing.T) {
 	if err := json.Unmarshal(first, &top); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"acl", "group_acl", "kinds", "levels", "lib", "meta", "privileges", "privsets", "roles", "sources", "tokens", "users"}
+	want := []string{"acl", "group_acl", "inherits", "kinds", "levels", "lib", "meta", "privileges", "privsets", "roles", "sources", "tokens", "users"}
 	for _, k := range want {
 		if _, ok := top[k]; !ok {
 			t.Errorf("top-level key %q missing", k)
@@ -220,6 +220,29 @@ func encodingJSONLayout(d *Document) any {
 		GroupACL map[string]map[string]string `json:"group_acl"`
 		Kinds    map[string]Kind              `json:"kinds"`
 		PrivSets map[string]map[string]bool   `json:"privsets"`
+		Inherits map[string]map[string]bool   `json:"inherits"`
+		Users    map[string]map[string]any    `json:"users"`
+		Tokens   map[string]map[string]any    `json:"tokens"`
 	}
-	return layout{(*documentJSON)(d), keys(d.ACL), keys(d.GroupACL), kinds.kinds, kinds.withLeafSets(d.PrivSets)}
+	// a steady account has no enable and expire
+	accounts := func(m map[string]Account) map[string]map[string]any {
+		out := map[string]map[string]any{}
+		for id, a := range m {
+			v := map[string]any{"line": a.Line}
+			if a.Steady == "" {
+				v["enable"], v["expire"] = a.Enable, a.Expire
+			} else {
+				v["steady"] = a.Steady
+			}
+			if a.Owner != "" {
+				v["owner"] = a.Owner
+			}
+			if a.Privsep != nil {
+				v["privsep"] = *a.Privsep
+			}
+			out[id] = v
+		}
+		return out
+	}
+	return layout{(*documentJSON)(d), keys(d.ACL), keys(d.GroupACL), kinds.kinds, kinds.withLeafSets(d.PrivSets), kinds.inheritSets(d.PrivSets), accounts(d.Users), accounts(d.Tokens)}
 }

@@ -19,7 +19,7 @@ import (
 // key of its kind, and data.pxacl.privsets[key] is the kind's leaf set,
 // so that the usual lookup, a subject's leaf set at the target, is two
 // store reads as before (docs/benchmarks.md, "Stock OPA: data layout for
-// sidecars"). The acl.cfg lines of an entry are not in the bundle: a
+// sidecars"); data.pxacl.inherits[key] is the kind's inherit set. The acl.cfg lines of an entry are not in the bundle: a
 // changed line number would otherwise change every entry below it
 // (delta bundles), and each entry would carry two objects that only
 // explain reads. The CLI's explain adds them from the configuration.
@@ -103,6 +103,19 @@ func (t *kindTable) withLeafSets(sets map[string]map[string]bool) map[string]map
 	}
 	for k, kind := range t.kinds {
 		if s, ok := sets[kind.Leaf]; ok {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+// inheritSets is the inherits member of the document: under each kind's
+// key, the kind's inherit set (kinds with no propagating role have none),
+// so that the fast rules read a parent's inherit set in two lookups.
+func (t *kindTable) inheritSets(sets map[string]map[string]bool) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for k, kind := range t.kinds {
+		if s, ok := sets[kind.Inherit]; ok && kind.Inherit != "" {
 			out[k] = s
 		}
 	}

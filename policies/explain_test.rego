@@ -9,8 +9,9 @@ explain_in(doc, inp) := x if {
 		with data.pxacl.meta as doc.meta
 		with data.pxacl.privileges as doc.privileges
 		with data.pxacl.privsets as leaf_sets(doc, privsets_of(doc))
-		with data.pxacl.users as doc.users
-		with data.pxacl.tokens as doc.tokens
+		with data.pxacl.inherits as inherit_sets(doc, privsets_of(doc))
+		with data.pxacl.users as steady_users(doc)
+		with data.pxacl.tokens as steady_tokens(doc)
 		with data.pxacl.acl as keyed(doc.acl)
 		with data.pxacl.kinds as kinds_of(doc)
 		with data.pxacl.group_acl as keyed(doc.group_acl)
@@ -390,8 +391,8 @@ explain_tfa(inp) := x if {
 	x := pxacl.explain.tfa with input as object.union({"privilege": "Sys.Audit", "path": "/"}, inp)
 		with time.now_ns as now_ns
 		with data.pxacl.meta as fixture.meta
-		with data.pxacl.users as fixture.users
-		with data.pxacl.tokens as fixture.tokens
+		with data.pxacl.users as steady_users(fixture)
+		with data.pxacl.tokens as steady_tokens(fixture)
 		with data.pxacl.acl as keyed(fixture.acl)
 		with data.pxacl.kinds as kinds_of(fixture)
 		with data.pxacl.tfa as tfa_state

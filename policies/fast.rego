@@ -1,71 +1,61 @@
 # Fast paths of data.pxacl.allow for stock OPA (sidecars, opa eval): the
-# usual question, one privilege for an account that never expires, on an
+# usual question, one privilege for an account that is always active, on an
 # ACL node or one level below one, decided in a few store lookups without
 # calling a function. Each rule below is the first step of the walk of
 # pxacl.rego (own_privileges: the leaf at the target, else the inherit set
 # of the deepest strict ancestor) taken where that step alone decides:
 # when it succeeds the general rules give true as well, and when it does
 # not, the general rules decide. It never denies anything itself.
-# Measurements: docs/benchmarks.md, "Stock OPA: data layout for sidecars".
+#
+# They rest on three facts of the PBS document (compiler/kinds.go,
+# compiler/document.go): data.pxacl.acl[path][id] is the key of the
+# entry's kind, data.pxacl.privsets[key] its leaf set and
+# data.pxacl.inherits[key] its inherit set; a node is a
+# normalised path with no "." or ".." component; and
+# data.pxacl.tokens[id].steady (users[id].steady) is set only on an
+# account that is enabled and never expires, with, for a token, an owner
+# that is too, and names the user whose ACL the token is clamped to (for a
+# user, itself). A PVE document has no "steady", so these rules never
+# apply to it. Measurements: docs/benchmarks.md, "Stock OPA: data layout
+# for sidecars".
+#
 # These rules stay in package pxacl, evaluated before public.rego's
 # (modules are taken in name order) that delegates to the general rules,
-# lib.allow; their helpers are in package pxacl.lib.
+# lib.allow.
 package pxacl
 
 import data.pxacl.lib
 
-# A user with an entry on the target (a node: normalised already).
+# A token and its owner with entries on the target, a node (§4.1, §3.3).
 allow if {
 	[p] := input.privileges
-	user := data.pxacl.users[input.auth_id]
-	user.expire == 0
-	user.enable != false
+	owner := data.pxacl.tokens[input.auth_id].steady
 	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id]][p] != null
-	not lib.dotted_path
-	not lib.pve
+	data.pxacl.privsets[data.pxacl.acl[input.path][owner]][p] != null
 }
 
-# A token and its owner with entries on the target.
+# A user with an entry on the target, a node.
 allow if {
 	[p] := input.privileges
-	tok := data.pxacl.tokens[input.auth_id]
-	tok.expire == 0
-	tok.enable != false
-	user := data.pxacl.users[tok.owner]
-	user.expire == 0
-	user.enable != false
+	data.pxacl.users[input.auth_id].steady
 	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id]][p] != null
-	data.pxacl.privsets[data.pxacl.acl[input.path][tok.owner]][p] != null
-	not lib.dotted_path
-	not lib.pve
 }
 
-# A user without an entry on the (normalised) target, with a propagating
-# entry on its parent: the parent is the deepest strict ancestor.
+# A token and its owner with propagating entries on the parent of a target
+# that is no node: the parent is the deepest strict ancestor of both with
+# entries (§3.2).
 allow if {
 	[p] := input.privileges
-	user := data.pxacl.users[input.auth_id]
-	user.expire == 0
-	user.enable != false
-	not data.pxacl.acl[input.path][input.auth_id]
-	data.pxacl.privsets[data.pxacl.kinds[data.pxacl.acl[lib.parent_path][input.auth_id]].inherit][p] != null
-	not lib.pve
+	owner := data.pxacl.tokens[input.auth_id].steady
+	not data.pxacl.acl[input.path]
+	data.pxacl.inherits[data.pxacl.acl[lib.node_parent][input.auth_id]][p] != null
+	data.pxacl.inherits[data.pxacl.acl[lib.node_parent][owner]][p] != null
 }
 
-# A token and its owner without entries on the target, with propagating
-# entries on its parent.
+# A user with a propagating entry on the parent of a target that is no node.
 allow if {
 	[p] := input.privileges
-	tok := data.pxacl.tokens[input.auth_id]
-	tok.expire == 0
-	tok.enable != false
-	user := data.pxacl.users[tok.owner]
-	user.expire == 0
-	user.enable != false
-	not data.pxacl.acl[input.path][input.auth_id]
-	not data.pxacl.acl[input.path][tok.owner]
-	parent := lib.parent_path
-	data.pxacl.privsets[data.pxacl.kinds[data.pxacl.acl[parent][input.auth_id]].inherit][p] != null
-	data.pxacl.privsets[data.pxacl.kinds[data.pxacl.acl[parent][tok.owner]].inherit][p] != null
-	not lib.pve
+	data.pxacl.users[input.auth_id].steady
+	not data.pxacl.acl[input.path]
+	data.pxacl.inherits[data.pxacl.acl[lib.node_parent][input.auth_id]][p] != null
 }

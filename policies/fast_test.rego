@@ -35,3 +35,30 @@ test_fast_rules[name] if {
 	got := allow_in(fast_fixture, inp) with time.now_ns as now_ns
 	got == want
 }
+
+# These are decided by the fast rules alone: with the general rules
+# answering false, allow is still true (a steady token or user, one
+# privilege, the node's leaf or the parent's inherit set).
+fast_alone := {
+	"token and owner on the node", "token and owner on the parent",
+	"user on the parent", "user: its leaf on the node",
+}
+
+test_fast_rules_alone[name] if {
+	some name in fast_alone
+	[inp, want] := fast_cases[name]
+	want == true
+	allow_in(fast_fixture, inp) with data.pxacl.lib.allow as false with time.now_ns as now_ns
+}
+
+# ... and these never by them: what they would need is not there
+# (normalised target, one privilege, a steady account, no dotted path)
+test_fast_rules_not_alone[name] if {
+	some name, [inp, _] in general_cases
+	not allow_in(fast_fixture, inp) with data.pxacl.lib.allow as false with time.now_ns as now_ns
+}
+
+general_cases := {name: c |
+	some name, c in fast_cases
+	not name in fast_alone
+}

@@ -27,8 +27,9 @@ lib_in(doc, inp) := x if {
 		with data.pxacl.meta as doc.meta
 		with data.pxacl.privileges as doc.privileges
 		with data.pxacl.privsets as leaf_sets(doc, privsets_of(doc))
-		with data.pxacl.users as doc.users
-		with data.pxacl.tokens as doc.tokens
+		with data.pxacl.inherits as inherit_sets(doc, privsets_of(doc))
+		with data.pxacl.users as steady_users(doc)
+		with data.pxacl.tokens as steady_tokens(doc)
 		with data.pxacl.acl as keyed(doc.acl)
 		with data.pxacl.kinds as kinds_of(doc)
 		with data.pxacl.group_acl as keyed(doc.group_acl)

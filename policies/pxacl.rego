@@ -65,13 +65,13 @@ target := input.path if {
 # a node named "..".
 dotted_path if regex.match(`^$|(^|/)\.\.?(/|$)`, input.path)
 
-# parent_path is the parent of input.path when input.path is normalised,
-# not dotted and at least two components deep ("/a/b" -> "/a"), for the
-# fast rules of fast.rego
-parent_path := substring(input.path, 0, max(indexof_n(input.path, "/"))) if {
-	regex.match(`^/[^/]+(/[^/]+)+$`, input.path)
-	not dotted_path
-}
+# node_parent is input.path without its last component when that
+# component is a name (not empty, "." or ".."), for the fast rules of
+# fast.rego: "/a/b" gives "/a". On any other path it is input.path itself.
+# It is the target's parent only if it is a node, which is normalised and
+# undotted (compiler/pbs.go); the fast rules use it only as a key of
+# data.pxacl.acl.
+node_parent := regex.replace(input.path, `/(?:[^/.]|\.[^/.]|\.\.[^/])[^/]*$`, "")
 
 # normalised_path: input.path with empty components dropped, "/" if none
 normalised_path := input.path if {
@@ -217,8 +217,12 @@ now := max([clock, input.now]) if {
 clock := time.now_ns() / 1000000000
 
 # account_active: enable is not false and expire is 0 (never) or ahead;
-# an account that never expires is decided without reading the clock
+# an account that never expires is decided without reading the clock, and
+# a steady one (PBS: enabled, no expiry; its JSON then has neither) by
+# that mark
 account_active(account) if {
+	account.steady
+} else if {
 	account.expire == 0
 	account.enable != false
 } else if {

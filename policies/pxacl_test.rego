@@ -159,8 +159,31 @@ doc_entries(doc) := [e |
 # kinds_of(doc) is the kinds table of doc's entries
 kinds_of(doc) := {kind_key(e): object.remove(e, ["lines"]) | some e in doc_entries(doc)}
 
+# inherit_sets(doc, privsets) is the inherits table: each kind's inherit set
+inherit_sets(doc, privsets) := {kind_key(e): privsets[e.inherit] | some e in doc_entries(doc)}
+
 # leaf_sets(doc, privsets) is privsets with each kind's leaf set under its key
 leaf_sets(doc, privsets) := object.union(privsets, {kind_key(e): privsets[e.leaf] | some e in doc_entries(doc)})
+
+# steady_users(doc) and steady_tokens(doc) are doc's accounts as the
+# compiler writes them (compiler/document.go, markSteady): an account that
+# is enabled and never expires, and for a token whose owner is too, has
+# "steady" (the user whose ACL it reads) instead of enable and expire
+steady_users(doc) := {id: steady_mark(a, id) | some id, a in doc.users}
+
+steady_tokens(doc) := {id: x |
+	some id, t in doc.tokens
+	x := steady_token(doc, t)
+}
+
+steady_token(doc, t) := steady_mark(t, t.owner) if {
+	steady_users(doc)[t.owner].steady
+} else := t
+
+steady_mark(a, id) := object.union(object.remove(a, ["enable", "expire"]), {"steady": id}) if {
+	object.get(a, "enable", true) != false
+	object.get(a, "expire", 0) == 0
+} else := a
 
 # ---------------------------------------------------------------------------
 # Evaluation helpers
@@ -171,8 +194,9 @@ allow_in(doc, inp) := x if {
 		with data.pxacl.meta as doc.meta
 		with data.pxacl.privileges as doc.privileges
 		with data.pxacl.privsets as leaf_sets(doc, privsets_of(doc))
-		with data.pxacl.users as doc.users
-		with data.pxacl.tokens as doc.tokens
+		with data.pxacl.inherits as inherit_sets(doc, privsets_of(doc))
+		with data.pxacl.users as steady_users(doc)
+		with data.pxacl.tokens as steady_tokens(doc)
 		with data.pxacl.acl as keyed(doc.acl)
 		with data.pxacl.kinds as kinds_of(doc)
 		with data.pxacl.group_acl as keyed(doc.group_acl)
@@ -184,8 +208,9 @@ permissions_in(doc, inp) := x if {
 		with data.pxacl.meta as doc.meta
 		with data.pxacl.privileges as doc.privileges
 		with data.pxacl.privsets as leaf_sets(doc, privsets_of(doc))
-		with data.pxacl.users as doc.users
-		with data.pxacl.tokens as doc.tokens
+		with data.pxacl.inherits as inherit_sets(doc, privsets_of(doc))
+		with data.pxacl.users as steady_users(doc)
+		with data.pxacl.tokens as steady_tokens(doc)
 		with data.pxacl.acl as keyed(doc.acl)
 		with data.pxacl.kinds as kinds_of(doc)
 		with data.pxacl.group_acl as keyed(doc.group_acl)
@@ -195,8 +220,8 @@ permissions_in(doc, inp) := x if {
 active_in(doc, inp) := x if {
 	x := lib.active with input as inp
 		with data.pxacl.meta as doc.meta
-		with data.pxacl.users as doc.users
-		with data.pxacl.tokens as doc.tokens
+		with data.pxacl.users as steady_users(doc)
+		with data.pxacl.tokens as steady_tokens(doc)
 }
 
 # privsets_of(doc) is doc's privilege sets with the superuser's "all", as
@@ -464,7 +489,7 @@ test_active[name] if {
 }
 
 test_active_is_undefined_not_error_for_bad_auth_id if {
-	not lib.active with input as {"auth_id": 1} with data.pxacl.users as fixture.users with time.now_ns as now_ns
+	not lib.active with input as {"auth_id": 1} with data.pxacl.users as steady_users(fixture) with time.now_ns as now_ns
 }
 
 # §4.2: input.now may only move the clock forward: the later of the two
