@@ -21,6 +21,10 @@ fast_cases := {
 	"parent of a path that is not normalised": [{"auth_id": "alice@pbs!ok", "path": "/remote//r1/", "privileges": ["Datastore.Backup"]}, true],
 	"dotted below the parent": [{"auth_id": "alice@pbs!ok", "path": "/remote/r1/..", "privileges": ["Datastore.Backup"]}, false],
 	"dotted parent": [{"auth_id": "alice@pbs!ok", "path": "/remote/../r1", "privileges": ["Datastore.Backup"]}, false],
+	"a '.' last component": [{"auth_id": "alice@pbs!ok", "path": "/remote/.", "privileges": ["Datastore.Backup"]}, false],
+	"a '...' last component is a name": [{"auth_id": "alice@pbs!ok", "path": "/remote/...", "privileges": ["Datastore.Backup"]}, true],
+	"a '.x' last component is a name": [{"auth_id": "alice@pbs", "path": "/remote/.x", "privileges": ["Datastore.Modify"]}, true],
+	"below a node, one component deep": [{"auth_id": "alice@pbs!ok", "path": "/x", "privileges": ["Sys.Audit"]}, false],
 	"user on the parent": [{"auth_id": "alice@pbs", "path": "/remote/r1", "privileges": ["Datastore.Modify"]}, true],
 	"user: a deeper NoAccess decides": [{"auth_id": "alice@pbs", "path": "/remote/r1/deep/x", "privileges": ["Datastore.Modify"]}, false],
 	"token: the owner's deeper NoAccess decides": [{"auth_id": "alice@pbs!ok", "path": "/remote/r1/deep", "privileges": ["Datastore.Backup"]}, false],
@@ -42,6 +46,7 @@ test_fast_rules[name] if {
 fast_alone := {
 	"token and owner on the node", "token and owner on the parent",
 	"user on the parent", "user: its leaf on the node",
+	"a '...' last component is a name", "a '.x' last component is a name",
 }
 
 test_fast_rules_alone[name] if {

@@ -65,14 +65,6 @@ target := input.path if {
 # a node named "..".
 dotted_path if regex.match(`^$|(^|/)\.\.?(/|$)`, input.path)
 
-# node_parent is input.path without its last component when that
-# component is a name (not empty, "." or ".."), for the fast rules of
-# fast.rego: "/a/b" gives "/a". On any other path it is input.path itself.
-# It is the target's parent only if it is a node, which is normalised and
-# undotted (compiler/pbs.go); the fast rules use it only as a key of
-# data.pxacl.acl.
-node_parent := regex.replace(input.path, `/(?:[^/.]|\.[^/.]|\.\.[^/])[^/]*$`, "")
-
 # normalised_path: input.path with empty components dropped, "/" if none
 normalised_path := input.path if {
 	data.pxacl.acl[input.path]
