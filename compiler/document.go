@@ -43,45 +43,30 @@ type Account struct {
 	Owner  string `json:"owner,omitempty"` // tokens: the owning user id
 	// PVE tokens: privilege separation (docs/semantics.md pve §3.2)
 	Privsep *bool `json:"privsep,omitempty"`
-	// Steady is set (PBS only) on an account that is always active:
-	// enabled with no expiry, and for a token its owner too. It names the
-	// user whose ACL a decision for the account reads: the user itself,
-	// or a token's owner. The JSON then leaves out enable and expire
-	// (markSteady).
-	Steady string `json:"steady,omitempty"`
+	// Steady is set on an account that is always active: enabled with no
+	// expiry, and for a token its owner too; on PVE only for a
+	// privilege-separated token (steady.go). It names the user whose ACL a decision for the
+	// account reads: the user itself, or a token's owner. In JSON it is
+	// "steady" (PBS) or "pve_steady" (PVE), and enable and expire are then
+	// left out.
+	Steady string `json:"-"`
 }
 
 // UnmarshalJSON reads an account; enable defaults to true, as in user.cfg,
 // and is left out for a steady account.
 func (a *Account) UnmarshalJSON(raw []byte) error {
 	type plain Account
-	x := plain{Enable: true}
+	x := struct {
+		plain
+		Steady    string `json:"steady"`
+		PVESteady string `json:"pve_steady"`
+	}{plain: plain{Enable: true}}
 	if err := json.Unmarshal(raw, &x); err != nil {
 		return err
 	}
-	*a = Account(x)
+	*a = Account(x.plain)
+	a.Steady = x.Steady + x.PVESteady
 	return nil
-}
-
-// markSteady sets Account.Steady on the users that are enabled and never
-// expire, and on the tokens for which both the token and its owner are.
-// It is an index of the accounts' state, which does not depend on the
-// time: the fast rules of policies/fast.rego decide for such an account
-// with one lookup instead of reading both sections (docs/benchmarks.md,
-// "Stock OPA: data layout for sidecars").
-func markSteady(d *Document) {
-	for id, u := range d.Users {
-		if u.Enable && u.Expire == 0 {
-			u.Steady = id
-			d.Users[id] = u
-		}
-	}
-	for id, t := range d.Tokens {
-		if t.Enable && t.Expire == 0 && d.Users[t.Owner].Steady != "" {
-			t.Steady = t.Owner
-			d.Tokens[id] = t
-		}
-	}
 }
 
 // Node is the index entry of an ACL node that carries entries (users,

@@ -54,9 +54,9 @@ func (d *Document) JSON() ([]byte, error) {
 		}
 	}
 	rest.WriteString(`,"tokens":`)
-	writeAccounts(&rest, d.Tokens)
+	writeAccounts(&rest, d.Tokens, steadyKey(d.Meta.Flavor))
 	rest.WriteString(`,"users":`)
-	writeAccounts(&rest, d.Users)
+	writeAccounts(&rest, d.Users, steadyKey(d.Meta.Flavor))
 	rest.WriteString("}\n")
 	<-done
 	out := make([]byte, 0, acl.Len()+rest.Len())
@@ -142,7 +142,16 @@ func writePairs(b *bytes.Buffer, keys []string, value func(string) string) {
 	}
 }
 
-func writeAccounts(b *bytes.Buffer, m map[string]Account) {
+// steadyKey is the JSON key of Account.Steady: the PBS and the PVE fast
+// rules each read their own, so neither applies to the other's document.
+func steadyKey(f config.Flavor) string {
+	if f == config.PVE {
+		return "pve_steady"
+	}
+	return "steady"
+}
+
+func writeAccounts(b *bytes.Buffer, m map[string]Account, steadyKey string) {
 	b.WriteByte('{')
 	for i, id := range sortedKeys(m) {
 		if i > 0 {
@@ -170,7 +179,7 @@ func writeAccounts(b *bytes.Buffer, m map[string]Account) {
 			writeString(b, a.Owner)
 		}
 		if a.Steady != "" {
-			b.WriteString(`,"steady":`)
+			b.WriteString(`,"` + steadyKey + `":`)
 			writeString(b, a.Steady)
 		}
 		b.WriteByte('}')

@@ -232,7 +232,7 @@ func encodingJSONLayout(d *Document) any {
 			if a.Steady == "" {
 				v["enable"], v["expire"] = a.Enable, a.Expire
 			} else {
-				v["steady"] = a.Steady
+				v[steadyKey(d.Meta.Flavor)] = a.Steady
 			}
 			if a.Owner != "" {
 				v["owner"] = a.Owner

@@ -95,14 +95,16 @@ func (e *Entry) signature() string {
 }
 
 // withLeafSets is the privsets member of the document: the privilege sets
-// and, under each kind's key, the kind's leaf set.
+// and, under each kind's key, the kind's leaf set. A PVE kind with NoAccess
+// flagged (its sets are left unreduced, pve.rego applies NoAccess to the
+// union of a level) has none: the fast rules read these sets as final.
 func (t *kindTable) withLeafSets(sets map[string]map[string]bool) map[string]map[string]bool {
 	out := make(map[string]map[string]bool, len(sets)+len(t.kinds))
 	for k, s := range sets {
 		out[k] = s
 	}
 	for k, kind := range t.kinds {
-		if s, ok := sets[kind.Leaf]; ok {
+		if s, ok := sets[kind.Leaf]; ok && !kind.NoAccess {
 			out[k] = s
 		}
 	}
@@ -110,12 +112,13 @@ func (t *kindTable) withLeafSets(sets map[string]map[string]bool) map[string]map
 }
 
 // inheritSets is the inherits member of the document: under each kind's
-// key, the kind's inherit set (kinds with no propagating role have none),
-// so that the fast rules read a parent's inherit set in two lookups.
+// key, the kind's inherit set (kinds with no propagating role have none,
+// nor a PVE kind with a propagating NoAccess), so that the fast rules read
+// a parent's inherit set in two lookups.
 func (t *kindTable) inheritSets(sets map[string]map[string]bool) map[string]map[string]bool {
 	out := map[string]map[string]bool{}
 	for k, kind := range t.kinds {
-		if s, ok := sets[kind.Inherit]; ok && kind.Inherit != "" {
+		if s, ok := sets[kind.Inherit]; ok && kind.Inherit != "" && !kind.NoAccessInherit {
 			out[k] = s
 		}
 	}

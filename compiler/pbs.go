@@ -6,13 +6,11 @@ package compiler
 import (
 	"fmt"
 
-	"github.com/pxacl/pxacl/aclpath"
 	"github.com/pxacl/pxacl/authid"
 	"github.com/pxacl/pxacl/catalog"
 	"github.com/pxacl/pxacl/config"
 	"github.com/pxacl/pxacl/config/pbs"
 	"github.com/pxacl/pxacl/internal/parallel"
-	"github.com/pxacl/pxacl/internal/safetext"
 )
 
 // CompilePBS compiles a PBS configuration.
@@ -58,13 +56,7 @@ func CompilePBS(cfg *pbs.Config, cat *catalog.Catalog) (*Document, error) {
 		d.Sources[pbs.ACLCfg] = cfg.ACL.Digest
 		var jobs []*nodeJob
 		cfg.ACL.WalkEntries(func(path string, depth int, n *pbs.ACLNode) {
-			if aclpath.Dotted(path) {
-				// No query reaches a node with a "." or ".." component:
-				// such a path, and every path below it, denies
-				// (docs/semantics.md §3.3). Leaving it out lets the fast
-				// rules of policies/fast.rego take any node as a
-				// normalised, undotted path.
-				d.Warnings = append(d.Warnings, fmt.Sprintf("acl.cfg: path %s has a '.' or '..' component: no query reaches its entries, they are left out", safetext.Value(path)))
+			if leftOutDotted(d, path) {
 				return
 			}
 			d.Nodes = append(d.Nodes, path)

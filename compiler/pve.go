@@ -92,6 +92,9 @@ func CompilePVE(cfg *pve.Config, cat *catalog.Catalog) (*Document, error) {
 	sets := newSetInterner(d.PrivSets, cat)
 	rolePrivs := func(role string) []string { return d.Roles[role] }
 	cfg.WalkEntries(func(path string, depth int, n *pve.ACLNode) {
+		if leftOutDotted(d, path) {
+			return
+		}
 		d.Nodes = append(d.Nodes, path)
 		d.NodeIndex[path] = Node{}
 		d.Levels = setLevel(d.Levels, depth)
@@ -116,6 +119,7 @@ func CompilePVE(cfg *pve.Config, cat *catalog.Catalog) (*Document, error) {
 		}
 	})
 	addLookupSets(d)
+	markSteady(d)
 	return d, nil
 }
 

@@ -2,6 +2,8 @@ package compiler
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -53,22 +55,61 @@ func TestSteady(t *testing.T) {
 	}
 }
 
-// TestSteadyNotOnPVE: a PVE document has no steady accounts, so the PBS fast
-// rules never apply to it.
-func TestSteadyNotOnPVE(t *testing.T) {
-	d, err := Compile("../examples/pve", Options{})
+// TestSteadyPVE: on PVE only a privilege-separated token is marked (pve
+// §3.2); NoAccess entries, pools and groups do not matter (the fast rules
+// leave pool members to the general rules). The JSON key is "pve_steady", so the PBS fast
+// rules never apply to a PVE document.
+func TestSteadyPVE(t *testing.T) {
+	dir := t.TempDir()
+	cfg := strings.Join([]string{
+		"user:a@pve:1:0::::::",
+		"user:b@pve:1:0::::::",
+		"user:c@pve:1:0::::::",
+		"user:d@pve:1:0::::::",
+		"user:e@pve:1:5000::::::",
+		"token:a@pve!sep:0:1::",
+		"token:a@pve!full:0:0::",
+		"token:a@pve!ends:5000:1::",
+		"token:d@pve!sep:0:1::",
+		"token:e@pve!sep:0:1::",
+		"",
+		"group:g:b@pve::",
+		"",
+		"pool:p::1::",
+		"",
+		"acl:1:/vms:a@pve:PVEVMUser:",
+		"acl:1:/pool/p:@g:NoAccess:",
+		"acl:0:/:c@pve:NoAccess:",
+		"acl:1:/pool:d@pve!sep:NoAccess:",
+		"acl:1:/vms/1:d@pve:NoAccess:",
+		"",
+	}, "\n")
+	if err := os.WriteFile(filepath.Join(dir, "user.cfg"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Compile(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for id, a := range d.Users {
-		if a.Steady != "" {
-			t.Errorf("PVE user %s is marked steady", id)
+	want := map[string]string{
+		"a@pve": "a@pve", "b@pve": "b@pve", "c@pve": "c@pve", "d@pve": "d@pve", "e@pve": "",
+		"a@pve!sep": "a@pve", "a@pve!full": "", "a@pve!ends": "", "d@pve!sep": "d@pve", "e@pve!sep": "",
+	}
+	for id, w := range want {
+		a, ok := d.Users[id]
+		if !ok {
+			a, ok = d.Tokens[id]
+		}
+		if !ok {
+			t.Fatalf("%s not compiled", id)
+		}
+		if a.Steady != w {
+			t.Errorf("%s: steady %q, want %q", id, a.Steady, w)
 		}
 	}
-	for id, a := range d.Tokens {
-		if a.Steady != "" {
-			t.Errorf("PVE token %s is marked steady", id)
-		}
+	j := roundTrip(t, d)
+	if !strings.Contains(string(j), `"pve_steady":"a@pve"`) || strings.Contains(string(j), `"steady"`) {
+		t.Errorf("PVE accounts in JSON: want pve_steady, never steady")
 	}
 }
 

@@ -15,8 +15,8 @@
 # data.pxacl.tokens[id].steady (users[id].steady) is set only on an
 # account that is enabled and never expires, with, for a token, an owner
 # that is too, and names the user whose ACL the token is clamped to (for a
-# user, itself). A PVE document has no "steady", so these rules never
-# apply to it. Measurements: docs/benchmarks.md, "Stock OPA: data layout
+# user, itself). A PVE document has "pve_steady" instead, read by the PVE
+# rules at the end, so the PBS rules never apply to it. Measurements: docs/benchmarks.md, "Stock OPA: data layout
 # for sidecars".
 #
 # These rules stay in package pxacl, evaluated before public.rego's
@@ -30,7 +30,7 @@ package pxacl
 # The parent is the target without its last component when that is a name
 # (not empty, "." or ".."); the pattern is written out here and in the
 # user's rule below, as a call to a rule of pxacl.lib costs 2 µs more
-# (docs/benchmarks.md; policies_test.go checks that the two are the same).
+# (docs/benchmarks.md; policies_test.go checks that all four are the same).
 allow if {
 	not data.pxacl.acl[input.path]
 	[p] := input.privileges
@@ -61,5 +61,55 @@ allow if {
 allow if {
 	[p] := input.privileges
 	data.pxacl.users[input.auth_id].steady
+	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id]][p] != null
+}
+
+# Proxmox VE (pve §3.1, §3.2). "pve_steady" is set only on an account that
+# is always active, and for a token only a privilege-separated one
+# (compiler/steady.go). A target that is a pool member (pool_of) is left
+# to the general rules: a pool adds roles and its NoAccess takes them all.
+# At a level, the subject's own entry decides before any group's, so an own
+# entry on the target (or, with no entry of anyone on the target, an own
+# propagating one on its parent) decides. privsets[key] and inherits[key]
+# are absent for a kind with NoAccess, which leaves those cases to the
+# general rules too.
+
+# PVE: a token and its owner one level below a node.
+allow if {
+	not data.pxacl.acl[input.path]
+	not data.pxacl.group_acl[input.path]
+	[p] := input.privileges
+	owner := data.pxacl.tokens[input.auth_id].pve_steady
+	not data.pxacl.pool_of[input.path]
+	parent := regex.replace(input.path, `/(?:[^/.]|\.[^/.]|\.\.[^/])[^/]*$`, "")
+	data.pxacl.inherits[data.pxacl.acl[parent][input.auth_id]][p] != null
+	data.pxacl.inherits[data.pxacl.acl[parent][owner]][p] != null
+}
+
+# PVE: a token and its owner with entries on the target.
+allow if {
+	[p] := input.privileges
+	owner := data.pxacl.tokens[input.auth_id].pve_steady
+	not data.pxacl.pool_of[input.path]
+	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id]][p] != null
+	data.pxacl.privsets[data.pxacl.acl[input.path][owner]][p] != null
+}
+
+# PVE: a user one level below a node.
+allow if {
+	not data.pxacl.acl[input.path]
+	not data.pxacl.group_acl[input.path]
+	[p] := input.privileges
+	data.pxacl.users[input.auth_id].pve_steady
+	not data.pxacl.pool_of[input.path]
+	parent := regex.replace(input.path, `/(?:[^/.]|\.[^/.]|\.\.[^/])[^/]*$`, "")
+	data.pxacl.inherits[data.pxacl.acl[parent][input.auth_id]][p] != null
+}
+
+# PVE: a user with an entry on the target.
+allow if {
+	[p] := input.privileges
+	data.pxacl.users[input.auth_id].pve_steady
+	not data.pxacl.pool_of[input.path]
 	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id]][p] != null
 }

@@ -215,6 +215,8 @@ clock := time.now_ns() / 1000000000
 account_active(account) if {
 	account.steady
 } else if {
+	account.pve_steady
+} else if {
 	account.expire == 0
 	account.enable != false
 } else if {

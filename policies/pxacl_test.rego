@@ -160,10 +160,18 @@ doc_entries(doc) := [e |
 kinds_of(doc) := {kind_key(e): object.remove(e, ["lines"]) | some e in doc_entries(doc)}
 
 # inherit_sets(doc, privsets) is the inherits table: each kind's inherit set
-inherit_sets(doc, privsets) := {kind_key(e): privsets[e.inherit] | some e in doc_entries(doc)}
+# (none for a PVE kind with a propagating NoAccess)
+inherit_sets(doc, privsets) := {kind_key(e): privsets[e.inherit] |
+	some e in doc_entries(doc)
+	not e.noaccess_inherit
+}
 
 # leaf_sets(doc, privsets) is privsets with each kind's leaf set under its key
-leaf_sets(doc, privsets) := object.union(privsets, {kind_key(e): privsets[e.leaf] | some e in doc_entries(doc)})
+# (none for a PVE kind with NoAccess)
+leaf_sets(doc, privsets) := object.union(privsets, {kind_key(e): privsets[e.leaf] |
+	some e in doc_entries(doc)
+	not e.noaccess
+})
 
 # steady_users(doc) and steady_tokens(doc) are doc's accounts as the
 # compiler writes them (compiler/document.go, markSteady): an account that
