@@ -74,6 +74,7 @@ bench: build opa
 	$(GO) test -run='^$$' -bench=. -benchtime=2s ./evaluator ./bundle
 	$(GO) test -run='^$$' -bench=BenchmarkWhoCan -benchtime=20x -benchmem ./whocan
 	OPA=$(OPA) PXACL=bin/pxacl scripts/bench-opa.sh
+	OPA=$(OPA) PXACL=bin/pxacl scripts/bench-floor.sh
 	@if command -v wrk > /dev/null; then PXACL=bin/pxacl scripts/bench-serve.sh; else echo "skipping scripts/bench-serve.sh: wrk not installed (apt-get install wrk)"; fi
 
 fmt: opa
