@@ -129,19 +129,6 @@ func writeACL(b *bytes.Buffer, acl map[string]map[string]*Entry, nodes []string,
 	b.WriteByte('}')
 }
 
-// writePairs writes "key":value pairs, comma-separated, for keys in
-// order; value gives each one's JSON literal.
-func writePairs(b *bytes.Buffer, keys []string, value func(string) string) {
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writeString(b, k)
-		b.WriteByte(':')
-		b.WriteString(value(k))
-	}
-}
-
 // steadyKey is the JSON key of Account.Steady: the PBS and the PVE fast
 // rules each read their own, so neither applies to the other's document.
 func steadyKey(f config.Flavor) string {

@@ -28,18 +28,7 @@ func TestSteady(t *testing.T) {
 		"on@pbs!t": "on@pbs", "on@pbs!off": "", "on@pbs!ends": "",
 		"off@pbs!t": "", "ends@pbs!t": "", "gone@pbs!t": "",
 	}
-	for id, w := range want {
-		a, ok := d.Users[id]
-		if !ok {
-			a, ok = d.Tokens[id]
-		}
-		if !ok {
-			t.Fatalf("%s not compiled", id)
-		}
-		if a.Steady != w {
-			t.Errorf("%s: steady %q, want %q", id, a.Steady, w)
-		}
-	}
+	checkSteady(t, d, want)
 	// In JSON a steady account has no enable and expire; read back, it is
 	// enabled and never expires.
 	j := roundTrip(t, d)
@@ -95,18 +84,7 @@ func TestSteadyPVE(t *testing.T) {
 		"a@pve": "a@pve", "b@pve": "b@pve", "c@pve": "c@pve", "d@pve": "d@pve", "e@pve": "",
 		"a@pve!sep": "a@pve", "a@pve!full": "", "a@pve!ends": "", "d@pve!sep": "d@pve", "e@pve!sep": "",
 	}
-	for id, w := range want {
-		a, ok := d.Users[id]
-		if !ok {
-			a, ok = d.Tokens[id]
-		}
-		if !ok {
-			t.Fatalf("%s not compiled", id)
-		}
-		if a.Steady != w {
-			t.Errorf("%s: steady %q, want %q", id, a.Steady, w)
-		}
-	}
+	checkSteady(t, d, want)
 	j := roundTrip(t, d)
 	if !strings.Contains(string(j), `"pve_steady":"a@pve"`) || strings.Contains(string(j), `"steady"`) {
 		t.Errorf("PVE accounts in JSON: want pve_steady, never steady")
@@ -131,5 +109,23 @@ func TestDottedNodesLeftOut(t *testing.T) {
 	}
 	if len(d.Warnings) != 2 || !strings.Contains(d.Warnings[0], "'.' or '..'") {
 		t.Errorf("warnings: %q", d.Warnings)
+	}
+}
+
+// checkSteady: each account of want (user or token id) is compiled with
+// Steady as given ("" for none).
+func checkSteady(t *testing.T, d *Document, want map[string]string) {
+	t.Helper()
+	for id, w := range want {
+		a, ok := d.Users[id]
+		if !ok {
+			a, ok = d.Tokens[id]
+		}
+		if !ok {
+			t.Fatalf("%s not compiled", id)
+		}
+		if a.Steady != w {
+			t.Errorf("%s: steady %q, want %q", id, a.Steady, w)
+		}
 	}
 }
