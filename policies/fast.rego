@@ -27,6 +27,9 @@ package pxacl
 # A token and its owner with propagating entries on the parent of a target
 # that is no node: the parent is the deepest strict ancestor of both with
 # entries (§3.2). Tried first: its first lookup fails at once on a node.
+# An inherit set's flags are all true (§3.3: inherited roles propagate), so
+# the lookup itself is the test; a leaf set's may be false, hence "!= null"
+# in the node rules.
 # The parent is the target without its last component when that is a name
 # (not empty, "." or ".."); the pattern is written out here and in the
 # user's rule below, as a call to a rule of pxacl.lib costs 2 µs more
@@ -36,8 +39,8 @@ allow if {
 	[p] := input.privileges
 	owner := data.pxacl.tokens[input.auth_id].steady
 	parent := regex.replace(input.path, `/(?:[^/.]|\.[^/.]|\.\.[^/])[^/]*$`, "")
-	data.pxacl.inherits[data.pxacl.acl[parent][input.auth_id]][p] != null
-	data.pxacl.inherits[data.pxacl.acl[parent][owner]][p] != null
+	data.pxacl.inherits[data.pxacl.acl[parent][input.auth_id]][p]
+	data.pxacl.inherits[data.pxacl.acl[parent][owner]][p]
 }
 
 # A token and its owner with entries on the target, a node (§4.1, §3.3).
@@ -54,7 +57,7 @@ allow if {
 	[p] := input.privileges
 	data.pxacl.users[input.auth_id].steady
 	parent := regex.replace(input.path, `/(?:[^/.]|\.[^/.]|\.\.[^/])[^/]*$`, "")
-	data.pxacl.inherits[data.pxacl.acl[parent][input.auth_id]][p] != null
+	data.pxacl.inherits[data.pxacl.acl[parent][input.auth_id]][p]
 }
 
 # A user with an entry on the target, a node.
@@ -82,8 +85,8 @@ allow if {
 	owner := data.pxacl.tokens[input.auth_id].pve_steady
 	not data.pxacl.pool_of[input.path]
 	parent := regex.replace(input.path, `/(?:[^/.]|\.[^/.]|\.\.[^/])[^/]*$`, "")
-	data.pxacl.inherits[data.pxacl.acl[parent][input.auth_id]][p] != null
-	data.pxacl.inherits[data.pxacl.acl[parent][owner]][p] != null
+	data.pxacl.inherits[data.pxacl.acl[parent][input.auth_id]][p]
+	data.pxacl.inherits[data.pxacl.acl[parent][owner]][p]
 }
 
 # PVE: a token and its owner with entries on the target.
@@ -103,7 +106,7 @@ allow if {
 	data.pxacl.users[input.auth_id].pve_steady
 	not data.pxacl.pool_of[input.path]
 	parent := regex.replace(input.path, `/(?:[^/.]|\.[^/.]|\.\.[^/])[^/]*$`, "")
-	data.pxacl.inherits[data.pxacl.acl[parent][input.auth_id]][p] != null
+	data.pxacl.inherits[data.pxacl.acl[parent][input.auth_id]][p]
 }
 
 # PVE: a user with an entry on the target.
