@@ -36,8 +36,8 @@ package pxacl
 # (docs/benchmarks.md; policies_test.go checks that all four are the same).
 allow if {
 	not data.pxacl.acl[input.path]
-	[p] := input.privileges
 	owner := data.pxacl.tokens[input.auth_id].steady
+	[p] := input.privileges
 	parent := regex.replace(input.path, `/(?:[^/.]|\.[^/.]|\.\.[^/])[^/]*$`, "")
 	data.pxacl.inherits[data.pxacl.acl[parent][input.auth_id]][p]
 	data.pxacl.inherits[data.pxacl.acl[parent][owner]][p]
@@ -45,8 +45,8 @@ allow if {
 
 # A token and its owner with entries on the target, a node (§4.1, §3.3).
 allow if {
-	[p] := input.privileges
 	owner := data.pxacl.tokens[input.auth_id].steady
+	[p] := input.privileges
 	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id]][p] != null
 	data.pxacl.privsets[data.pxacl.acl[input.path][owner]][p] != null
 }
@@ -54,16 +54,16 @@ allow if {
 # A user with a propagating entry on the parent of a target that is no node.
 allow if {
 	not data.pxacl.acl[input.path]
-	[p] := input.privileges
 	data.pxacl.users[input.auth_id].steady
+	[p] := input.privileges
 	parent := regex.replace(input.path, `/(?:[^/.]|\.[^/.]|\.\.[^/])[^/]*$`, "")
 	data.pxacl.inherits[data.pxacl.acl[parent][input.auth_id]][p]
 }
 
 # A user with an entry on the target, a node.
 allow if {
-	[p] := input.privileges
 	data.pxacl.users[input.auth_id].steady
+	[p] := input.privileges
 	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id]][p] != null
 }
 
@@ -81,9 +81,9 @@ allow if {
 allow if {
 	not data.pxacl.acl[input.path]
 	not data.pxacl.group_acl[input.path]
-	[p] := input.privileges
 	owner := data.pxacl.tokens[input.auth_id].pve_steady
 	not data.pxacl.pool_of[input.path]
+	[p] := input.privileges
 	parent := regex.replace(input.path, `/(?:[^/.]|\.[^/.]|\.\.[^/])[^/]*$`, "")
 	data.pxacl.inherits[data.pxacl.acl[parent][input.auth_id]][p]
 	data.pxacl.inherits[data.pxacl.acl[parent][owner]][p]
@@ -91,9 +91,9 @@ allow if {
 
 # PVE: a token and its owner with entries on the target.
 allow if {
-	[p] := input.privileges
 	owner := data.pxacl.tokens[input.auth_id].pve_steady
 	not data.pxacl.pool_of[input.path]
+	[p] := input.privileges
 	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id]][p] != null
 	data.pxacl.privsets[data.pxacl.acl[input.path][owner]][p] != null
 }
@@ -102,17 +102,17 @@ allow if {
 allow if {
 	not data.pxacl.acl[input.path]
 	not data.pxacl.group_acl[input.path]
-	[p] := input.privileges
 	data.pxacl.users[input.auth_id].pve_steady
 	not data.pxacl.pool_of[input.path]
+	[p] := input.privileges
 	parent := regex.replace(input.path, `/(?:[^/.]|\.[^/.]|\.\.[^/])[^/]*$`, "")
 	data.pxacl.inherits[data.pxacl.acl[parent][input.auth_id]][p]
 }
 
 # PVE: a user with an entry on the target.
 allow if {
-	[p] := input.privileges
 	data.pxacl.users[input.auth_id].pve_steady
 	not data.pxacl.pool_of[input.path]
+	[p] := input.privileges
 	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id]][p] != null
 }
