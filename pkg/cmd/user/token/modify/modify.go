@@ -29,24 +29,13 @@ func NewCmdModify(f *cmdutil.Factory, runF func(*ModifyOptions) error) *cobra.Co
   $ pxacl --config-dir /tmp/pxacl-demo user token modify deploy@pve ci --privsep 0`,
 		Args: cobra.ExactArgs(2),
 	}
-	fl := cmd.Flags()
-	comment := cmdutil.OptionalString(fl, "comment", "comment")
-	expire := fl.Int64("expire", 0, "expiration date (seconds since epoch, 0 = the user's)")
-	privsep := fl.String("privsep", "1", "restrict the token to its own ACL entries, within the user's privileges (1|0)")
-	cmdutil.RegisterValues(cmd, "privsep", "1", "0")
-	cmdutil.DigestFlag(fl, &opts.Digest)
+	fields := cmdutil.PVETokenFlags(cmd)
+	cmdutil.DigestFlag(cmd.Flags(), &opts.Digest)
 	cmd.RunE = func(_ *cobra.Command, args []string) error {
 		opts.UserID, opts.TokenID = args[0], args[1]
-		opts.Fields.Comment = comment()
-		if fl.Changed("expire") {
-			opts.Fields.Expire = expire
-		}
-		if fl.Changed("privsep") {
-			p, err := cmdutil.ParseBool01("privsep", *privsep)
-			if err != nil {
-				return err
-			}
-			opts.Fields.Privsep = &p
+		var err error
+		if opts.Fields, err = fields(); err != nil {
+			return err
 		}
 		if runF != nil {
 			return runF(opts)
