@@ -46,7 +46,7 @@ func Build(data []byte, meta Metadata) (*Bundle, error) {
 		return nil, fmt.Errorf("bundle: the data document must be a JSON object")
 	}
 	b := &Bundle{}
-	for _, m := range policies.Modules() {
+	for _, m := range policies.ForFlavor(meta.Flavor) {
 		b.Files = append(b.Files, File{Path: "/" + Root + "/" + m.Name, Data: m.Src})
 	}
 	b.Files = append(b.Files, File{Path: DataPath, Data: data})

@@ -50,6 +50,9 @@ type Account struct {
 	// "steady" (PBS) or "pve_steady" (PVE), and enable and expire are then
 	// left out.
 	Steady string `json:"-"`
+	// SoleGroup is set on a steady PVE user in at most one group: that
+	// group, or "" for none (JSON "pve_group"; steady.go). Nil otherwise.
+	SoleGroup *string `json:"-"`
 }
 
 // UnmarshalJSON reads an account; enable defaults to true, as in user.cfg,
@@ -58,14 +61,16 @@ func (a *Account) UnmarshalJSON(raw []byte) error {
 	type plain Account
 	x := struct {
 		plain
-		Steady    string `json:"steady"`
-		PVESteady string `json:"pve_steady"`
+		Steady    string  `json:"steady"`
+		PVESteady string  `json:"pve_steady"`
+		PVEGroup  *string `json:"pve_group"`
 	}{plain: plain{Enable: true}}
 	if err := json.Unmarshal(raw, &x); err != nil {
 		return err
 	}
 	*a = Account(x.plain)
 	a.Steady = x.Steady + x.PVESteady
+	a.SoleGroup = x.PVEGroup
 	return nil
 }
 
@@ -123,6 +128,11 @@ type Document struct {
 	// the pools of each /vms/<id> and /storage/<id> path.
 	UserGroups map[string]map[string]bool `json:"user_groups,omitempty"`
 	PoolOf     map[string][]string        `json:"pool_of,omitempty"`
+	// PVE only, for the fast rules (pools.go): the pool path of each pool
+	// member that the fast rules may decide, and the groups that a NoAccess
+	// entry below the top level reaches on each such pool path.
+	PoolPath           map[string]string          `json:"pool_path,omitempty"`
+	PoolNoAccessGroups map[string]map[string]bool `json:"pool_noaccess_groups,omitempty"`
 	// PBS only: the second-factor state of the users of tfa.json that is
 	// not secret; nil when tfa.json was not read (CompilePBS alone, or an
 	// unreadable file), empty when nobody has a second factor.

@@ -42,7 +42,22 @@ func (d *Document) JSON() ([]byte, error) {
 	rest.WriteString(`,"levels":`)
 	writeLevels(&rest, d.Levels)
 	if d.Meta.Flavor == config.PVE {
-		if err := writeMembers(&rest, []member{{"pool_of", d.PoolOf}, {"user_groups", d.UserGroups}}); err != nil {
+		// left out when empty, as encoding/json's omitempty would
+		var pve []member
+		for _, m := range []struct {
+			member
+			n int
+		}{
+			{member{"pool_noaccess_groups", d.PoolNoAccessGroups}, len(d.PoolNoAccessGroups)},
+			{member{"pool_of", d.PoolOf}, len(d.PoolOf)},
+			{member{"pool_path", d.PoolPath}, len(d.PoolPath)},
+			{member{"user_groups", d.UserGroups}, len(d.UserGroups)},
+		} {
+			if m.n > 0 {
+				pve = append(pve, m.member)
+			}
+		}
+		if err := writeMembers(&rest, pve); err != nil {
 			<-done
 			return nil, err
 		}
@@ -168,6 +183,10 @@ func writeAccounts(b *bytes.Buffer, m map[string]Account, steadyKey string) {
 		if a.Steady != "" {
 			b.WriteString(`,"` + steadyKey + `":`)
 			writeString(b, a.Steady)
+		}
+		if a.SoleGroup != nil {
+			b.WriteString(`,"pve_group":`)
+			writeString(b, *a.SoleGroup)
 		}
 		b.WriteByte('}')
 	}

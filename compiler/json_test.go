@@ -240,6 +240,9 @@ func encodingJSONLayout(d *Document) any {
 			if a.Privsep != nil {
 				v["privsep"] = *a.Privsep
 			}
+			if a.SoleGroup != nil {
+				v["pve_group"] = *a.SoleGroup
+			}
 			out[id] = v
 		}
 		return out

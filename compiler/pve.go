@@ -120,6 +120,7 @@ func CompilePVE(cfg *pve.Config, cat *catalog.Catalog) (*Document, error) {
 	})
 	addLookupSets(d)
 	markSteady(d)
+	markPools(d)
 	return d, nil
 }
 

@@ -45,24 +45,33 @@ func TestSteady(t *testing.T) {
 }
 
 // TestSteadyPVE: on PVE only a privilege-separated token is marked (pve
-// §3.2); NoAccess entries, pools and groups do not matter (the fast rules
-// leave pool members to the general rules). The JSON key is "pve_steady", so the PBS fast
-// rules never apply to a PVE document.
+// §3.2), and only an account that no propagating NoAccess of its own or of
+// its groups reaches from the root or a top-level path: the fast rules
+// rely on it for pool members (policies/fast.rego). Deeper NoAccess entries
+// are the pool index's part (TestPoolNoAccess). The JSON key is
+// "pve_steady", so the PBS fast rules never apply to a PVE document.
 func TestSteadyPVE(t *testing.T) {
-	dir := t.TempDir()
-	cfg := strings.Join([]string{
+	d := compilePVE(t, []string{
 		"user:a@pve:1:0::::::",
 		"user:b@pve:1:0::::::",
 		"user:c@pve:1:0::::::",
 		"user:d@pve:1:0::::::",
 		"user:e@pve:1:5000::::::",
+		"user:f@pve:1:0::::::",
+		"user:h@pve:1:0::::::",
+		"user:i@pve:1:0::::::",
+		"user:j@pve:1:0::::::",
 		"token:a@pve!sep:0:1::",
 		"token:a@pve!full:0:0::",
 		"token:a@pve!ends:5000:1::",
 		"token:d@pve!sep:0:1::",
 		"token:e@pve!sep:0:1::",
+		"token:f@pve!sep:0:1::",
 		"",
 		"group:g:b@pve::",
+		"group:top:f@pve::",
+		"group:two:i@pve,j@pve::",
+		"group:three:j@pve::",
 		"",
 		"pool:p::1::",
 		"",
@@ -71,24 +80,52 @@ func TestSteadyPVE(t *testing.T) {
 		"acl:0:/:c@pve:NoAccess:",
 		"acl:1:/pool:d@pve!sep:NoAccess:",
 		"acl:1:/vms/1:d@pve:NoAccess:",
-		"",
-	}, "\n")
-	if err := os.WriteFile(filepath.Join(dir, "user.cfg"), []byte(cfg), 0o600); err != nil {
+		"acl:1:/storage:@top:NoAccess:",
+		"acl:1:/:h@pve:PVEAuditor,NoAccess:",
+		"acl:0:/pool/p:i@pve:NoAccess:",
+	})
+	want := map[string]string{
+		"a@pve": "a@pve", "b@pve": "b@pve", "d@pve": "d@pve", "e@pve": "",
+		// NoAccess on the root that does not propagate reaches no pool
+		"c@pve": "c@pve",
+		// a group's propagating NoAccess on a top-level path, an own one on the root
+		"f@pve": "", "f@pve!sep": "", "h@pve": "",
+		"a@pve!sep": "a@pve", "a@pve!full": "", "a@pve!ends": "", "e@pve!sep": "",
+		// the token's own NoAccess on /pool; a user's own on a pool, even
+		// not propagating (pools are looked up exactly, pve §3.2)
+		"d@pve!sep": "", "i@pve": "",
+		// a user in two groups is steady, but has no sole group
+		"j@pve": "j@pve",
+	}
+	checkSteady(t, d, want)
+	// the sole group of a steady user: its only group, or "" for none
+	for id, w := range map[string]string{"a@pve": "", "b@pve": "g", "j@pve": "-", "f@pve": "-"} {
+		got := "-"
+		if g := d.Users[id].SoleGroup; g != nil {
+			got = *g
+		}
+		if got != w {
+			t.Errorf("%s: sole group %q, want %q (- for none)", id, got, w)
+		}
+	}
+	j := roundTrip(t, d)
+	if !strings.Contains(string(j), `"pve_steady":"a@pve"`) || strings.Contains(string(j), `"steady"`) {
+		t.Errorf("PVE accounts in JSON: want pve_steady, never steady")
+	}
+}
+
+// compilePVE compiles a PVE user.cfg of the given lines.
+func compilePVE(t *testing.T, lines []string) *Document {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "user.cfg"), []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	d, err := Compile(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{
-		"a@pve": "a@pve", "b@pve": "b@pve", "c@pve": "c@pve", "d@pve": "d@pve", "e@pve": "",
-		"a@pve!sep": "a@pve", "a@pve!full": "", "a@pve!ends": "", "d@pve!sep": "d@pve", "e@pve!sep": "",
-	}
-	checkSteady(t, d, want)
-	j := roundTrip(t, d)
-	if !strings.Contains(string(j), `"pve_steady":"a@pve"`) || strings.Contains(string(j), `"steady"`) {
-		t.Errorf("PVE accounts in JSON: want pve_steady, never steady")
-	}
+	return d
 }
 
 // TestDottedNodesLeftOut: a node with a "." or ".." component is left out

@@ -135,9 +135,19 @@ func New(ctx context.Context, b opabundle.Bundle, opts ...Option) (*Evaluator, e
 }
 
 // ownPolicies reports whether the bundle's modules are exactly pxacl's
-// embedded policies, so that the native engine decides as they would.
+// embedded policies for one flavor (policies.ForFlavor), so that the
+// native engine decides as they would.
 func ownPolicies(b opabundle.Bundle) bool {
-	own := policies.Modules()
+	for _, flavor := range []string{"pbs", "pve"} {
+		if sameModules(b, policies.ForFlavor(flavor)) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameModules reports whether the bundle's modules are exactly own.
+func sameModules(b opabundle.Bundle, own []policies.Module) bool {
 	if len(b.Modules) != len(own) {
 		return false
 	}

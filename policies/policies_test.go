@@ -2,7 +2,6 @@ package policies
 
 import (
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -31,14 +30,34 @@ func TestModules(t *testing.T) {
 	for _, m := range Modules() {
 		names = append(names, m.Name)
 	}
-	want := []string{"explain.rego", "fast.rego", "public.rego", "pve.rego", "pve_explain.rego", "pve_expr.rego", "pxacl.rego"}
+	want := []string{"explain.rego", "fast_pbs.rego", "fast_pve.rego", "public.rego", "pve.rego", "pve_explain.rego", "pve_expr.rego", "pxacl.rego"}
 	if !slices.Equal(names, want) {
 		t.Errorf("Modules() = %v, want %v", names, want)
 	}
 }
 
+// TestForFlavor: a bundle carries its own flavor's fast rules and every
+// other module.
+func TestForFlavor(t *testing.T) {
+	for flavor, without := range map[string]string{"pbs": "fast_pve.rego", "pve": "fast_pbs.rego"} {
+		var names []string
+		for _, m := range ForFlavor(flavor) {
+			names = append(names, m.Name)
+		}
+		var want []string
+		for _, m := range Modules() {
+			if m.Name != without {
+				want = append(want, m.Name)
+			}
+		}
+		if !slices.Equal(names, want) {
+			t.Errorf("ForFlavor(%q) = %v, want %v", flavor, names, want)
+		}
+	}
+}
+
 // TestPublicRulesOnly: package pxacl holds the public rules and nothing
-// else (fast.rego holds rules of allow). Activating a delta bundle, OPA
+// else (the fast modules hold rules of allow). Activating a delta bundle, OPA
 // copies the whole of data.pxacl once per rule path of package pxacl
 // (docs/benchmarks.md, "Delta bundles"); rules of pxacl.lib cost nothing
 // as long as data.pxacl.lib exists (compiler.Document.Lib).
@@ -46,20 +65,20 @@ func TestPublicRulesOnly(t *testing.T) {
 	for name, m := range parseModules(t) {
 		switch pkg := m.Package.Path.String(); pkg {
 		case "data.pxacl":
-			if name != "public.rego" && name != "fast.rego" {
-				t.Errorf("%s: package pxacl holds the public rules only (public.rego, fast.rego); use package pxacl.lib", name)
+			if name != "public.rego" && !IsFast(name) {
+				t.Errorf("%s: package pxacl holds the public rules only (public.rego, fast_*.rego); use package pxacl.lib", name)
 			}
 			for _, r := range m.Rules {
 				rule := r.Head.Ref().String()
 				if !slices.Contains(public, rule) {
 					t.Errorf("%s:%d: rule %s in package pxacl; only %v are public, put it in package pxacl.lib", name, r.Location.Row, rule, public)
 				}
-				if name == "fast.rego" && rule != "allow" {
-					t.Errorf("%s:%d: fast.rego holds rules of allow only, not %s", name, r.Location.Row, rule)
+				if IsFast(name) && rule != "allow" {
+					t.Errorf("%s:%d: %s holds rules of allow only, not %s", name, r.Location.Row, name, rule)
 				}
 			}
 		case "data.pxacl.lib":
-			if name == "public.rego" || name == "fast.rego" {
+			if name == "public.rego" || IsFast(name) {
 				t.Errorf("%s: package %s, want pxacl", name, pkg)
 			}
 		default:
@@ -87,7 +106,7 @@ func TestPublicAnnotated(t *testing.T) {
 }
 
 // TestFastRulesFirst: OPA tries the rules of allow in module order and
-// stops at the first that succeeds; the fast rules (fast.rego) come
+// stops at the first that succeeds; the fast rules (fast_*.rego) come
 // before public.rego's, which delegates to the general rules.
 func TestFastRulesFirst(t *testing.T) {
 	c := ast.NewCompiler()
@@ -102,28 +121,31 @@ func TestFastRulesFirst(t *testing.T) {
 	}
 	last := len(files) - 1
 	if last < 1 || files[last] != "public.rego" || slices.Contains(files[:last], "public.rego") {
-		t.Fatalf("rules of allow from %v: want fast.rego's, then public.rego's", files)
+		t.Fatalf("rules of allow from %v: want the fast modules', then public.rego's", files)
 	}
 	for _, f := range files[:last] {
-		if !strings.HasPrefix(f, "fast.rego") {
-			t.Errorf("rules of allow from %v: want fast.rego's, then public.rego's", files)
+		if !IsFast(f) {
+			t.Errorf("rules of allow from %v: want the fast modules', then public.rego's", files)
 		}
 	}
 }
 
-// TestFastRulesOneParentPattern: the four "one level below" rules of
-// fast.rego write out the pattern that strips the last component (a call
-// to a shared rule costs them 2 µs); all must be the same.
+// TestFastRulesOneParentPattern: the four "one level below" rules of the
+// fast modules write out the pattern that strips the last component (a
+// call to a shared rule costs them 2 µs); all must be the same.
 func TestFastRulesOneParentPattern(t *testing.T) {
 	var patterns []string
-	ast.WalkTerms(parseModules(t)["fast.rego"], func(x *ast.Term) bool {
-		call, ok := x.Value.(ast.Call)
-		if ok && call[0].String() == "regex.replace" && len(call) == 4 {
-			patterns = append(patterns, call[2].String())
-		}
-		return false
-	})
+	mods := parseModules(t)
+	for _, name := range []string{"fast_pbs.rego", "fast_pve.rego"} {
+		ast.WalkTerms(mods[name], func(x *ast.Term) bool {
+			call, ok := x.Value.(ast.Call)
+			if ok && call[0].String() == "regex.replace" && len(call) == 4 {
+				patterns = append(patterns, call[2].String())
+			}
+			return false
+		})
+	}
 	if len(patterns) != 4 || len(slices.Compact(slices.Clone(patterns))) != 1 {
-		t.Errorf("regex.replace patterns in fast.rego: %q, want four identical ones", patterns)
+		t.Errorf("regex.replace patterns in the fast modules: %q, want four identical ones", patterns)
 	}
 }

@@ -1,5 +1,5 @@
-# Fast paths of data.pxacl.allow for stock OPA (sidecars, opa eval): the
-# usual question, one privilege for an account that is always active, on an
+# Fast paths of data.pxacl.allow on a PBS document for stock OPA (sidecars,
+# opa eval): the usual question, one privilege for an account that is always active, on an
 # ACL node or one level below one, decided in a few store lookups without
 # calling a function. Each rule below is the first step of the walk of
 # pxacl.rego (own_privileges: the leaf at the target, else the inherit set
@@ -15,13 +15,14 @@
 # data.pxacl.tokens[id].steady (users[id].steady) is set only on an
 # account that is enabled and never expires, with, for a token, an owner
 # that is too, and names the user whose ACL the token is clamped to (for a
-# user, itself). A PVE document has "pve_steady" instead, read by the PVE
-# rules at the end, so the PBS rules never apply to it. Measurements: docs/benchmarks.md, "Stock OPA: data layout
-# for sidecars".
+# user, itself). A PVE document has "pve_steady" instead, read by the
+# rules of fast_pve.rego, so these never apply to it. Measurements:
+# docs/benchmarks.md, "Stock OPA: data layout for sidecars".
 #
 # These rules stay in package pxacl, evaluated before public.rego's
 # (modules are taken in name order) that delegates to the general rules,
-# lib.allow.
+# lib.allow. A bundle carries the fast rules of its flavor only
+# (policies.ForFlavor): the other flavor's would only fail, at a cost.
 package pxacl
 
 # A token and its owner with propagating entries on the parent of a target
@@ -63,56 +64,6 @@ allow if {
 # A user with an entry on the target, a node.
 allow if {
 	data.pxacl.users[input.auth_id].steady
-	[p] := input.privileges
-	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id]][p] != null
-}
-
-# Proxmox VE (pve §3.1, §3.2). "pve_steady" is set only on an account that
-# is always active, and for a token only a privilege-separated one
-# (compiler/steady.go). A target that is a pool member (pool_of) is left
-# to the general rules: a pool adds roles and its NoAccess takes them all.
-# At a level, the subject's own entry decides before any group's, so an own
-# entry on the target (or, with no entry of anyone on the target, an own
-# propagating one on its parent) decides. privsets[key] and inherits[key]
-# are absent for a kind with NoAccess, which leaves those cases to the
-# general rules too.
-
-# PVE: a token and its owner one level below a node.
-allow if {
-	not data.pxacl.acl[input.path]
-	not data.pxacl.group_acl[input.path]
-	owner := data.pxacl.tokens[input.auth_id].pve_steady
-	not data.pxacl.pool_of[input.path]
-	[p] := input.privileges
-	parent := regex.replace(input.path, `/(?:[^/.]|\.[^/.]|\.\.[^/])[^/]*$`, "")
-	data.pxacl.inherits[data.pxacl.acl[parent][input.auth_id]][p]
-	data.pxacl.inherits[data.pxacl.acl[parent][owner]][p]
-}
-
-# PVE: a token and its owner with entries on the target.
-allow if {
-	owner := data.pxacl.tokens[input.auth_id].pve_steady
-	not data.pxacl.pool_of[input.path]
-	[p] := input.privileges
-	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id]][p] != null
-	data.pxacl.privsets[data.pxacl.acl[input.path][owner]][p] != null
-}
-
-# PVE: a user one level below a node.
-allow if {
-	not data.pxacl.acl[input.path]
-	not data.pxacl.group_acl[input.path]
-	data.pxacl.users[input.auth_id].pve_steady
-	not data.pxacl.pool_of[input.path]
-	[p] := input.privileges
-	parent := regex.replace(input.path, `/(?:[^/.]|\.[^/.]|\.\.[^/])[^/]*$`, "")
-	data.pxacl.inherits[data.pxacl.acl[parent][input.auth_id]][p]
-}
-
-# PVE: a user with an entry on the target.
-allow if {
-	data.pxacl.users[input.auth_id].pve_steady
-	not data.pxacl.pool_of[input.path]
 	[p] := input.privileges
 	data.pxacl.privsets[data.pxacl.acl[input.path][input.auth_id]][p] != null
 }
