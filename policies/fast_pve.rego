@@ -26,8 +26,10 @@
 # them or among the member's own (§3.2 step 3); with the facts above,
 # NoAccess can reach neither for the account, so an own entry on the
 # target or on the pool, or the sole group's entry on the pool (with no
-# own entry there), grants what it holds. The order of the rules is the
-# measured one (docs/benchmarks.md).
+# own entry there), grants what it holds. When that group's entry grants,
+# it decides the pool's roles, and it has no NoAccess (its kind has a
+# privsets alias): no pool_noaccess_groups check is needed then. The
+# order of the rules is the measured one (docs/benchmarks.md).
 package pxacl
 
 # A token and its owner one level below a node, in no pool.
@@ -52,7 +54,6 @@ allow if {
 	g := data.pxacl.users[owner].pve_group
 	data.pxacl.privsets[data.pxacl.group_acl[pp][g]][p] != null
 	not data.pxacl.acl[pp][owner]
-	not data.pxacl.pool_noaccess_groups[pp][g]
 	some x in [input.path, pp]
 	data.pxacl.privsets[data.pxacl.acl[x][input.auth_id]][p] != null
 }
@@ -98,7 +99,6 @@ allow if {
 	[p] := input.privileges
 	data.pxacl.privsets[data.pxacl.group_acl[pp][g]][p] != null
 	not data.pxacl.acl[pp][input.auth_id]
-	not data.pxacl.pool_noaccess_groups[pp][g]
 }
 
 # A user on a pool member through its own entry on the member or the pool.

@@ -24,14 +24,16 @@ pve_fast_fixture := {
 		"b@pve": {"enable": true, "expire": 0, "line": 2},
 		"c@pve": {"line": 3, "pve_steady": "c@pve", "pve_group": ""},
 		"m@pve": {"line": 4, "pve_steady": "m@pve"},
+		"n@pve": {"line": 7, "pve_steady": "n@pve", "pve_group": "g"},
 	},
 	"tokens": {
 		"a@pve!sep": {"line": 5, "owner": "a@pve", "privsep": true, "pve_steady": "a@pve"},
 		"c@pve!sep": {"line": 6, "owner": "c@pve", "privsep": true, "pve_steady": "c@pve"},
+		"n@pve!sep": {"line": 8, "owner": "n@pve", "privsep": true, "pve_steady": "n@pve"},
 	},
-	"user_groups": {"a@pve": {"g": true}, "m@pve": {"g": true, "h": true}},
-	"pool_of": {"/vms/100": ["p"], "/vms/101": ["q"], "/vms/102": ["r"], "/storage/s": ["p", "q"]},
-	"pool_path": {"/vms/100": "/pool/p", "/vms/101": "/pool/q"},
+	"user_groups": {"a@pve": {"g": true}, "m@pve": {"g": true, "h": true}, "n@pve": {"g": true}},
+	"pool_of": {"/vms/100": ["p"], "/vms/101": ["q"], "/vms/102": ["r"], "/vms/103": ["n"], "/storage/s": ["p", "q"]},
+	"pool_path": {"/vms/100": "/pool/p", "/vms/101": "/pool/q", "/vms/103": "/pool/n"},
 	"pool_noaccess_groups": {"/pool/p": {"h": true}, "/pool/q": {"g": true}},
 	"acl": {
 		"/vms": {
@@ -49,6 +51,7 @@ pve_fast_fixture := {
 		},
 		"/vms/102": {"b@pve": no_access(17)},
 		"/vms/300": {"a@pve": no_access(18)},
+		"/vms/103": {"n@pve!sep": entry({"R2": true}, 29, "console", "console")},
 		"/vms/400": {
 			"a@pve": entry({"R2": true}, 19, "console", "console"),
 			"a@pve!sep": entry({"R2": true}, 20, "console", "console"),
@@ -57,11 +60,13 @@ pve_fast_fixture := {
 			"c@pve": entry({"R3": true}, 21, "backup", "backup"),
 			"c@pve!sep": entry({"R3": true}, 22, "backup", "backup"),
 		},
+		"/pool/n": {"n@pve": entry({"R1": true}, 27, "audit", "audit")},
 	},
 	"group_acl": {
 		"/vms/200": {"g": entry({"R2": true}, 23, "console", "console")},
 		"/pool/p": {"g": entry({"R4": true}, 24, "cb", "cb"), "h": no_access(25)},
 		"/pool/q": {"g": no_access(26)},
+		"/pool/n": {"g": entry({"R4": true}, 28, "cb", "cb")},
 	},
 	"levels": [0, 1, 1],
 }
@@ -108,9 +113,11 @@ pve_fast_cases := {
 	"token and owner through their own entries on the member": [{"auth_id": "c@pve!sep", "path": "/vms/100", "privileges": ["VM.Console"]}, true, true],
 	"the member's inherited roles and its pool's: general rules": [{"auth_id": "a@pve", "path": "/vms/100", "privileges": ["VM.Audit"]}, true, false],
 	"the sole group's NoAccess on the pool takes the member's grant": [{"auth_id": "a@pve", "path": "/vms/101", "privileges": ["VM.Console"]}, false, false],
-	"the same for the token's owner": [{"auth_id": "a@pve!sep", "path": "/vms/101", "privileges": ["VM.Console"]}, false, false],
+	"the same for a token's owner": [{"auth_id": "a@pve!sep", "path": "/vms/101", "privileges": ["VM.Console"]}, false, false],
 	"a user in two groups, one with NoAccess on the pool: general rules": [{"auth_id": "m@pve", "path": "/vms/100", "privileges": ["VM.Backup"]}, false, false],
 	"NoAccess of anyone on the member: general rules": [{"auth_id": "a@pve", "path": "/vms/102", "privileges": ["VM.Audit"]}, true, false],
+	"an own entry on the pool decides before the group's": [{"auth_id": "n@pve", "path": "/vms/103", "privileges": ["VM.Console"]}, false, false],
+	"the same for the token's owner": [{"auth_id": "n@pve!sep", "path": "/vms/103", "privileges": ["VM.Console"]}, false, false],
 	"a storage in two pools: general rules": [{"auth_id": "a@pve", "path": "/storage/s", "privileges": ["VM.Backup"]}, false, false],
 }
 

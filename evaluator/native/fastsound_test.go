@@ -5,7 +5,10 @@ package native_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -38,8 +41,9 @@ func TestFastRulesSound(t *testing.T) {
 	for _, f := range []flavor{
 		{"pbs", genPBS, append(append([]string{}, pbsUsers...), pbsToks...), pbsPaths, pbsPrivs},
 		{"pve", genPVE, append(append([]string{}, pveUsers...), pveToks...), pvePaths, pvePrivs},
+		{"pve", genPVEPools, poolIDs, poolPaths, pvePrivs},
 	} {
-		t.Run(f.name, func(t *testing.T) {
+		t.Run(f.name+"/"+f.ids[0], func(t *testing.T) {
 			var decided, members int
 			for seed := range configs {
 				r := rand.New(rand.NewSource(int64(1000 + seed)))
@@ -104,4 +108,34 @@ func fastOnlyQuery(ctx context.Context, flavor string, store storage.Store) (reg
 		opts = append(opts, rego.Module(m.Name, string(m.Src)))
 	}
 	return rego.New(opts...).PrepareForEval(ctx)
+}
+
+var (
+	poolIDs   = []string{"u1@pve", "u2@pve", "u3@pve", "u4@pve", "u1@pve!t", "u2@pve!t", "u3@pve!t", "u4@pve!t"}
+	poolPaths = []string{"/", "/vms", "/pool", "/storage", "/vms/100", "/vms/101", "/vms/102", "/vms/103", "/vms/104", "/storage/local", "/storage/nfs",
+		"/pool/p1", "/pool/p2", "/pool/p1/sub", "/pool/p3"}
+)
+
+// genPVEPools writes a PVE configuration for the pool rules: accounts that
+// are always active (privilege-separated tokens), users in no, one or two
+// groups, nested pools, a storage in two pools, and entries with NoAccess
+// one time in three on the members, the pools and the top.
+func genPVEPools(r *rand.Rand, dir string) error {
+	var b strings.Builder
+	for _, u := range []string{"u1@pve", "u2@pve", "u3@pve", "u4@pve"} {
+		fmt.Fprintf(&b, "user:%s:1:0::::::\n", u)
+		fmt.Fprintf(&b, "token:%s!t:0:1::\n", u)
+	}
+	b.WriteString("\ngroup:g1:u1@pve::\ngroup:g2:u2@pve,u3@pve::\ngroup:g3:u3@pve::\n\n")
+	b.WriteString("pool:p1::100:local:\npool:p2::101:local:\npool:p1/sub::102::\npool:p3::103:nfs:\n\n")
+	ids := poolIDs
+	for range 10 + r.Intn(30) {
+		role := pick(r, []string{"PVEVMUser", "PVEAuditor", "PVEDatastoreUser", "custom1"})
+		if r.Intn(3) == 0 {
+			role = "NoAccess"
+		}
+		fmt.Fprintf(&b, "acl:%d:%s:%s:%s:\n", r.Intn(2), pick(r, poolPaths), subjects(r, ids, true), role)
+	}
+	b.WriteString("\nrole:custom1:VM.Audit,VM.Console,Datastore.Audit:\n")
+	return os.WriteFile(filepath.Join(dir, "user.cfg"), []byte(b.String()), 0o600)
 }
