@@ -12,7 +12,7 @@ import (
 // leftOutDotted reports whether path has a "." or ".." component, and then
 // records a warning: no query reaches such a node, as such a path and every
 // path below it deny (docs/semantics.md §3.3), so its entries are left out
-// of the document. That lets the fast rules of policies/fast.rego take any
+// of the document. That lets the fast rules of policies/fast_pbs.rego take any
 // node as a normalised, undotted path.
 func leftOutDotted(d *Document, path string) bool {
 	if !aclpath.Dotted(path) {

@@ -38,8 +38,8 @@ func roundTrip(t *testing.T, d *Document) []byte {
 	}{
 		{"acl", kindsOf(back.ACL), kindsOf(d.ACL)},
 		{"group_acl", kindsOf(back.GroupACL), kindsOf(d.GroupACL)},
-		{"users", back.Users, d.Users},
-		{"tokens", back.Tokens, d.Tokens},
+		{"users", back.Users, withoutSteadyLines(d.Users)},
+		{"tokens", back.Tokens, withoutSteadyLines(d.Tokens)},
 		{"privsets", back.PrivSets, d.PrivSets},
 		{"privileges", back.Privileges, d.Privileges},
 		{"roles", back.Roles, d.Roles},
@@ -224,13 +224,13 @@ func encodingJSONLayout(d *Document) any {
 		Users    map[string]map[string]any    `json:"users"`
 		Tokens   map[string]map[string]any    `json:"tokens"`
 	}
-	// a steady account has no enable and expire
+	// a steady account has no enable, expire and line
 	accounts := func(m map[string]Account) map[string]map[string]any {
 		out := map[string]map[string]any{}
 		for id, a := range m {
-			v := map[string]any{"line": a.Line}
+			v := map[string]any{}
 			if a.Steady == "" {
-				v["enable"], v["expire"] = a.Enable, a.Expire
+				v["enable"], v["expire"], v["line"] = a.Enable, a.Expire, a.Line
 			} else {
 				v[steadyKey(d.Meta.Flavor)] = a.Steady
 			}
@@ -248,4 +248,17 @@ func encodingJSONLayout(d *Document) any {
 		return out
 	}
 	return layout{(*documentJSON)(d), keys(d.ACL), keys(d.GroupACL), kinds.kinds, kinds.withLeafSets(d.PrivSets), kinds.inheritSets(d.PrivSets), accounts(d.Users), accounts(d.Tokens)}
+}
+
+// withoutSteadyLines is m as it reads back from JSON: a steady account's
+// line is not written.
+func withoutSteadyLines(m map[string]Account) map[string]Account {
+	out := make(map[string]Account, len(m))
+	for id, a := range m {
+		if a.Steady != "" {
+			a.Line = 0
+		}
+		out[id] = a
+	}
+	return out
 }

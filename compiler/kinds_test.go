@@ -5,7 +5,7 @@ import (
 )
 
 // TestInheritSetsAllTrue: every privilege of an inherit set propagates
-// (§3.3), so the fast rules of policies/fast.rego test inherits[key][p] by
+// (§3.3), so the fast rules of policies/fast_pbs.rego test inherits[key][p] by
 // its value alone; and a kind with NoAccess (PVE) has no leaf or inherit
 // alias, so they never read an unreduced set as final.
 func TestInheritSetsAllTrue(t *testing.T) {

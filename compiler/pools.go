@@ -24,14 +24,22 @@ import (
 // (markSteady). Both are pure data, linear in the members and the group
 // entries on pool paths.
 func markPools(d *Document) {
-	d.PoolPath = map[string]string{}
+	d.PoolPath = make(map[string]string, len(d.PoolOf))
 	d.PoolNoAccessGroups = map[string]map[string]bool{}
+	paths := map[string]string{} // pool name -> its path ("" if dotted), one string per pool
 	for member, pools := range d.PoolOf {
 		if len(pools) != 1 || anyEntry(d.ACL[member], d.GroupACL[member], hasNoAccess) {
 			continue
 		}
-		pp := "/pool/" + pools[0]
-		if aclpath.Dotted(pp) {
+		pp, ok := paths[pools[0]]
+		if !ok {
+			pp = "/pool/" + pools[0]
+			if aclpath.Dotted(pp) {
+				pp = ""
+			}
+			paths[pools[0]] = pp
+		}
+		if pp == "" {
 			continue
 		}
 		d.PoolPath[member] = pp

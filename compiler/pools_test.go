@@ -55,6 +55,7 @@ func TestPools(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d := compilePVE(t, append(slices.Clone(head), c.acl...))
+			roundTrip(t, d)
 			if !maps.Equal(d.PoolPath, c.path) {
 				t.Errorf("pool_path = %v, want %v", d.PoolPath, c.path)
 			}

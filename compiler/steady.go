@@ -28,6 +28,7 @@ import (
 // gets SoleGroup, which the fast rules use to look that group's entries up.
 func markSteady(d *Document) {
 	free := noAccessFree(d)
+	sole := map[string]*string{} // one pointer per group: a million users share a few
 	for id, u := range d.Users {
 		if u.Enable && u.Expire == 0 && free(id, d.UserGroups[id]) {
 			u.Steady = id
@@ -36,7 +37,10 @@ func markSteady(d *Document) {
 				for only := range d.UserGroups[id] {
 					g = only
 				}
-				u.SoleGroup = &g
+				if sole[g] == nil {
+					sole[g] = &g
+				}
+				u.SoleGroup = sole[g]
 			}
 			d.Users[id] = u
 		}

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// TestSteady: the always-active index of the fast rules (policies/fast.rego)
+// TestSteady: the always-active index of the fast rules (policies/fast_pbs.rego)
 // marks a user that is enabled with no expiry, and a token only when its
 // owner is marked too (§4.2: a token is active only with its owner).
 func TestSteady(t *testing.T) {
@@ -47,7 +47,7 @@ func TestSteady(t *testing.T) {
 // TestSteadyPVE: on PVE only a privilege-separated token is marked (pve
 // §3.2), and only an account that no propagating NoAccess of its own or of
 // its groups reaches from the root or a top-level path: the fast rules
-// rely on it for pool members (policies/fast.rego). Deeper NoAccess entries
+// rely on it for pool members (policies/fast_pve.rego). Deeper NoAccess entries
 // are the pool index's part (TestPoolNoAccess). The JSON key is
 // "pve_steady", so the PBS fast rules never apply to a PVE document.
 func TestSteadyPVE(t *testing.T) {

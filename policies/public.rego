@@ -14,14 +14,15 @@ package pxacl
 
 import data.pxacl.lib
 
-# Only the public rules (and the fast rules of allow, fast.rego) are in
+# Only the public rules (and the fast rules of allow, fast_pbs.rego and
+# fast_pve.rego; a bundle carries its flavor's) are in
 # package pxacl. When OPA activates a delta bundle it checks every rule path
 # of the policies against the data (ast.CheckPathConflicts): for a rule of
 # package pxacl that reads the whole of data.pxacl, patched, which is a copy
 # of it per rule; for a rule of pxacl.lib it stops at data.pxacl.lib, an
 # empty object the compiler writes (docs/benchmarks.md, "Delta bundles").
-# This module sorts after fast.rego, so that allow tries the fast rules
-# first.
+# This module sorts after the fast modules, so that allow tries the fast
+# rules first.
 
 # METADATA
 # title: allow
