@@ -201,22 +201,19 @@ func writeString(b *bytes.Buffer, s string) {
 // entries encoding/json's reflection over their 100,000s of keys cost a
 // few percent of the compile time.
 func writePVEMembers(b *bytes.Buffer, d *Document) {
-	if len(d.PoolNoAccessGroups) > 0 {
-		b.WriteString(`,"pool_noaccess_groups":`)
-		writeObject(b, d.PoolNoAccessGroups, writeSet)
+	writeNonEmpty(b, "pool_noaccess_groups", d.PoolNoAccessGroups, writeSet)
+	writeNonEmpty(b, "pool_of", d.PoolOf, writeStrings)
+	writeNonEmpty(b, "pool_path", d.PoolPath, writeString)
+	writeNonEmpty(b, "user_groups", d.UserGroups, writeSet)
+}
+
+// writeNonEmpty writes `,"key":<m>` unless m is empty.
+func writeNonEmpty[V any](b *bytes.Buffer, key string, m map[string]V, value func(*bytes.Buffer, V)) {
+	if len(m) == 0 {
+		return
 	}
-	if len(d.PoolOf) > 0 {
-		b.WriteString(`,"pool_of":`)
-		writeObject(b, d.PoolOf, writeStrings)
-	}
-	if len(d.PoolPath) > 0 {
-		b.WriteString(`,"pool_path":`)
-		writeObject(b, d.PoolPath, writeString)
-	}
-	if len(d.UserGroups) > 0 {
-		b.WriteString(`,"user_groups":`)
-		writeObject(b, d.UserGroups, writeSet)
-	}
+	b.WriteString(`,"` + key + `":`)
+	writeObject(b, m, value)
 }
 
 // writeObject writes m as a JSON object, keys sorted, each value with
