@@ -120,9 +120,15 @@ func sortedKeys[V any](m map[string]V) []string {
 // signature is a canonical string for a name -> flag map ("A+,B," for
 // {A: true, B: false}).
 func signature(m map[string]bool) string {
+	return signatureOf(m, func(prop bool) bool { return prop })
+}
+
+// signatureOf is signature of a role map whose values carry the propagate
+// flag in another form (prop reads it).
+func signatureOf[V any](m map[string]V, prop func(V) bool) string {
 	if len(m) == 1 {
-		for n, prop := range m {
-			if prop {
+		for n, v := range m {
+			if prop(v) {
 				return n + "+,"
 			}
 			return n + ","
@@ -131,7 +137,7 @@ func signature(m map[string]bool) string {
 	var b strings.Builder
 	for _, n := range sortedKeys(m) {
 		b.WriteString(n)
-		if m[n] {
+		if prop(m[n]) {
 			b.WriteByte('+')
 		}
 		b.WriteByte(',')

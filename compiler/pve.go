@@ -136,20 +136,24 @@ func CompilePVE(cfg *pve.Config, cat *catalog.Catalog) (*Document, error) {
 // and the inherit set (propagating roles only), unreduced by NoAccess,
 // which is flagged instead.
 func pveEntry(roles map[string]pve.RoleEntry, sets *setInterner, rolePrivs func(string) []string) *Entry {
-	e := &Entry{Roles: make(map[string]bool, len(roles)), Lines: make(map[string]int, len(roles))}
+	e := &Entry{Lines: make(map[string]int, len(roles))}
 	for role, re := range roles {
-		e.Roles[role] = re.Propagate
 		e.Lines[role] = re.Line
 	}
-	// the same role map always gives the same sets: expand it once
-	sig := signature(e.Roles)
+	// the same role map always gives the same sets, and the same Roles
+	// map, shared (nothing writes it after this): expand it once
+	sig := signatureOf(roles, func(re pve.RoleEntry) bool { return re.Propagate })
 	e.sig = sig
 	if k, ok := sets.pveByRoles[sig]; ok {
-		e.Leaf, e.Inherit, e.NoAccess, e.NoAccessInherit = k.leaf, k.inherit, k.noaccess, k.noaccessInherit
+		e.Roles, e.Leaf, e.Inherit, e.NoAccess, e.NoAccessInherit = k.roles, k.leaf, k.inherit, k.noaccess, k.noaccessInherit
 		return e
 	}
+	e.Roles = make(map[string]bool, len(roles))
+	for role, re := range roles {
+		e.Roles[role] = re.Propagate
+	}
 	defer func() {
-		sets.pveByRoles[sig] = pveSets{e.Leaf, e.Inherit, e.NoAccess, e.NoAccessInherit}
+		sets.pveByRoles[sig] = pveSets{e.Roles, e.Leaf, e.Inherit, e.NoAccess, e.NoAccessInherit}
 	}()
 	leaf, inherit := map[string]bool{}, map[string]bool{}
 	propagates := false
@@ -176,6 +180,7 @@ func pveEntry(roles map[string]pve.RoleEntry, sets *setInterner, rolePrivs func(
 
 // pveSets is what pveEntry derives from one role map.
 type pveSets struct {
+	roles                     map[string]bool
 	leaf, inherit             string
 	noaccess, noaccessInherit bool
 }
